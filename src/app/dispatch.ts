@@ -1,0 +1,126 @@
+// One entry point for every platform: text in, reply out. Parse once, find the deal, check who may
+// act, run the use case in one transaction, then carry out what it decided on the platform.
+import { parseCommand } from '../commands/parse.ts';
+import { DEAL_COMMANDS, type Command, type Mention } from '../commands/types.ts';
+import { DealroomError, UserError } from '../domain/errors.ts';
+import type { Deal } from '../domain/model.ts';
+import type { Locale } from '../domain/process.ts';
+import { t } from '../i18n/index.ts';
+import { assertCanAccess } from './authorize.ts';
+import type { Actor, Deps, Invocation, TxContext } from './context.ts';
+import { ensureSpeaker, localeFor, prefetchMentions, prefetchSpeaker, resolveMentions, timezoneFor } from './identity.ts';
+import { plain, type Message } from './message.ts';
+import type { Outcome } from './outcome.ts';
+import { applyOutcome } from './rooms.ts';
+import { addAction, checkAction, inviteMembers } from './use-cases/action-items.ts';
+import { changeStage } from './use-cases/change-stage.ts';
+import { closeDeal } from './use-cases/close-deal.ts';
+import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
+import { showHelp } from './use-cases/help.ts';
+import { openDeal } from './use-cases/open-deal.ts';
+import { listDeals, showActions, showHistory, showInfo, showPipeline } from './use-cases/read-views.ts';
+import { setTeam, showTeam } from './use-cases/team.ts';
+
+export interface Reply {
+  /** Shown only to the speaker (ephemeral on Slack). Absent when the room post says it all. */
+  message?: Message;
+  ok: boolean;
+  /** The deal the command acted on, e.g. so the console can step into a new deal's room. */
+  dealNumber?: number;
+  roomId?: string;
+}
+
+/** Extra use cases registered by later modules (digests), keyed by command name. */
+export type ExtraHandler = (deps: Deps, ctx: TxContext, cmd: any) => Promise<Outcome>;
+
+const mentionsOf = (c: Command): Mention[] => {
+  switch (c.name) {
+    case 'new': case 'invite': return c.mentions;
+    case 'action': return [c.assignee];
+    case 'team': return c.manager ? [c.manager, ...c.reps] : [];
+    default: return [];
+  }
+};
+
+export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply> {
+  let locale: Locale = 'en';
+  try {
+    const now = deps.clock.now();
+    const pre = await prefetchSpeaker(deps, inv);
+    const profile = pre.profiles.get(inv.userId);
+    locale = localeFor(pre.workspace, pre.speaker, profile, inv.text);
+    const timezone = timezoneFor(pre.workspace, pre.speaker, profile);
+    const parsed = parseCommand(inv.text, { now, timezone });
+    if (!parsed.ok) return { ok: false, message: plain(t(locale, parsed.error.key, parsed.error.params)) };
+    const cmd = parsed.command;
+    const warnings = parsed.warnings.map((w) => t(locale, w.key, w.params));
+    await prefetchMentions(deps, inv.ws, pre.workspace, mentionsOf(cmd), pre.profiles);
+
+    const result = await deps.store.transaction(async (repos) => {
+      const { workspace, member } = await ensureSpeaker(repos, inv, pre, now, deps.defaults);
+      const actor: Actor = { workspace, member, locale, timezone, roomId: inv.roomId };
+      const ctx: TxContext = { repos, actor, now };
+      const mentioned = await resolveMentions(repos, workspace, mentionsOf(cmd), pre.profiles, now);
+      let deal: Deal | null = null;
+      if ((DEAL_COMMANDS as readonly string[]).includes(cmd.name)) {
+        deal = await findDeal(ctx, cmd as Command & { deal?: number }, cmd.name === 'actions');
+        if (deal) {
+          await assertCanAccess(repos, member, deal);
+          deal = await repos.lockDeal(workspace.id, deal.id); // concurrent commands on one deal serialise
+        }
+      }
+      const outcome = await run(ctx, cmd, deal, mentioned, inv.requestKey);
+      return { outcome, workspaceId: workspace.id };
+    });
+
+    const { problems, announcedIn } = await applyOutcome(deps, inv.ws, result.workspaceId, result.outcome, locale);
+    const deal = result.outcome.dealId ? await deps.store.repos.findDealById(result.workspaceId, result.outcome.dealId) : null;
+    // Typed in the room: the room post is the answer. Elsewhere: a private confirmation too.
+    const lines = [announcedIn && announcedIn === inv.roomId ? '' : result.outcome.reply?.text ?? '', ...warnings, ...problems].filter(Boolean);
+    const keepBlocks = !(announcedIn && announcedIn === inv.roomId) && result.outcome.reply && !warnings.length && !problems.length;
+    const message = keepBlocks ? result.outcome.reply : lines.length ? plain(lines.join('\n')) : undefined;
+    return { ok: true, message, dealNumber: deal?.number, roomId: deal?.roomId && !deal.roomId.startsWith('pending:') ? deal.roomId : undefined };
+  } catch (e) {
+    if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params)) };
+    deps.log.error({ err: e, text: inv.text, user: inv.userId }, 'command failed');
+    const code = e instanceof DealroomError ? e.code : 'internal';
+    return { ok: false, message: plain(t(locale, 'error.internal', { code })) };
+  }
+}
+
+async function findDeal(ctx: TxContext, cmd: { deal?: number }, optional: boolean): Promise<Deal | null> {
+  const { repos, actor } = ctx;
+  if (cmd.deal !== undefined) {
+    const d = await repos.findDealByNumber(actor.workspace.id, cmd.deal);
+    if (!d) throw new UserError('deal.not_found', { deal: cmd.deal });
+    return d;
+  }
+  if (actor.roomId) {
+    const d = await repos.findDealByRoom(actor.workspace.id, actor.roomId);
+    if (d) return d;
+  }
+  if (optional) return null;
+  throw new UserError('deal.which');
+}
+
+async function run(ctx: TxContext, cmd: Command, deal: Deal | null, mentioned: Awaited<ReturnType<typeof resolveMentions>>, requestKey?: string): Promise<Outcome> {
+  const d = deal!; // present for every deal command but `actions` (checked in findDeal)
+  switch (cmd.name) {
+    case 'new': return openDeal(ctx, cmd, mentioned, requestKey);
+    case 'stage': return changeStage(ctx, d, cmd);
+    case 'set': return setField(ctx, d, cmd);
+    case 'contact': return saveContact(ctx, d, cmd);
+    case 'log': return logTouch(ctx, d, cmd);
+    case 'action': return addAction(ctx, d, cmd, mentioned[0]);
+    case 'done': case 'undo': return checkAction(ctx, d, cmd);
+    case 'invite': return inviteMembers(ctx, d, cmd, mentioned);
+    case 'won': case 'lost': case 'reopen': return closeDeal(ctx, d, cmd);
+    case 'info': return showInfo(ctx, d);
+    case 'history': return showHistory(ctx, d);
+    case 'actions': return showActions(ctx, deal, cmd);
+    case 'list': case 'mine': return listDeals(ctx, cmd);
+    case 'pipeline': return showPipeline(ctx);
+    case 'team': return cmd.manager ? setTeam(ctx, mentioned[0], mentioned.slice(1)) : showTeam(ctx);
+    case 'help': return showHelp(ctx, cmd.topic);
+  }
+}

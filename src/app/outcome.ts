@@ -1,0 +1,19 @@
+// What a use case decided, for the dispatcher to carry out after the transaction commits.
+import type { Message } from './message.ts';
+
+export interface Outcome {
+  /** Shown only to the speaker. */
+  reply?: Message;
+  /** The deal whose room/card the command touched. */
+  dealId?: string;
+  /** Posted in the deal's room for everyone. */
+  announce?: Message;
+  /** Re-render the pinned card. */
+  refreshCard?: boolean;
+  /** Create the deal's room if it has none yet (new deal, or a retried creation). */
+  ensureRoom?: boolean;
+  /** Platform user ids to add to the deal's room. */
+  invite?: string[];
+  /** Direct messages, e.g. to the assignee of a new action. */
+  dms?: { userId: string; message: Message }[];
+}

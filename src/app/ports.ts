@@ -1,0 +1,123 @@
+// The boundaries of the app: storage (implemented in src/store) and chat platforms (implemented in
+// src/platforms/*). Use cases see only these interfaces and the domain.
+import type { Account, ActionItem, Contact, Deal, DealEvent, DealMember, Member, NewEvent, PlatformKind, Role, Workspace } from '../domain/model.ts';
+import type { Message } from './message.ts';
+
+// ---------------------------------------------------------------- storage
+
+export interface DealFilter {
+  status?: Deal['status'];
+  ownerIds?: string[];
+  memberId?: string;        // deals whose room this member is in
+  stage?: string;
+  limit?: number;
+}
+
+/** Everything a use case reads or writes, bound to one database transaction. */
+export interface Repos {
+  findWorkspace(platform: PlatformKind, externalId: string): Promise<Workspace | null>;
+  createWorkspace(platform: PlatformKind, externalId: string, init: Partial<Pick<Workspace, 'name' | 'defaultCurrency' | 'timezone' | 'locale'>>): Promise<Workspace>;
+  updateWorkspace(id: string, patch: Partial<Pick<Workspace, 'name' | 'defaultCurrency' | 'timezone' | 'locale' | 'digestTime' | 'digestWeekends'>>): Promise<Workspace>;
+
+  findMemberById(workspaceId: string, id: string): Promise<Member | null>;
+  findMemberByExternalId(workspaceId: string, externalId: string): Promise<Member | null>;
+  /** Members whose handle or display name equals `name` (case-insensitive). */
+  findMembersByName(workspaceId: string, name: string): Promise<Member[]>;
+  listMembers(workspaceId: string): Promise<Member[]>;
+  countMembers(workspaceId: string): Promise<number>;
+  createMember(workspaceId: string, m: Pick<Member, 'externalId' | 'name'> & Partial<Pick<Member, 'displayName' | 'role' | 'timezone' | 'locale' | 'profileAt'>>): Promise<Member>;
+  updateMember(workspaceId: string, id: string, patch: Partial<Pick<Member, 'name' | 'displayName' | 'role' | 'managerId' | 'timezone' | 'locale' | 'profileAt' | 'digestTime' | 'nudgeOptOut'>>): Promise<Member>;
+
+  findAccountById(workspaceId: string, id: string): Promise<Account | null>;
+  findAccountByName(workspaceId: string, name: string): Promise<Account | null>;
+  findOrCreateAccount(workspaceId: string, name: string): Promise<Account>;
+  updateAccount(workspaceId: string, id: string, patch: Partial<Pick<Account, 'name' | 'industry' | 'region' | 'address'>>): Promise<Account>;
+  findContactByName(accountId: string, name: string): Promise<Contact | null>;
+  saveContact(workspaceId: string, accountId: string, c: Pick<Contact, 'name'> & Partial<Omit<Contact, 'id' | 'accountId' | 'name'>>): Promise<Contact>;
+  listContacts(accountId: string): Promise<Contact[]>;
+
+  /** Hands out the workspace's next deal number (locks the workspace row until commit). */
+  nextDealNumber(workspaceId: string): Promise<number>;
+  createDeal(d: Omit<Deal, 'id' | 'closedAt' | 'createdAt' | 'roomId' | 'cardRef' | 'roomArchivedAt' | 'lostReason' | 'lastContactAt' | 'nextStep' | 'competitors' | 'nextContactOn'> & { createKey?: string; at: Date }): Promise<Deal>;
+  findDealById(workspaceId: string, id: string): Promise<Deal | null>;
+  findDealByNumber(workspaceId: string, n: number): Promise<Deal | null>;
+  findDealByRoom(workspaceId: string, roomId: string): Promise<Deal | null>;
+  findDealByCreateKey(workspaceId: string, key: string): Promise<Deal | null>;
+  /** Locks the deal row for the rest of the transaction: concurrent changes to one deal serialise. */
+  lockDeal(workspaceId: string, id: string): Promise<Deal>;
+  updateDeal(workspaceId: string, id: string, patch: Partial<Omit<Deal, 'id' | 'workspaceId' | 'number' | 'createdAt'>>): Promise<Deal>;
+  /** Atomically claims the right to create the room of a deal that has none (true = you create it). */
+  claimRoomCreation(workspaceId: string, dealId: string, claim: string): Promise<boolean>;
+  listDeals(workspaceId: string, f: DealFilter): Promise<Deal[]>;
+  /** Closed deals (any workspace) whose room is still active and that closed before `closedBefore`. */
+  listRoomsToArchive(closedBefore: Date, limit: number): Promise<Deal[]>;
+
+  addDealMember(dealId: string, memberId: string, role: string): Promise<boolean>;
+  listDealMembers(dealId: string): Promise<DealMember[]>;
+  isDealMember(dealId: string, memberId: string): Promise<boolean>;
+
+  /** Hands out the deal's next action number (the deal row must be locked). */
+  nextActionNumber(workspaceId: string, dealId: string): Promise<number>;
+  createAction(a: Omit<ActionItem, 'id' | 'status' | 'closedById' | 'closedAt' | 'createdAt'>): Promise<ActionItem>;
+  findAction(dealId: string, n: number): Promise<ActionItem | null>;
+  updateAction(id: string, patch: Partial<Pick<ActionItem, 'status' | 'closedById' | 'closedAt'>>): Promise<ActionItem>;
+  listActions(dealId: string, status?: ActionItem['status']): Promise<ActionItem[]>;
+  listActionsOfAssignee(workspaceId: string, memberId: string, status: ActionItem['status']): Promise<(ActionItem & { dealNumber: number; dealTitle: string })[]>;
+
+  appendEvents(workspaceId: string, dealId: string, events: NewEvent[]): Promise<void>;
+  listEvents(dealId: string, limit?: number): Promise<DealEvent[]>;
+}
+
+export interface Store {
+  /** Runs `fn` in one transaction: every write commits together or none does. */
+  transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  /** Reads outside a transaction. */
+  readonly repos: Repos;
+}
+
+// ---------------------------------------------------------------- chat platforms
+
+/** The platform's own address of a workspace (Slack team id, Lark tenant key). */
+export interface WorkspaceRef { platform: PlatformKind; externalId: string }
+
+export interface UserProfile {
+  externalId: string;
+  name: string;           // handle used for @name
+  displayName: string;
+  timezone?: string;      // IANA zone
+  locale?: string;        // e.g. en-US, zh-CN
+  isBot?: boolean;
+}
+
+/** A chat platform as the app needs it: rooms, messages, people. Adapters translate these calls
+ * into their SDK and their errors into PlatformError with a code the app can explain. */
+export interface ChatPlatform {
+  readonly kind: PlatformKind;
+  /** Creates a private room for a deal and returns its id; `name` is a suggestion the adapter
+   * fits to the platform's naming rules (and makes unique when taken). */
+  createRoom(ws: WorkspaceRef, req: { name: string; topic: string }): Promise<{ roomId: string; name: string }>;
+  /** Adds people to a room; people already in it are not an error. */
+  invite(ws: WorkspaceRef, roomId: string, userIds: string[]): Promise<void>;
+  /** Posts a message everyone in the room sees; returns its id for later updates. */
+  post(ws: WorkspaceRef, roomId: string, message: Message): Promise<{ messageId: string }>;
+  /** Replaces a message posted earlier (the live deal card). */
+  update(ws: WorkspaceRef, roomId: string, messageId: string, message: Message): Promise<void>;
+  /** Pins a message in its room. */
+  pin(ws: WorkspaceRef, roomId: string, messageId: string): Promise<void>;
+  /** A reply only `userId` sees, in the room (or wherever the command was typed). */
+  postPrivate(ws: WorkspaceRef, roomId: string, userId: string, message: Message): Promise<void>;
+  /** A direct message to one person. */
+  dm(ws: WorkspaceRef, userId: string, message: Message): Promise<void>;
+  /** Profile of a platform user, or null when the platform does not know them. */
+  resolveUser(ws: WorkspaceRef, userId: string): Promise<UserProfile | null>;
+  /** Finds a user by handle for a plain `@name` the app has not seen yet (optional: platforms
+   * whose directory is too large to search return null or leave it out). */
+  findUserByName?(ws: WorkspaceRef, name: string): Promise<UserProfile | null>;
+  /** A link to a room, for digests and replies written outside it. */
+  roomLink?(ws: WorkspaceRef, roomId: string): string;
+  /** Closes a room after the deal ended (kept readable, no longer active). */
+  archiveRoom(ws: WorkspaceRef, roomId: string): Promise<void>;
+}
+
+export interface Clock { now(): Date }
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,81 @@
+// `stage <stage> [override:<reason>]`: the sales process's gates are checked at the moment of the
+// command; a blocked move changes nothing and says what is missing and how to fix it.
+import type { CommandOf } from '../../commands/types.ts';
+import { UserError } from '../../domain/errors.ts';
+import type { Deal, NewEvent } from '../../domain/model.ts';
+import { getProcess, isAdvance, matchStage, missingRequirements, stageOf } from '../../domain/process.ts';
+import { t } from '../../i18n/index.ts';
+import { assertCanOverride } from '../authorize.ts';
+import type { TxContext } from '../context.ts';
+import { addDays, stageName, todayIn } from '../format.ts';
+import { mention, plain } from '../message.ts';
+import type { Outcome } from '../outcome.ts';
+import { closeDeal } from './close-deal.ts';
+
+/** The fix for each requirement, as the command a user types. */
+const FIX: Record<string, string> = {
+  amount: '/deal set amount 120k',
+  close: '/deal set close 2026-12-31',
+  decision_maker: '/deal contact "Jane Doe" role:decision-maker title:CFO',
+  next_contact: '/deal set next-contact friday',
+};
+
+export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'stage'>): Promise<Outcome> {
+  const { repos, actor, now } = ctx;
+  const L = actor.locale;
+  const process = getProcess(deal.process);
+  const { stage: target, candidates } = matchStage(process, cmd.stage);
+  if (!target) {
+    if (candidates.length > 1) throw new UserError('stage.ambiguous', { input: cmd.stage, stages: candidates.map((s) => `${s.key} (${s.names[L]})`).join(', ') });
+    throw new UserError('stage.unknown', { input: cmd.stage, stages: process.stages.map((s) => `${s.key} (${s.names[L]})`).join(', ') });
+  }
+  if (deal.status !== 'open') throw new UserError('deal.closed', { deal: deal.number, status: t(L, `status.${deal.status}`) });
+  if (target.terminal === 'won') return closeDeal(ctx, deal, { name: 'won' });
+  if (target.terminal === 'lost') throw new UserError('stage.lost_needs_reason');
+  if (target.key === deal.stage) throw new UserError('stage.already', { deal: deal.number, stage: target.names[L] });
+
+  const contacts = await repos.listContacts(deal.accountId);
+  const missing = missingRequirements(process, deal.stage, target.key, {
+    amount: deal.amount, closeDate: deal.closeDate, nextContactOn: deal.nextContactOn, contactRoles: contacts.map((c) => c.role ?? ''),
+  });
+  if (missing.length && !cmd.override) {
+    throw new UserError('stage.blocked', {
+      stage: target.names[L],
+      missing: missing.map((r) => `• ${t(L, `req.${r.key}`)} → ${FIX[r.key]}`).join('\n'),
+    });
+  }
+  if (cmd.override) await assertCanOverride(repos, actor.member, deal);
+
+  const from = deal.stage;
+  const updated = await repos.updateDeal(deal.workspaceId, deal.id, { stage: target.key, stageEnteredAt: now });
+  const events: NewEvent[] = [{
+    dealId: deal.id, actorId: actor.member.id, type: 'stage_changed', at: now,
+    data: {
+      field: 'stage', before: from, after: target.key, direction: isAdvance(process, from, target.key) ? 'advance' : 'back',
+      ...(cmd.override ? { override: cmd.override, missing: missing.map((r) => r.key) } : {}),
+    },
+  }];
+
+  // Stage playbook: the actions this stage calls for, assigned to the owner.
+  const owner = (await repos.findMemberById(deal.workspaceId, deal.ownerId))!;
+  const wsLocale = actor.workspace.locale === 'zh' ? 'zh' : 'en';
+  const today = todayIn(now, owner.timezone ?? actor.workspace.timezone);
+  const created: string[] = [];
+  if (isAdvance(process, from, target.key)) {
+    for (const p of target.playbook) {
+      const number = await repos.nextActionNumber(deal.workspaceId, deal.id);
+      const a = await repos.createAction({ dealId: deal.id, number, text: p.text[wsLocale], assigneeId: owner.id, dueOn: addDays(today, p.dueInDays), createdById: null });
+      events.push({ dealId: deal.id, actorId: null, type: 'action_added', at: now, data: { number, text: a.text, assigneeId: owner.id, dueOn: a.dueOn, playbook: target.key } });
+      created.push(`#${number} ${a.text}`);
+    }
+  }
+  await repos.appendEvents(deal.workspaceId, deal.id, events);
+
+  const lines = [t(wsLocale, 'stage.moved', { user: mention(actor.member.externalId), deal: updated.number, from: stageName(process, from, wsLocale), to: stageName(process, target.key, wsLocale) })];
+  if (cmd.override) lines.push(t(wsLocale, 'stage.overridden', { reason: cmd.override, missing: missing.map((r) => t(wsLocale, `req.${r.key}`)).join(', ') }));
+  if (created.length) lines.push(t(wsLocale, 'stage.playbook', { actions: created.join('\n') }));
+  return {
+    dealId: deal.id, refreshCard: true, announce: plain(lines.join('\n')),
+    reply: plain(t(L, 'stage.moved_reply', { deal: updated.number, stage: stageOf(process, target.key).names[L] })),
+  };
+}

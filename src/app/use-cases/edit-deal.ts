@@ -1,0 +1,131 @@
+// `set <field> <value>`, `contact …`, `log <note> [next:<date>]`: the deal's facts, each change
+// recorded with its before and after.
+import type { CommandOf } from '../../commands/types.ts';
+import { UserError } from '../../domain/errors.ts';
+import type { Deal, NewEvent } from '../../domain/model.ts';
+import { t } from '../../i18n/index.ts';
+import type { TxContext } from '../context.ts';
+import { formatDate, formatMoney } from '../format.ts';
+import { mention, plain } from '../message.ts';
+import type { Outcome } from '../outcome.ts';
+
+const wsLocale = (ctx: TxContext) => (ctx.actor.workspace.locale === 'zh' ? 'zh' : 'en');
+
+export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>): Promise<Outcome> {
+  const { repos, actor, now } = ctx;
+  const W = wsLocale(ctx);
+  const change = (field: string, before: unknown, after: unknown): NewEvent => ({ dealId: deal.id, actorId: actor.member.id, type: 'field_changed', at: now, data: { field, before, after } });
+  let event: NewEvent;
+  let shown: string;
+  switch (cmd.field) {
+    case 'amount': {
+      const m = cmd.money!;
+      const currency = m.currency ?? deal.currency;
+      await repos.updateDeal(deal.workspaceId, deal.id, { amount: m.value, currency });
+      event = change('amount', { amount: deal.amount, currency: deal.currency }, { amount: m.value, currency });
+      shown = formatMoney(m.value, currency, W);
+      break;
+    }
+    case 'currency': {
+      const currency = cmd.value.toUpperCase();
+      await repos.updateDeal(deal.workspaceId, deal.id, { currency });
+      event = change('currency', deal.currency, currency);
+      shown = currency;
+      break;
+    }
+    case 'close':
+      await repos.updateDeal(deal.workspaceId, deal.id, { closeDate: cmd.date! });
+      event = change('closeDate', deal.closeDate, cmd.date);
+      shown = formatDate(cmd.date!, W);
+      break;
+    case 'next-contact':
+      await repos.updateDeal(deal.workspaceId, deal.id, { nextContactOn: cmd.date! });
+      event = change('nextContactOn', deal.nextContactOn, cmd.date);
+      shown = formatDate(cmd.date!, W);
+      break;
+    case 'next-step':
+      await repos.updateDeal(deal.workspaceId, deal.id, { nextStep: cmd.value });
+      event = change('nextStep', deal.nextStep, cmd.value);
+      shown = cmd.value;
+      break;
+    case 'competitor': {
+      // One more competitor; `-Name` takes one off.
+      const remove = cmd.value.startsWith('-');
+      const name = cmd.value.replace(/^[-+]/, '').trim();
+      const next = remove ? deal.competitors.filter((c) => c.toLowerCase() !== name.toLowerCase()) : [...new Set([...deal.competitors, name])];
+      await repos.updateDeal(deal.workspaceId, deal.id, { competitors: next });
+      event = change('competitors', deal.competitors, next);
+      shown = next.join(', ') || '—';
+      break;
+    }
+    case 'competitors': {
+      const next = [...new Set(cmd.value.split(/[,，、]/).map((s) => s.trim()).filter(Boolean))];
+      await repos.updateDeal(deal.workspaceId, deal.id, { competitors: next });
+      event = change('competitors', deal.competitors, next);
+      shown = next.join(', ');
+      break;
+    }
+    case 'title':
+      await repos.updateDeal(deal.workspaceId, deal.id, { title: cmd.value });
+      event = change('title', deal.title, cmd.value);
+      shown = cmd.value;
+      break;
+    case 'account': case 'industry': case 'region': case 'address': {
+      const account = (await repos.findAccountById(deal.workspaceId, deal.accountId))!;
+      const key = cmd.field === 'account' ? 'name' : cmd.field;
+      if (key === 'name') {
+        // Renaming must not collide with another customer of the same name.
+        const clash = await repos.findAccountByName(deal.workspaceId, cmd.value);
+        if (clash && clash.id !== account.id) throw new UserError('set.account_exists', { account: clash.name });
+      }
+      await repos.updateAccount(deal.workspaceId, account.id, { [key]: cmd.value });
+      event = change(`account.${key}`, account[key], cmd.value);
+      shown = cmd.value;
+      break;
+    }
+  }
+  await repos.appendEvents(deal.workspaceId, deal.id, [event]);
+  return {
+    dealId: deal.id, refreshCard: true,
+    announce: plain(t(W, 'set.changed', { user: mention(actor.member.externalId), field: t(W, `field.${cmd.field}`), value: shown })),
+    reply: plain(t(actor.locale, 'set.changed_reply', { deal: deal.number, field: t(actor.locale, `field.${cmd.field}`), value: shown })),
+  };
+}
+
+export async function saveContact(ctx: TxContext, deal: Deal, cmd: CommandOf<'contact'>): Promise<Outcome> {
+  const { repos, actor, now } = ctx;
+  const W = wsLocale(ctx);
+  const before = await repos.findContactByName(deal.accountId, cmd.contact);
+  const patch = Object.fromEntries(Object.entries({ role: cmd.role, title: cmd.title, email: cmd.email, phone: cmd.phone }).filter(([, v]) => v !== undefined));
+  const saved = await repos.saveContact(deal.workspaceId, deal.accountId, { name: cmd.contact, ...patch });
+  await repos.appendEvents(deal.workspaceId, deal.id, [{
+    dealId: deal.id, actorId: actor.member.id, type: 'contact_saved', at: now,
+    data: { contactId: saved.id, before: before && { name: before.name, role: before.role, title: before.title, email: before.email, phone: before.phone }, after: { name: saved.name, role: saved.role, title: saved.title, email: saved.email, phone: saved.phone } },
+  }]);
+  const desc = [saved.title, saved.role ? t(W, `role.${saved.role}`) : null].filter(Boolean).join(', ');
+  return {
+    dealId: deal.id, refreshCard: true,
+    announce: plain(t(W, before ? 'contact.updated' : 'contact.added', { user: mention(actor.member.externalId), contact: saved.name, desc: desc ? ` (${desc})` : '' })),
+    reply: plain(t(actor.locale, 'contact.saved_reply', { contact: saved.name, deal: deal.number })),
+  };
+}
+
+export async function logTouch(ctx: TxContext, deal: Deal, cmd: CommandOf<'log'>): Promise<Outcome> {
+  const { repos, actor, now } = ctx;
+  const W = wsLocale(ctx);
+  const patch = { lastContactAt: now, ...(cmd.next ? { nextContactOn: cmd.next } : {}) };
+  await repos.updateDeal(deal.workspaceId, deal.id, patch);
+  await repos.appendEvents(deal.workspaceId, deal.id, [{
+    dealId: deal.id, actorId: actor.member.id, type: 'contact_logged', at: now,
+    data: { note: cmd.note, before: { lastContactAt: deal.lastContactAt?.toISOString() ?? null, nextContactOn: deal.nextContactOn }, after: { lastContactAt: now.toISOString(), nextContactOn: cmd.next ?? deal.nextContactOn } },
+  }]);
+  return {
+    dealId: deal.id, refreshCard: true,
+    announce: plain(t(W, 'log.logged', { user: mention(actor.member.externalId), note: cmd.note, next: cmd.next ? t(W, 'log.next', { date: formatDate(cmd.next, W) }) : '' })),
+    reply: plain(t(actor.locale, 'log.logged_reply', { deal: deal.number })),
+  };
+}
+
+export function assertOpen(deal: Deal, locale: 'en' | 'zh') {
+  if (deal.status !== 'open') throw new UserError('deal.closed', { deal: deal.number, status: t(locale, `status.${deal.status}`) });
+}

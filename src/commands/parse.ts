@@ -1,0 +1,307 @@
+// The one `/deal` grammar: text in, a validated Command (or a fixable error with usage) out.
+// Notes on choices:
+// - `#n` directly before or after the verb is always the DEAL. For done/undo the action number is
+//   a plain integer: `done #3 2` = action 2 of deal 3; `done #2` alone is deal 2 with no action.
+// - `key:value` is only an option for keys the command knows, so `10:30` and URLs stay in text.
+// - `/deal #12` with no verb shows deal 12 (info).
+// - A past `due:`, `next:` or `set next-contact` date warns but still succeeds (teams backfill).
+import { parseAmount, readCurrency } from './amounts.ts';
+import { parseDate, todayIso } from './dates.ts';
+import { dealNumber, joinTokens, tokenize, type Token } from './tokenize.ts';
+import {
+  Command, CONTACT_ROLES, DEAL_COMMANDS, SET_FIELDS,
+  type CommandName, type ContactRole, type Mention, type ParseContext, type ParseResult, type SetField, type Warning,
+} from './types.ts';
+import { GLUED_VERBS, resolveVerb, suggestVerb, USAGE } from './usage.ts';
+
+type Params = Record<string, string | number>;
+class Fail {
+  constructor(readonly key: string, readonly params: Params = {}) {}
+}
+
+const SET_ALIASES: Record<string, SetField> = {
+  next_contact: 'next-contact', nextcontact: 'next-contact', next: 'next-contact', nextstep: 'next-step', next_step: 'next-step',
+  'close-date': 'close', close_date: 'close', closedate: 'close', 金额: 'amount', 币种: 'currency', 货币: 'currency',
+  截止日期: 'close', 成交日期: 'close', 下次联系: 'next-contact', 下一步: 'next-step', 竞争对手: 'competitor',
+  行业: 'industry', 区域: 'region', 地区: 'region', 地址: 'address', 标题: 'title', 客户: 'account',
+};
+
+const ROLE_ALIASES: Record<string, ContactRole> = {
+  'decision-maker': 'decision_maker', decisionmaker: 'decision_maker', dm: 'decision_maker', decider: 'decision_maker',
+  决策者: 'decision_maker', 决策人: 'decision_maker', 拍板人: 'decision_maker', coach: 'champion', 支持者: 'champion',
+  教练: 'champion', 内线: 'champion', 影响者: 'influencer', 影响人: 'influencer', 'end-user': 'user', 使用者: 'user',
+  用户: 'user', purchasing: 'procurement', 采购: 'procurement', detractor: 'blocker', 反对者: 'blocker',
+};
+
+const MINE = new Set(['mine', 'me', 'my', '我的', '我']);
+
+type Kind = 'date' | 'amount' | 'word' | 'phrase';
+/** Per command: written key (lower-case, Chinese aliases included) → [canonical key, how its value is read]. */
+const OPTIONS: Partial<Record<CommandName, Record<string, [string, Kind]>>> = {
+  new: { amount: ['amount', 'amount'], 金额: ['amount', 'amount'], close: ['close', 'date'], 截止: ['close', 'date'], 成交: ['close', 'date'], 成交日期: ['close', 'date'] },
+  stage: { override: ['override', 'phrase'], 强制: ['override', 'phrase'] },
+  contact: {
+    role: ['role', 'word'], 角色: ['role', 'word'], title: ['title', 'phrase'], 职位: ['title', 'phrase'], email: ['email', 'word'],
+    邮箱: ['email', 'word'], phone: ['phone', 'phrase'], 电话: ['phone', 'phrase'], 手机: ['phone', 'phrase'],
+  },
+  log: { next: ['next', 'date'], 下次: ['next', 'date'], 下次联系: ['next', 'date'] },
+  action: { due: ['due', 'date'], 截止: ['due', 'date'], 到期: ['due', 'date'] },
+  invite: { as: ['as', 'word'], 作为: ['as', 'word'], 角色: ['as', 'word'] },
+  list: { stage: ['stage', 'phrase'], 阶段: ['stage', 'phrase'] },
+};
+
+interface Input { source: string; all: Token[]; args: Token[]; ctx: ParseContext; warnings: Warning[] }
+
+function optionAt(tok: Token, spec: Record<string, [string, Kind]>) {
+  if (tok.quoted || tok.mention) return null;
+  const m = /^([^:：]+)[:：]([\s\S]*)$/.exec(tok.text);
+  const hit = m && spec[m[1].toLowerCase()];
+  return hit ? { key: hit[0], kind: hit[1], value: m[2], valueStart: tok.start + m[1].length + 1 } : null;
+}
+
+/** Takes the command's `key:value` options out of the arguments; what is left is free text. */
+function extractOptions(inp: Input, name: CommandName): { rest: Token[]; opts: Record<string, string> } {
+  const spec = OPTIONS[name] ?? {};
+  const opts: Record<string, string> = {};
+  const rest: Token[] = [];
+  const toks = inp.args;
+  for (let i = 0; i < toks.length; i++) {
+    const o = optionAt(toks[i], spec);
+    if (!o) { rest.push(toks[i]); continue; }
+    if (o.key in opts) throw new Fail('parse.duplicate_option', { key: `${o.key}:` });
+    const field = `${o.key}:`;
+    // Tokens after the key that may belong to its value: never another option or a mention.
+    let j = i + 1;
+    const more: Token[] = [];
+    while (j < toks.length && !optionAt(toks[j], spec) && (o.kind === 'phrase' || !toks[j].mention)) more.push(toks[j++]);
+    let value = o.value;
+    let used = 0;
+    if (o.kind === 'phrase') {
+      if (!toks[i].hasQuotes && more.length) {
+        used = more.length;
+        value = value ? inp.source.slice(o.valueStart, more[used - 1].end) : joinTokens(inp.source, more, inp.all);
+      }
+    } else if (o.kind === 'word') {
+      if (!value && more.length) { value = more[0].text; used = 1; }
+    } else {
+      const read = o.kind === 'date' ? (s: string) => parseDate(s, inp.ctx) : (s: string) => parseAmount(s);
+      const words = [...(value ? [value] : []), ...more.slice(0, o.kind === 'date' ? 4 : 2).map((t) => t.text)];
+      const skip = value ? 1 : 0;
+      // Longest reading wins, so `due:next friday` and `amount:120k EUR` take their second word.
+      let best = -1;
+      for (let n = 1; n <= words.length; n++) if (read(words.slice(0, n).join(' ')) !== null) best = n;
+      if (best === -1) {
+        if (!words.length) throw new Fail('parse.empty_option', { key: field });
+        throw new Fail(o.kind === 'date' ? 'parse.bad_date' : 'parse.bad_amount', { text: words[0], field });
+      }
+      value = words.slice(0, best).join(' ');
+      used = best - skip;
+    }
+    value = value.trim();
+    if (!value) throw new Fail('parse.empty_option', { key: field });
+    opts[o.key] = value;
+    i += used;
+  }
+  return { rest, opts };
+}
+
+function warnIfPast(inp: Input, date: string | undefined) {
+  if (date && date < todayIso(inp.ctx)) inp.warnings.push({ key: 'parse.warn.past_date', params: { date } });
+}
+
+function dateOpt(inp: Input, text: string | undefined, field: string): string | undefined {
+  if (text === undefined) return undefined;
+  const d = parseDate(text, inp.ctx);
+  if (!d) throw new Fail('parse.bad_date', { text, field });
+  return d;
+}
+
+const text = (inp: Input, toks: Token[]) => joinTokens(inp.source, toks, inp.all);
+const mentionsOnly = (toks: Token[]): Mention[] => {
+  // Commas between mentions (`@a, @b`) are just punctuation.
+  toks = toks.filter((t) => !/^[,，、;；]+$/.test(t.text));
+  const stray = toks.filter((t) => !t.mention);
+  if (stray.length) throw new Fail('parse.unexpected_text', { text: stray.map((t) => t.raw).join(' ') });
+  return toks.map((t) => t.mention!);
+};
+const nothingElse = (inp: Input, toks: Token[]) => {
+  if (toks.length) throw new Fail('parse.unexpected_text', { text: text(inp, toks) });
+};
+
+/** `new <account> | <title>`: the first unquoted `|` (or full-width `｜`) splits the two. */
+function splitAccountTitle(inp: Input, toks: Token[]): [string, string] {
+  for (let k = 0; k < toks.length; k++) {
+    const tok = toks[k];
+    const at = tok.hasQuotes || tok.text.startsWith('<') ? -1 : tok.text.search(/[|｜]/);
+    if (at === -1) continue;
+    const part = (s: number, e: number): Token[] => (e > s ? [{ ...tok, text: tok.text.slice(s, e), raw: tok.text.slice(s, e), start: tok.start + s, end: tok.start + e }] : []);
+    const [head, tail] = [part(0, at), part(at + 1, tok.text.length)];
+    // The halves replace the token in the source order, so each side keeps its own spacing.
+    const all = inp.all.flatMap((t) => (t === tok ? [...head, ...tail] : [t]));
+    return [joinTokens(inp.source, [...toks.slice(0, k), ...head], all), joinTokens(inp.source, [...tail, ...toks.slice(k + 1)], all)];
+  }
+  return ['', ''];
+}
+
+function build(name: CommandName, inp: Input): Record<string, unknown> {
+  const { rest, opts } = extractOptions(inp, name);
+  switch (name) {
+    case 'new': {
+      const [account, title] = splitAccountTitle(inp, rest.filter((t) => !t.mention));
+      if (!account || !title) throw new Fail('parse.new_format');
+      const amount = opts.amount === undefined ? undefined : parseAmount(opts.amount) ?? undefined;
+      return { account, title, amount, close: dateOpt(inp, opts.close, 'close:'), mentions: rest.filter((t) => t.mention).map((t) => t.mention!) };
+    }
+    case 'stage': {
+      const stage = text(inp, rest);
+      if (!stage) throw new Fail('parse.missing_stage');
+      return { stage, override: opts.override };
+    }
+    case 'set': {
+      if (!rest.length) throw new Fail('parse.missing_field', { fields: SET_FIELDS.join(', ') });
+      const written = rest[0].text;
+      const lower = written.toLowerCase();
+      const field = (SET_FIELDS as readonly string[]).includes(lower) ? (lower as SetField) : SET_ALIASES[lower];
+      if (!field) throw new Fail('parse.unknown_field', { field: written, fields: SET_FIELDS.join(', ') });
+      const value = text(inp, rest.slice(1));
+      if (!value) throw new Fail('parse.missing_value', { field });
+      if (field === 'amount') {
+        const money = parseAmount(value);
+        if (!money) throw new Fail('parse.bad_amount', { text: value, field });
+        return { field, value, money };
+      }
+      if (field === 'close' || field === 'next-contact') {
+        const date = dateOpt(inp, value, field);
+        if (field === 'next-contact') warnIfPast(inp, date);
+        return { field, value, date };
+      }
+      if (field === 'currency') {
+        const code = readCurrency(value);
+        if (!code) throw new Fail('parse.bad_currency', { text: value });
+        return { field, value: code };
+      }
+      return { field, value };
+    }
+    case 'contact': {
+      const contact = text(inp, rest);
+      if (!contact) throw new Fail('parse.missing_contact');
+      let role: ContactRole | undefined;
+      if (opts.role !== undefined) {
+        const r = opts.role.toLowerCase().replace(/[\s_]+/g, '-');
+        role = (CONTACT_ROLES as readonly string[]).includes(r.replace(/-/g, '_')) ? (r.replace(/-/g, '_') as ContactRole) : ROLE_ALIASES[r];
+        if (!role) throw new Fail('parse.bad_role', { role: opts.role, roles: CONTACT_ROLES.join(', ') });
+      }
+      // Slack turns typed addresses into `<mailto:a@b.co|a@b.co>`.
+      const email = opts.email?.replace(/^<mailto:([^|>]+)(?:\|[^>]*)?>$/i, '$1');
+      if (email !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email)) throw new Fail('parse.bad_email', { text: opts.email! });
+      return { contact, role, title: opts.title, email, phone: opts.phone };
+    }
+    case 'log': {
+      const note = text(inp, rest);
+      if (!note) throw new Fail('parse.missing_note');
+      const next = dateOpt(inp, opts.next, 'next:');
+      warnIfPast(inp, next);
+      return { note, next };
+    }
+    case 'action': {
+      const assignee = rest[0]?.mention;
+      if (!assignee) throw new Fail('parse.missing_mention');
+      const body = text(inp, rest.slice(1));
+      if (!body) throw new Fail('parse.missing_text');
+      const due = dateOpt(inp, opts.due, 'due:');
+      warnIfPast(inp, due);
+      return { assignee, text: body, due };
+    }
+    case 'done': case 'undo': {
+      const written = text(inp, rest);
+      if (rest.length !== 1 || !/^[1-9]\d{0,8}$/.test(rest[0].text)) throw new Fail('parse.bad_action_number', { text: written });
+      return { number: Number(rest[0].text) };
+    }
+    case 'invite': {
+      if (!rest.some((t) => t.mention)) throw new Fail('parse.missing_mention');
+      return { mentions: mentionsOnly(rest), role: opts.as };
+    }
+    case 'won': return { note: text(inp, rest) || undefined };
+    case 'lost': {
+      const reason = text(inp, rest);
+      if (!reason) throw new Fail('parse.missing_reason');
+      return { reason };
+    }
+    case 'actions': case 'list': {
+      const mine = rest.length === 1 && MINE.has(rest[0].text.toLowerCase());
+      if (!mine) nothingElse(inp, rest);
+      return name === 'list' ? { mine, stage: opts.stage } : { mine };
+    }
+    case 'team': {
+      const people = mentionsOnly(rest);
+      if (people.length === 1) throw new Fail('parse.team_needs_reps');
+      return people.length ? { manager: people[0], reps: people.slice(1) } : { reps: [] };
+    }
+    case 'help': {
+      const topic = text(inp, rest);
+      return { topic: topic ? resolveVerb(topic) ?? topic : undefined };
+    }
+    default:
+      nothingElse(inp, rest);
+      return {};
+  }
+}
+
+const omitUndefined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+export function parseCommand(input: string, ctx: ParseContext): ParseResult {
+  let all = tokenize(input);
+  let i = 0;
+  if (all[0] && !all[0].quoted && /^\/?deal$/i.test(all[0].text)) i++;
+  let deal: number | undefined;
+  let name: CommandName = 'help';
+  try {
+    const takeDeal = () => {
+      const n = dealNumber(all[i]);
+      if (n === undefined) return;
+      if (deal !== undefined) throw new Fail('parse.duplicate_deal');
+      if (n < 1 || n > 2_147_483_647) throw new Fail('parse.bad_deal_number', { text: all[i].raw });
+      deal = n;
+      i++;
+    };
+    takeDeal();
+    const verbTok = all[i];
+    if (!verbTok) return finish(deal === undefined ? { name: 'help' } : { name: 'info', deal }, []);
+    let verb = verbTok.quoted ? undefined : resolveVerb(verbTok.text);
+    const glued = verb || verbTok.hasQuotes ? undefined : GLUED_VERBS.find((a) => verbTok.text.startsWith(a));
+    if (glued) {
+      verb = resolveVerb(glued);
+      // Re-read everything after the verb, so `邀请@bob`, `完成2` and `联系人"张 三"` tokenize as if spaced.
+      const at = verbTok.start + glued.length;
+      const tail = tokenize(input.slice(at)).map((t) => ({ ...t, start: t.start + at, end: t.end + at }));
+      all = [...all.slice(0, i), { ...verbTok, text: glued, raw: glued, end: at }, ...tail];
+    }
+    if (!verb) {
+      const suggestion = suggestVerb(verbTok.text);
+      return fail('parse.unknown_verb', { verb: verbTok.text, suggestion }, suggestion);
+    }
+    name = verb;
+    i++;
+    takeDeal();
+    if (deal !== undefined && !(DEAL_COMMANDS as readonly string[]).includes(name)) throw new Fail('parse.deal_not_allowed', { command: name });
+    const inp: Input = { source: input, all, args: all.slice(i), ctx, warnings: [] };
+    const fields = omitUndefined(build(name, inp));
+    return finish({ name, ...(deal !== undefined ? { deal } : {}), ...fields }, inp.warnings);
+  } catch (e) {
+    if (e instanceof Fail) return fail(e.key, e.params, name);
+    throw e;
+  }
+
+  function finish(candidate: Record<string, unknown>, warnings: Warning[]): ParseResult {
+    const parsed = Command.safeParse(candidate);
+    if (parsed.success) return { ok: true, command: parsed.data, warnings };
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join('.');
+    if (field === 'email') return fail('parse.bad_email', { text: String(candidate.email) }, name);
+    return fail('parse.invalid', { field, issue: issue.message }, name);
+  }
+}
+
+function fail(key: string, params: Params, usageOf: CommandName): ParseResult {
+  return { ok: false, error: { key, params: { ...params, usage: USAGE[usageOf] } } };
+}

@@ -1,0 +1,120 @@
+// The command vocabulary: one-line syntax and one-sentence description per command (shown by
+// `/deal help` and attached to every parse error), and the words that name each command.
+import type { CommandName } from './types.ts';
+
+export const USAGE: Record<CommandName, string> = {
+  new: '/deal new <account> | <title> [amount:<amount>] [close:<date>] [@user …]',
+  stage: '/deal stage <stage> [override:<reason>]',
+  set: '/deal set <field> <value>',
+  contact: '/deal contact <name> [role:<role>] [title:<title>] [email:<email>] [phone:<phone>]',
+  log: '/deal log <note> [next:<date>]',
+  action: '/deal action <@user> <text> [due:<date>]',
+  done: '/deal done <action number>',
+  undo: '/deal undo <action number>',
+  invite: '/deal invite <@user> [<@user> …] [as:<role>]',
+  won: '/deal won [note]',
+  lost: '/deal lost <reason>',
+  reopen: '/deal reopen',
+  info: '/deal info',
+  history: '/deal history',
+  actions: '/deal actions [mine]',
+  list: '/deal list [mine] [stage:<stage>]',
+  pipeline: '/deal pipeline',
+  mine: '/deal mine',
+  team: '/deal team [<@manager> <@rep> …]',
+  help: '/deal help [command]',
+};
+
+export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, string> } = {
+  en: {
+    new: 'Open a new deal room for an account, optionally with amount, close date and teammates.',
+    stage: 'Move the deal to another stage; add override: with a reason to skip missing requirements.',
+    set: 'Change one field of the deal: amount, currency, close, next-contact, next-step, competitor(s), title, account, industry, region or address.',
+    contact: 'Add or update a contact on the deal, with their role, title, email and phone.',
+    log: 'Record what happened (a call, a meeting, an email), optionally with the next contact date.',
+    action: 'Give a teammate a to-do on this deal, optionally with a due date.',
+    done: 'Mark an action as done by its number.',
+    undo: 'Reopen an action that was marked done by mistake.',
+    invite: 'Invite teammates into the deal room, optionally with a role.',
+    won: 'Close the deal as won, with an optional note.',
+    lost: 'Close the deal as lost and say why.',
+    reopen: 'Reopen a deal that was closed as won or lost.',
+    info: 'Show the deal card: stage, amount, dates, contacts and what is missing.',
+    history: 'Show everything that happened on the deal, newest first.',
+    actions: 'List the open actions on the deal, or only yours with "mine".',
+    list: 'List open deals, optionally only yours or only one stage.',
+    pipeline: 'Show the pipeline: deals and amounts per stage.',
+    mine: 'Show your deals and your open actions.',
+    team: 'Show your team, or set a manager and their reps.',
+    help: 'Show all commands, or the details of one command.',
+  },
+  zh: {
+    new: '为客户新建一个商机房间，可同时填写金额、预计成交日期和同事。',
+    stage: '把商机推进到另一个阶段；缺少必填项时可用 override: 写明原因强制推进。',
+    set: '修改商机的某个字段：金额、币种、成交日期、下次联系、下一步、竞争对手、标题、客户、行业、区域或地址。',
+    contact: '添加或更新商机联系人，可填写角色、职位、邮箱和电话。',
+    log: '记录一次跟进（电话、会议、邮件），可同时写下次联系日期。',
+    action: '给同事分配一个本商机的待办，可设置截止日期。',
+    done: '按编号把一个待办标记为完成。',
+    undo: '把误标为完成的待办恢复为未完成。',
+    invite: '邀请同事进入商机房间，可指定角色。',
+    won: '将商机标记为赢单，可附一句备注。',
+    lost: '将商机标记为输单，并写明原因。',
+    reopen: '重新打开已赢单或输单的商机。',
+    info: '查看商机卡片：阶段、金额、日期、联系人以及还缺什么。',
+    history: '查看商机的全部历史记录，最新的在前。',
+    actions: '列出本商机未完成的待办；加 mine 只看自己的。',
+    list: '列出进行中的商机，可只看自己的或只看某个阶段。',
+    pipeline: '查看销售漏斗：各阶段的商机数和金额。',
+    mine: '查看我的商机和我的待办。',
+    team: '查看团队，或设置一位经理及其下属销售。',
+    help: '查看全部命令，或某个命令的详细说明。',
+  },
+};
+
+/** Other words for each verb: Chinese names and a few English habits. Keys are lower-case. */
+export const VERB_ALIASES: Record<string, CommandName> = {
+  新建: 'new', 新: 'new', 创建: 'new', create: 'new', 阶段: 'stage', 推进: 'stage', 设置: 'set', 修改: 'set',
+  联系人: 'contact', 记录: 'log', 跟进: 'log', note: 'log', 行动: 'action', 任务: 'action', task: 'action', todo: 'action',
+  完成: 'done', 撤销: 'undo', 邀请: 'invite', 赢单: 'won', win: 'won', 输单: 'lost', lose: 'lost', 重开: 'reopen',
+  详情: 'info', 信息: 'info', show: 'info', 历史: 'history', 待办: 'actions', todos: 'actions', tasks: 'actions',
+  列表: 'list', ls: 'list', 漏斗: 'pipeline', 我的: 'mine', 团队: 'team', 帮助: 'help', '?': 'help', '？': 'help',
+};
+
+const VERBS = Object.keys(USAGE) as CommandName[];
+
+/** Chinese is often typed without a space after the verb (`记录客户来电`). Only multi-character
+ * aliases may be split off, longest first, so a lone `新` never eats the start of a word. */
+export const GLUED_VERBS = Object.keys(VERB_ALIASES).filter((a) => /^[\u4e00-\u9fff]{2,}$/.test(a)).sort((a, b) => b.length - a.length);
+
+/** A command name or alias (any case) as the command it names. */
+export function resolveVerb(word: string): CommandName | undefined {
+  const w = word.toLowerCase();
+  return (VERBS as string[]).includes(w) ? (w as CommandName) : VERB_ALIASES[w];
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length];
+}
+
+/** The closest verb or alias to a typo (edit distance ≤1 for short words, ≤2 otherwise), else `help`. */
+export function suggestVerb(word: string): CommandName {
+  const w = word.toLowerCase();
+  let best: CommandName = 'help';
+  let bestD = w.length <= 3 ? 2 : 3;
+  for (const cand of [...VERBS, ...Object.keys(VERB_ALIASES)]) {
+    const d = distance(w, cand);
+    if (d < bestD) { bestD = d; best = resolveVerb(cand)!; }
+  }
+  return best;
+}

@@ -1,0 +1,30 @@
+// One error family. A DealroomError carries a code (for logs and tests) and a message key with
+// params (for the user, rendered in their language at one boundary: src/app/reply.ts).
+export class DealroomError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly params: Record<string, string | number> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DealroomError';
+  }
+}
+
+/** A refusal or mistake the user can fix: shown to them as a sentence, never logged as a failure.
+ * `key` names the message in src/i18n; nothing was written when it is thrown. */
+export class UserError extends DealroomError {
+  constructor(readonly key: string, params: Record<string, string | number> = {}) {
+    super(key, key, params);
+    this.name = 'UserError';
+  }
+}
+
+/** A chat platform call failed in a way the user should hear about (rate limit, missing access). */
+export class PlatformError extends DealroomError {
+  constructor(code: string, readonly platformCode: string, message: string, readonly retryAfterSeconds?: number, options?: { cause?: unknown }) {
+    super(code, message, { platformCode }, options);
+    this.name = 'PlatformError';
+  }
+}

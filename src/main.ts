@@ -1,0 +1,69 @@
+// Composition root: config → database → store → platform → jobs. Nothing else lives here.
+import pino from 'pino';
+import cron from 'node-cron';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './store/database.ts';
+import { prismaStore } from './store/prisma-store.ts';
+import { systemClock } from './app/ports.ts';
+import type { Deps } from './app/context.ts';
+import { archiveClosedRooms } from './app/rooms.ts';
+import { ConsolePlatform } from './platforms/console/console-platform.ts';
+import { CONSOLE_WORKSPACE, runRepl } from './platforms/console/repl.ts';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main() {
+  const config = loadConfig();
+  const interactive = Boolean(process.stdin.isTTY);
+  // The console prints the conversation on stdout; logs go to stderr so a piped transcript stays clean.
+  const log = pino({ level: config.slack ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn') }, pino.destination(2));
+  const db = await openDatabase(config.database);
+  if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
+  const store = prismaStore(db.prisma);
+  const clock = systemClock;
+  let stopping = false;
+  const shutdown = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    await db.close().catch(() => {});
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  if (config.slack) throw new Error('SLACK_BOT_TOKEN is set, but this build has only the console platform. Unset it to use the console.');
+
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const platform = new ConsolePlatform({
+    write, timezone: config.defaults.timezone, locale: config.defaults.locale,
+    isTaken: async (roomId) => {
+      const ws = await store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
+      return ws ? (await store.repos.findDealByRoom(ws.id, roomId)) !== null : false;
+    },
+  });
+  const deps: Deps = { store, platform, clock, log, defaults: config.defaults };
+  const sweep = cron.schedule('*/10 * * * *', () => void archiveClosedRooms(deps, config.archiveAfterMs, async () => CONSOLE_WORKSPACE).catch((e) => log.error({ err: e }, 'archive sweep failed')));
+  await runRepl(deps, {
+    input: process.stdin, write, interactive, as: arg('as') ?? process.env.USER ?? 'me',
+    findRoom: async (n) => {
+      const ws = await store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
+      const deal = ws && (await store.repos.findDealByNumber(ws.id, n));
+      return deal?.roomId ?? null;
+    },
+    listRooms: async () => {
+      const ws = await store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
+      if (!ws) return [];
+      return (await store.repos.listDeals(ws.id, {})).filter((d) => d.roomId).map((d) => ({ number: d.number, roomId: d.roomId!, title: d.title }));
+    },
+  });
+  await sweep.stop();
+  await shutdown(0);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

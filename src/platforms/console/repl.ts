@@ -1,0 +1,64 @@
+// The console session: reads commands from the terminal or a pipe, speaks as one user in one room.
+//   :as <name>       speak as someone else        :room #<n>   step into deal n's room
+//   :room            leave rooms (lobby)          :rooms       list deal rooms
+//   :quit            exit
+import { randomUUID } from 'node:crypto';
+import readline from 'node:readline';
+import type { Readable } from 'node:stream';
+import { handleCommand } from '../../app/dispatch.ts';
+import type { Deps } from '../../app/context.ts';
+import { renderText } from './render-text.ts';
+
+export const CONSOLE_WORKSPACE = { platform: 'console' as const, externalId: 'local', name: 'Local console' };
+
+export interface ReplOptions {
+  input: Readable;
+  write: (line: string) => void;
+  as: string;
+  interactive: boolean;
+  /** Deal number -> room id, and the list of rooms, for `:room` / `:rooms`. */
+  findRoom: (dealNumber: number) => Promise<string | null>;
+  listRooms: () => Promise<{ number: number; roomId: string; title: string }[]>;
+}
+
+export async function runRepl(deps: Deps, o: ReplOptions): Promise<void> {
+  let user = o.as.toLowerCase();
+  let room: string | undefined;
+  const rl = readline.createInterface({ input: o.input, terminal: o.interactive });
+  const prompt = () => { if (o.interactive) { rl.setPrompt(`${user}${room ? ` @ #${room}` : ''}> `); rl.prompt(); } };
+  o.write(`Dealroom console — you are @${user}. Type "help" for commands, ":room #<n>" to enter a deal room, ":as <name>" to switch user, ":quit" to leave.`);
+  prompt();
+  for await (const raw of rl) {
+    const line = raw.trim();
+    if (!line || /^#(\s|$)/.test(line)) { prompt(); continue; }
+    if (!o.interactive) o.write(`\n${user}${room ? ` @ #${room}` : ''}> ${line}`);
+    try {
+      if (line.startsWith(':')) {
+        const [cmd, arg = ''] = line.slice(1).split(/\s+/, 2);
+        if (cmd === 'quit' || cmd === 'exit') break;
+        else if (cmd === 'as' && arg) { user = arg.replace(/^@/, '').toLowerCase(); o.write(`(you are now @${user})`); }
+        else if (cmd === 'room') {
+          if (!arg) { room = undefined; o.write('(you left the room)'); }
+          else {
+            const n = Number(arg.replace(/^#/, ''));
+            const found = Number.isInteger(n) && n > 0 ? await o.findRoom(n) : (await o.listRooms()).find((r) => r.roomId === arg.replace(/^#/, ''))?.roomId ?? null;
+            if (found) { room = found; o.write(`(you are in #${room})`); } else o.write(`No room for "${arg}". :rooms lists them.`);
+          }
+        } else if (cmd === 'rooms') {
+          const rooms = await o.listRooms();
+          o.write(rooms.length ? rooms.map((r) => `#${r.number}  #${r.roomId}  ${r.title}`).join('\n') : 'No deal rooms yet.');
+        } else o.write('Console commands: :as <name>, :room #<n>, :room, :rooms, :quit');
+      } else {
+        const reply = await handleCommand(deps, { ws: CONSOLE_WORKSPACE, userId: user, roomId: room, text: line, requestKey: randomUUID() });
+        if (reply.message) o.write(`(only @${user} sees this)\n${renderText(reply.message).split('\n').map((l) => `  ${l}`).join('\n')}`);
+        if (reply.ok && reply.roomId && /^(\/?deal\s+)?(new|新建|新)\b/i.test(line)) { room = reply.roomId; o.write(`(you are in #${room})`); }
+      }
+    } catch (e) {
+      // handleCommand never throws for user input; this is a last guard so the session survives.
+      deps.log.error({ err: e }, 'console command failed');
+      o.write('Something went wrong; nothing was changed.');
+    }
+    prompt();
+  }
+  rl.close();
+}

@@ -1,0 +1,74 @@
+// Opens the database: embedded PGlite under a data directory by default, PostgreSQL when a
+// DATABASE_URL is given. Both run the same migrations (prisma/migrations) at open.
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/client.ts';
+import { applyMigrations } from './schema-engine.ts';
+import { DealroomError } from '../domain/errors.ts';
+
+export type Db = InstanceType<typeof PrismaClient>;
+
+export interface Database {
+  prisma: Db;
+  kind: 'pglite' | 'postgresql';
+  /** Migrations applied while opening (empty when the database was current). */
+  applied: string[];
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir: string } // a folder, or 'memory://' for a throwaway database
+  | { kind: 'postgresql'; url: string };
+
+export async function openDatabase(target: DatabaseTarget, opts: { migrate?: boolean } = {}): Promise<Database> {
+  const migrate = opts.migrate ?? true;
+  if (target.kind === 'postgresql') {
+    const factory = new PrismaPg({ connectionString: target.url });
+    const applied = migrate ? await applyMigrations(factory) : [];
+    const prisma = new PrismaClient({ adapter: factory });
+    return { prisma, kind: 'postgresql', applied, close: () => prisma.$disconnect() };
+  }
+  const inMemory = target.dataDir.startsWith('memory://');
+  const release = inMemory ? () => {} : lockDataDir(target.dataDir);
+  try {
+    const pg = new PGlite(inMemory ? target.dataDir : path.resolve(target.dataDir));
+    const factory = new PrismaPGlite(pg);
+    const applied = migrate ? await applyMigrations(factory) : [];
+    const prisma = new PrismaClient({ adapter: factory });
+    return {
+      prisma, kind: 'pglite', applied,
+      close: async () => { await prisma.$disconnect(); await pg.close(); release(); },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+/** PGlite is one process per data directory: a second process (a CLI run while the bot runs)
+ * would corrupt it. A pid lock file refuses that with a clear sentence; a stale lock is taken over. */
+function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lock = path.join(dataDir, 'dealroom.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (e: any) {
+      if (e.code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(lock, 'utf8'));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new DealroomError('database_locked', `The embedded database in ${path.resolve(dataDir)} is in use by process ${pid}. Stop that process first, or point DEALROOM_DATA_DIR at another folder.`);
+      }
+      fs.rmSync(lock, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new DealroomError('database_locked', `Could not lock ${lock}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e: any) { return e.code === 'EPERM'; }
+}

@@ -1,0 +1,236 @@
+// The only module (with database.ts) that touches the generated Prisma client: repositories
+// behind the app's `Repos` port. No business rules here, only reads and writes.
+import type { Db } from './database.ts';
+import type { Repos, Store, DealFilter } from '../app/ports.ts';
+import type { Account, ActionItem, Contact, Deal, DealEvent, DealMember, Member, NewEvent, Workspace } from '../domain/model.ts';
+import type { Prisma } from './generated/client.ts';
+
+type Tx = Prisma.TransactionClient | Db;
+
+const toIsoDate = (d: Date | null): string | null => (d ? d.toISOString().slice(0, 10) : null);
+const fromIsoDate = (s: string | null | undefined): Date | null | undefined =>
+  s === undefined ? undefined : s === null ? null : new Date(`${s}T00:00:00Z`);
+const key = (s: string) => s.trim().toLowerCase().normalize('NFKC').replace(/\s+/g, ' ');
+
+function workspace(r: any): Workspace {
+  return { id: r.id, platform: r.platform, externalId: r.externalId, name: r.name, defaultCurrency: r.defaultCurrency, timezone: r.timezone, locale: r.locale, digestTime: r.digestTime, digestWeekends: r.digestWeekends };
+}
+function member(r: any): Member {
+  return { id: r.id, workspaceId: r.workspaceId, externalId: r.externalId, name: r.name, displayName: r.displayName, role: r.role, managerId: r.managerId, timezone: r.timezone, locale: r.locale, digestTime: r.digestTime, nudgeOptOut: r.nudgeOptOut, profileAt: r.profileAt };
+}
+function account(r: any): Account {
+  return { id: r.id, workspaceId: r.workspaceId, name: r.name, industry: r.industry, region: r.region, address: r.address };
+}
+function contact(r: any): Contact {
+  return { id: r.id, accountId: r.accountId, name: r.name, title: r.title, role: r.role, email: r.email, phone: r.phone };
+}
+export function deal(r: any): Deal {
+  return {
+    id: r.id, workspaceId: r.workspaceId, number: r.number, accountId: r.accountId, title: r.title, process: r.process, stage: r.stage,
+    status: r.status, amount: r.amount === null ? null : r.amount.toFixed(2), currency: r.currency, closeDate: toIsoDate(r.closeDate),
+    competitors: r.competitors, nextStep: r.nextStep, lastContactAt: r.lastContactAt, nextContactOn: toIsoDate(r.nextContactOn), ownerId: r.ownerId,
+    roomId: r.roomId, cardRef: r.cardRef, roomArchivedAt: r.roomArchivedAt, lostReason: r.lostReason, stageEnteredAt: r.stageEnteredAt, closedAt: r.closedAt, createdAt: r.createdAt,
+  };
+}
+function action(r: any): ActionItem {
+  return { id: r.id, dealId: r.dealId, number: r.number, text: r.text, assigneeId: r.assigneeId, dueOn: toIsoDate(r.dueOn), status: r.status, createdById: r.createdById, closedById: r.closedById, closedAt: r.closedAt, createdAt: r.createdAt };
+}
+function event(r: any): DealEvent {
+  return { id: r.id, workspaceId: r.workspaceId, dealId: r.dealId, actorId: r.actorId, type: r.type, at: r.at, data: r.data };
+}
+
+function dealData(p: Partial<Deal>) {
+  const { closeDate, nextContactOn, ...rest } = p;
+  return { ...rest, closeDate: fromIsoDate(closeDate), nextContactOn: fromIsoDate(nextContactOn) };
+}
+
+export function makeRepos(db: Tx): Repos {
+  return {
+    async findWorkspace(platform, externalId) {
+      const r = await db.workspace.findUnique({ where: { platform_externalId: { platform, externalId } } });
+      return r && workspace(r);
+    },
+    async createWorkspace(platform, externalId, init) {
+      // upsert: two first commands arriving together must not fail on the unique key
+      return workspace(await db.workspace.upsert({ where: { platform_externalId: { platform, externalId } }, create: { platform, externalId, ...init }, update: {} }));
+    },
+    async updateWorkspace(id, patch) {
+      return workspace(await db.workspace.update({ where: { id }, data: patch }));
+    },
+
+    async findMemberById(workspaceId, id) {
+      const r = await db.member.findFirst({ where: { id, workspaceId } });
+      return r && member(r);
+    },
+    async findMemberByExternalId(workspaceId, externalId) {
+      const r = await db.member.findUnique({ where: { workspaceId_externalId: { workspaceId, externalId } } });
+      return r && member(r);
+    },
+    async findMembersByName(workspaceId, name) {
+      const rows = await db.member.findMany({
+        where: { workspaceId, OR: [{ name: { equals: name, mode: 'insensitive' } }, { displayName: { equals: name, mode: 'insensitive' } }] },
+        orderBy: { createdAt: 'asc' },
+      });
+      return rows.map(member);
+    },
+    async listMembers(workspaceId) {
+      return (await db.member.findMany({ where: { workspaceId }, orderBy: { createdAt: 'asc' } })).map(member);
+    },
+    async countMembers(workspaceId) {
+      return db.member.count({ where: { workspaceId } });
+    },
+    async createMember(workspaceId, m) {
+      return member(await db.member.upsert({
+        where: { workspaceId_externalId: { workspaceId, externalId: m.externalId } },
+        create: { workspaceId, ...m }, update: {},
+      }));
+    },
+    async updateMember(workspaceId, id, patch) {
+      await db.member.updateMany({ where: { id, workspaceId }, data: patch });
+      return member(await db.member.findUniqueOrThrow({ where: { id } }));
+    },
+
+    async findAccountById(workspaceId, id) {
+      const r = await db.account.findFirst({ where: { id, workspaceId } });
+      return r && account(r);
+    },
+    async findAccountByName(workspaceId, name) {
+      const r = await db.account.findUnique({ where: { workspaceId_nameKey: { workspaceId, nameKey: key(name) } } });
+      return r && account(r);
+    },
+    async findOrCreateAccount(workspaceId, name) {
+      const nameKey = key(name);
+      return account(await db.account.upsert({ where: { workspaceId_nameKey: { workspaceId, nameKey } }, create: { workspaceId, name: name.trim(), nameKey }, update: {} }));
+    },
+    async updateAccount(workspaceId, id, patch) {
+      const data = patch.name ? { ...patch, nameKey: key(patch.name) } : patch;
+      await db.account.updateMany({ where: { id, workspaceId }, data });
+      return account(await db.account.findUniqueOrThrow({ where: { id } }));
+    },
+    async findContactByName(accountId, name) {
+      const r = await db.contact.findUnique({ where: { accountId_nameKey: { accountId, nameKey: key(name) } } });
+      return r && contact(r);
+    },
+    async saveContact(workspaceId, accountId, c) {
+      const nameKey = key(c.name);
+      const { name, ...fields } = c;
+      return contact(await db.contact.upsert({
+        where: { accountId_nameKey: { accountId, nameKey } },
+        create: { workspaceId, accountId, name: name.trim(), nameKey, ...fields },
+        update: fields,
+      }));
+    },
+    async listContacts(accountId) {
+      return (await db.contact.findMany({ where: { accountId }, orderBy: { createdAt: 'asc' } })).map(contact);
+    },
+
+    async nextDealNumber(workspaceId) {
+      const w = await db.workspace.update({ where: { id: workspaceId }, data: { dealSeq: { increment: 1 } } });
+      return w.dealSeq;
+    },
+    async createDeal(d) {
+      const { closeDate, at, ...rest } = d;
+      return deal(await db.deal.create({ data: { ...rest, closeDate: fromIsoDate(closeDate), stageEnteredAt: at, createdAt: at } }));
+    },
+    async findDealById(workspaceId, id) {
+      const r = await db.deal.findFirst({ where: { id, workspaceId } });
+      return r && deal(r);
+    },
+    async findDealByNumber(workspaceId, number) {
+      const r = await db.deal.findUnique({ where: { workspaceId_number: { workspaceId, number } } });
+      return r && deal(r);
+    },
+    async findDealByRoom(workspaceId, roomId) {
+      const r = await db.deal.findUnique({ where: { workspaceId_roomId: { workspaceId, roomId } } });
+      return r && deal(r);
+    },
+    async findDealByCreateKey(workspaceId, createKey) {
+      const r = await db.deal.findUnique({ where: { workspaceId_createKey: { workspaceId, createKey } } });
+      return r && deal(r);
+    },
+    async lockDeal(workspaceId, id) {
+      await db.$executeRaw`SELECT 1 FROM "Deal" WHERE id = ${id}::uuid AND "workspaceId" = ${workspaceId}::uuid FOR UPDATE`;
+      return deal(await db.deal.findFirstOrThrow({ where: { id, workspaceId } }));
+    },
+    async updateDeal(workspaceId, id, patch) {
+      await db.deal.updateMany({ where: { id, workspaceId }, data: dealData(patch) });
+      return deal(await db.deal.findUniqueOrThrow({ where: { id } }));
+    },
+    async claimRoomCreation(workspaceId, dealId, claim) {
+      const r = await db.deal.updateMany({ where: { id: dealId, workspaceId, roomId: null }, data: { roomId: claim } });
+      return r.count === 1;
+    },
+    async listDeals(workspaceId, f: DealFilter) {
+      const rows = await db.deal.findMany({
+        where: {
+          workspaceId, status: f.status, stage: f.stage,
+          ownerId: f.ownerIds ? { in: f.ownerIds } : undefined,
+          members: f.memberId ? { some: { memberId: f.memberId } } : undefined,
+        },
+        orderBy: { number: 'asc' }, take: f.limit,
+      });
+      return rows.map(deal);
+    },
+
+    async listRoomsToArchive(closedBefore, limit) {
+      const rows = await db.deal.findMany({
+        where: { status: { not: 'open' }, closedAt: { lt: closedBefore }, roomArchivedAt: null, roomId: { not: null }, NOT: { roomId: { startsWith: 'pending:' } } },
+        orderBy: { closedAt: 'asc' }, take: limit,
+      });
+      return rows.map(deal);
+    },
+    async addDealMember(dealId, memberId, role) {
+      const r = await db.dealMember.createMany({ data: [{ dealId, memberId, role }], skipDuplicates: true });
+      return r.count === 1;
+    },
+    async listDealMembers(dealId) {
+      return (await db.dealMember.findMany({ where: { dealId }, orderBy: { addedAt: 'asc' } })) as DealMember[];
+    },
+    async isDealMember(dealId, memberId) {
+      return (await db.dealMember.count({ where: { dealId, memberId } })) > 0;
+    },
+
+    async nextActionNumber(workspaceId, dealId) {
+      await db.deal.updateMany({ where: { id: dealId, workspaceId }, data: { actionSeq: { increment: 1 } } });
+      return (await db.deal.findUniqueOrThrow({ where: { id: dealId }, select: { actionSeq: true } })).actionSeq;
+    },
+    async createAction(a) {
+      return action(await db.actionItem.create({ data: { ...a, dueOn: fromIsoDate(a.dueOn) } }));
+    },
+    async findAction(dealId, number) {
+      const r = await db.actionItem.findUnique({ where: { dealId_number: { dealId, number } } });
+      return r && action(r);
+    },
+    async updateAction(id, patch) {
+      return action(await db.actionItem.update({ where: { id }, data: patch }));
+    },
+    async listActions(dealId, status) {
+      return (await db.actionItem.findMany({ where: { dealId, status }, orderBy: { number: 'asc' } })).map(action);
+    },
+    async listActionsOfAssignee(workspaceId, memberId, status) {
+      const rows = await db.actionItem.findMany({
+        where: { assigneeId: memberId, status, deal: { workspaceId } },
+        include: { deal: { select: { number: true, title: true } } },
+        orderBy: [{ dueOn: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }],
+      });
+      return rows.map((r) => ({ ...action(r), dealNumber: r.deal.number, dealTitle: r.deal.title }));
+    },
+
+    async appendEvents(workspaceId, dealId, events: NewEvent[]) {
+      if (!events.length) return;
+      await db.dealEvent.createMany({
+        data: events.map((e) => ({ workspaceId, dealId, actorId: e.actorId, type: e.type, at: e.at, data: e.data as Prisma.InputJsonValue })),
+      });
+    },
+    async listEvents(dealId, limit) {
+      return (await db.dealEvent.findMany({ where: { dealId }, orderBy: { id: 'asc' }, take: limit })).map(event);
+    },
+  };
+}
+
+export function prismaStore(db: Db): Store {
+  return {
+    repos: makeRepos(db),
+    transaction: (fn) => db.$transaction((tx) => fn(makeRepos(tx)), { timeout: 20_000, maxWait: 20_000 }),
+  };
+}
