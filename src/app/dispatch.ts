@@ -25,6 +25,8 @@ export interface Reply {
   /** Shown only to the speaker (ephemeral on Slack). Absent when the room post says it all. */
   message?: Message;
   ok: boolean;
+  /** The command that ran (absent when the text did not parse). */
+  command?: Command['name'];
   /** The deal the command acted on, e.g. so the console can step into a new deal's room. */
   dealNumber?: number;
   roomId?: string;
@@ -56,7 +58,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
     const warnings = parsed.warnings.map((w) => t(locale, w.key, w.params));
     await prefetchMentions(deps, inv.ws, pre.workspace, mentionsOf(cmd), pre.profiles);
 
-    const result = await deps.store.transaction(async (repos) => {
+    const attempt = () => deps.store.transaction(async (repos) => {
       const { workspace, member } = await ensureSpeaker(repos, inv, pre, now, deps.defaults);
       const actor: Actor = { workspace, member, locale, timezone, roomId: inv.roomId };
       const ctx: TxContext = { repos, actor, now };
@@ -72,6 +74,8 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       const outcome = await run(ctx, cmd, deal, mentioned, inv.requestKey);
       return { outcome, workspaceId: workspace.id };
     });
+    // Lost a race on a unique key: run once more against what the winner committed.
+    const result = await attempt().catch((e) => (e instanceof DealroomError && e.code === 'conflict' ? attempt() : Promise.reject(e)));
 
     const { problems, announcedIn } = await applyOutcome(deps, inv.ws, result.workspaceId, result.outcome, locale);
     const deal = result.outcome.dealId ? await deps.store.repos.findDealById(result.workspaceId, result.outcome.dealId) : null;
@@ -79,7 +83,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
     const lines = [announcedIn && announcedIn === inv.roomId ? '' : result.outcome.reply?.text ?? '', ...warnings, ...problems].filter(Boolean);
     const keepBlocks = !(announcedIn && announcedIn === inv.roomId) && result.outcome.reply && !warnings.length && !problems.length;
     const message = keepBlocks ? result.outcome.reply : lines.length ? plain(lines.join('\n')) : undefined;
-    return { ok: true, message, dealNumber: deal?.number, roomId: deal?.roomId && !deal.roomId.startsWith('pending:') ? deal.roomId : undefined };
+    return { ok: true, command: cmd.name, message, dealNumber: deal?.number, roomId: deal?.roomId && !deal.roomId.startsWith('pending:') ? deal.roomId : undefined };
   } catch (e) {
     if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params)) };
     deps.log.error({ err: e, text: inv.text, user: inv.userId }, 'command failed');

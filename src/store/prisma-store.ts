@@ -4,6 +4,7 @@ import type { Db } from './database.ts';
 import type { Repos, Store, DealFilter } from '../app/ports.ts';
 import type { Account, ActionItem, Contact, Deal, DealEvent, DealMember, Member, NewEvent, Workspace } from '../domain/model.ts';
 import type { Prisma } from './generated/client.ts';
+import { DealroomError } from '../domain/errors.ts';
 
 type Tx = Prisma.TransactionClient | Db;
 
@@ -231,6 +232,15 @@ export function makeRepos(db: Tx): Repos {
 export function prismaStore(db: Db): Store {
   return {
     repos: makeRepos(db),
-    transaction: (fn) => db.$transaction((tx) => fn(makeRepos(tx)), { timeout: 20_000, maxWait: 20_000 }),
+    async transaction(fn) {
+      try {
+        return await db.$transaction((tx) => fn(makeRepos(tx)), { timeout: 20_000, maxWait: 20_000 });
+      } catch (e: any) {
+        // A unique key taken by a concurrent transaction (two deliveries of one command racing):
+        // the app retries once and then sees the winner's row.
+        if (e?.code === 'P2002') throw new DealroomError('conflict', 'A concurrent change took the same key', {}, { cause: e });
+        throw e;
+      }
+    },
   };
 }

@@ -6,7 +6,7 @@ const PROGRESS = { done: '●', current: '◉', todo: '○', lost: '✕' } as co
 export function renderBlock(b: Block, names: (id: string) => string): string {
   const m = (s: string) => s.replace(MENTION_RE, (_, id) => `@${names(id)}`).replace(/\*([^*\n]+)\*/g, '$1');
   switch (b.type) {
-    case 'header': return m(b.text).toUpperCase() === m(b.text) ? m(b.text) : `== ${m(b.text)} ==`;
+    case 'header': return `== ${m(b.text)} ==`;
     case 'text': case 'context': return m(b.text);
     case 'fields': return b.fields.map((f) => `${f.label}: ${m(f.value)}`).join('  |  ');
     case 'progress': return b.steps.map((s) => `${PROGRESS[s.state]} ${s.label}`).join(' → ');

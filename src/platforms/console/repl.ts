@@ -51,7 +51,7 @@ export async function runRepl(deps: Deps, o: ReplOptions): Promise<void> {
       } else {
         const reply = await handleCommand(deps, { ws: CONSOLE_WORKSPACE, userId: user, roomId: room, text: line, requestKey: randomUUID() });
         if (reply.message) o.write(`(only @${user} sees this)\n${renderText(reply.message).split('\n').map((l) => `  ${l}`).join('\n')}`);
-        if (reply.ok && reply.roomId && /^(\/?deal\s+)?(new|新建|新)\b/i.test(line)) { room = reply.roomId; o.write(`(you are in #${room})`); }
+        if (reply.ok && reply.roomId && reply.command === 'new') { room = reply.roomId; o.write(`(you are in #${room})`); }
       }
     } catch (e) {
       // handleCommand never throws for user input; this is a last guard so the session survives.

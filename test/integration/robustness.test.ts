@@ -1,0 +1,80 @@
+// Bad input gets a sentence and writes nothing; retries and races never duplicate.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, openTestDb, type TestDb } from '../support/db.ts';
+import { harness } from '../support/harness.ts';
+
+const BACKENDS = await backends();
+
+describe.each(BACKENDS)('robustness on %s', (backend) => {
+  let db: TestDb;
+  let h: ReturnType<typeof harness>;
+  let room: string;
+  beforeAll(async () => {
+    db = await openTestDb(backend);
+    h = harness(db);
+    room = (await h.run('alice', `new Acme | ERP amount:10k ${h.mention('bob')}`)).roomId!;
+    await h.run('alice', `action ${h.mention('bob')} First task`, room);
+  });
+  afterAll(async () => { await db.destroy(); });
+
+  it.each([
+    ['unknown verb', 'frobnicate the deal', /frobnicate/],
+    ['new without a title', 'new Acme', /\|/],
+    ['bad date', 'set close someday', /someday/],
+    ['bad amount', 'set amount lots', /lots/],
+    ['unknown field', 'set colour blue', /colour/],
+    ['unknown stage', 'stage banana', /banana/],
+    ['gate', 'stage qualified', /expected close date/],
+    ['rep override', 'stage qualified override:trust me', /Only the owner's manager/],
+    ['missing action', 'done 42', /no action #42/],
+    ['action without mention', 'action call the customer', /@/],
+    ['unknown user id', 'action <@UNOBODY> call them', /can't find the user/],
+    ['unknown plain name', 'invite @nobody', /don't know @nobody/],
+    ['deal number that does not exist', '#77 info', /no deal #77/],
+    ['bad contact role', 'contact Bo role:boss', /boss/],
+    ['bad email', 'contact Bo email:not-an-email', /not-an-email/],
+    ['lost without reason', 'lost', /reason/],
+    ['already open', 'reopen', /already open/],
+    ['team by a rep', `team <@UBOB> <@UCAROL>`, /Only an admin/],
+  ])('%s: explains, writes nothing', async (_name, text, pattern) => {
+    const before = await h.counts();
+    const posts = h.platform.calls.length;
+    const speaker = _name === 'team by a rep' || _name === 'rep override' ? 'bob' : 'alice';
+    const r = await h.run(speaker, text, room);
+    expect(r.ok).toBe(false);
+    expect(r.text).toMatch(pattern);
+    expect(r.text).not.toMatch(/at .*\.ts:\d+|Error:/); // a sentence, never a stack trace
+    expect(await h.counts()).toEqual(before);
+    expect(h.platform.calls.length).toBe(posts);
+  });
+
+  it('two deliveries of one command racing create one deal and one room', async () => {
+    const before = await h.counts();
+    const text = 'new Initech | Racing';
+    const [a, b] = await Promise.all([h.run('alice', text, undefined, 'race-1'), h.run('alice', text, undefined, 'race-1')]);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    const after = await h.counts();
+    expect(after.deals).toBe(before.deals + 1);
+    expect(h.platform.of('createRoom').filter((c) => c.name === 'deal-initech-racing')).toHaveLength(1);
+  });
+
+  it('concurrent actions on one deal get distinct numbers', async () => {
+    const rs = await Promise.all([1, 2, 3, 4].map((i) => h.run('alice', `action ${h.mention('bob')} Parallel ${i}`, room)));
+    expect(rs.every((r) => r.ok)).toBe(true);
+    const nums = (await h.prisma.actionItem.findMany({ where: { text: { startsWith: 'Parallel' } } })).map((a) => a.number).sort();
+    expect(new Set(nums).size).toBe(4);
+  });
+
+  it('a failed room creation keeps the deal and tells the user; a retry creates the room', async () => {
+    h.platform.failNext('createRoom', 'rate_limited', 'ratelimited');
+    const r = await h.run('alice', 'new Umbrella | Pilot', undefined, 'umb-1');
+    expect(r.ok).toBe(true);
+    expect(r.text).toContain("couldn't create its room");
+    const deal = await h.prisma.deal.findFirstOrThrow({ where: { title: 'Pilot' } });
+    expect(deal.roomId).toBeNull();
+    const retry = await h.run('alice', 'new Umbrella | Pilot', undefined, 'umb-1');
+    expect(retry.ok).toBe(true);
+    expect((await h.prisma.deal.findFirstOrThrow({ where: { title: 'Pilot' } })).roomId).toMatch(/^C/);
+    expect(await h.prisma.deal.count({ where: { title: 'Pilot' } })).toBe(1);
+  });
+});
