@@ -35,6 +35,8 @@ export interface Reply {
 /** Extra use cases registered by later modules (digests), keyed by command name. */
 export type ExtraHandler = (deps: Deps, ctx: TxContext, cmd: any) => Promise<Outcome>;
 
+const READ_ONLY = new Set<Command['name']>(['info', 'history', 'actions', 'list', 'pipeline', 'mine', 'help']);
+
 const mentionsOf = (c: Command): Mention[] => {
   switch (c.name) {
     case 'new': case 'invite': return c.mentions;
@@ -70,6 +72,11 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
           await assertCanAccess(repos, member, deal);
           deal = await repos.lockDeal(workspace.id, deal.id); // concurrent commands on one deal serialise
         }
+      }
+      // A retried delivery of a changing command: the first one did the work.
+      if (inv.requestKey && !READ_ONLY.has(cmd.name) && !(await repos.recordRequest(workspace.id, inv.requestKey))) {
+        const created = cmd.name === 'new' ? await repos.findDealByCreateKey(workspace.id, inv.requestKey) : null;
+        return { outcome: { dealId: created?.id, ensureRoom: Boolean(created), reply: plain(t(locale, 'request.duplicate')) }, workspaceId: workspace.id };
       }
       const outcome = await run(ctx, cmd, deal, mentioned, inv.requestKey);
       return { outcome, workspaceId: workspace.id };

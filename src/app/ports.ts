@@ -64,6 +64,10 @@ export interface Repos {
   listActions(dealId: string, status?: ActionItem['status']): Promise<ActionItem[]>;
   listActionsOfAssignee(workspaceId: string, memberId: string, status: ActionItem['status']): Promise<(ActionItem & { dealNumber: number; dealTitle: string })[]>;
 
+  /** Records that a delivery was handled; false when it already was (a retry). Waits for a
+   * concurrent transaction holding the same key, so racing retries serialise. */
+  recordRequest(workspaceId: string, key: string): Promise<boolean>;
+
   appendEvents(workspaceId: string, dealId: string, events: NewEvent[]): Promise<void>;
   listEvents(dealId: string, limit?: number): Promise<DealEvent[]>;
 }

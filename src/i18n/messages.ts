@@ -29,6 +29,7 @@ const en: Catalog = {
 
   'new.created': (p) => `Deal #${p.deal} ${p.account} — ${p.title} created.`,
   'new.duplicate': (p) => `Deal #${p.deal} was already created from this command; nothing new was added.`,
+  'request.duplicate': () => `This request was already handled; nothing was changed twice.`,
   'room.create_failed': (p) => `The deal is saved, but I couldn't create its room: ${p.reason}`,
   'room.invite_failed': (p) => `I couldn't invite everyone to the room: ${p.reason}`,
   'room.pin_failed': (p) => `I couldn't pin the deal card: ${p.reason}`,
@@ -154,6 +155,7 @@ const zh: Catalog = {
 
   'new.created': (p) => `已创建商机 #${p.deal} ${p.account} — ${p.title}。`,
   'new.duplicate': (p) => `商机 #${p.deal} 已由这条命令创建，没有重复添加。`,
+  'request.duplicate': () => `这个请求已经处理过，没有重复修改。`,
   'room.create_failed': (p) => `商机已保存，但无法创建房间：${p.reason}`,
   'room.invite_failed': (p) => `没能把所有人邀请进房间：${p.reason}`,
   'room.pin_failed': (p) => `没能置顶商机卡片：${p.reason}`,

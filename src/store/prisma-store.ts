@@ -217,6 +217,10 @@ export function makeRepos(db: Tx): Repos {
       return rows.map((r) => ({ ...action(r), dealNumber: r.deal.number, dealTitle: r.deal.title }));
     },
 
+    async recordRequest(workspaceId, key) {
+      const r = await db.requestReceipt.createMany({ data: [{ workspaceId, key }], skipDuplicates: true });
+      return r.count === 1;
+    },
     async appendEvents(workspaceId, dealId, events: NewEvent[]) {
       if (!events.length) return;
       await db.dealEvent.createMany({

@@ -40,7 +40,7 @@ describe.each(BACKENDS)('deal rooms on %s', (backend) => {
     const rooms = h.platform.of('createRoom').length;
     const r = await h.run('alice', `new Acme | ERP rollout amount:120k close:2026-12-31 ${h.mention('bob')}`, undefined, 'req-1');
     expect(r.ok).toBe(true);
-    expect(r.text).toContain('already created');
+    expect(r.text).toContain('already handled');
     expect(await h.counts()).toEqual(before);
     expect(h.platform.of('createRoom').length).toBe(rooms);
   });

@@ -58,6 +58,20 @@ describe.each(BACKENDS)('robustness on %s', (backend) => {
     expect(h.platform.of('createRoom').filter((c) => c.name === 'deal-initech-racing')).toHaveLength(1);
   });
 
+  it('a retried delivery of any changing command changes nothing twice', async () => {
+    const first = await h.run('alice', `action ${h.mention('bob')} Once only`, room, 'retry-act');
+    expect(first.ok).toBe(true);
+    const before = await h.counts();
+    const posts = h.platform.calls.length;
+    const again = await h.run('alice', `action ${h.mention('bob')} Once only`, room, 'retry-act');
+    expect(again.text).toContain('already handled');
+    expect(await h.counts()).toEqual(before);
+    expect(h.platform.calls.length).toBe(posts);
+    const [x, y] = await Promise.all([h.run('alice', 'log Racing touch', room, 'retry-log'), h.run('alice', 'log Racing touch', room, 'retry-log')]);
+    expect([x.ok, y.ok]).toEqual([true, true]);
+    expect(await h.prisma.dealEvent.count({ where: { type: 'contact_logged' } })).toBe(1);
+  });
+
   it('concurrent actions on one deal get distinct numbers', async () => {
     const rs = await Promise.all([1, 2, 3, 4].map((i) => h.run('alice', `action ${h.mention('bob')} Parallel ${i}`, room)));
     expect(rs.every((r) => r.ok)).toBe(true);
