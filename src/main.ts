@@ -7,8 +7,23 @@ import { prismaStore } from './store/prisma-store.ts';
 import { systemClock } from './app/ports.ts';
 import type { Deps } from './app/context.ts';
 import { archiveClosedRooms } from './app/rooms.ts';
+import { DigestScheduler } from './jobs/digest-scheduler.ts';
+import { createSlackApp } from './platforms/slack/app.ts';
 import { ConsolePlatform } from './platforms/console/console-platform.ts';
 import { CONSOLE_WORKSPACE, runRepl } from './platforms/console/repl.ts';
+
+/** Digests every minute; a tick never overlaps the previous one. */
+function startDigests(deps: Deps, log: pino.Logger) {
+  const scheduler = new DigestScheduler({ deps, paceMs: deps.platform.kind === 'slack' ? 250 : 0 });
+  return cron.schedule('* * * * *', async () => {
+    try {
+      const r = await scheduler.tick();
+      if (r.sent || r.failed || r.abandoned) log.info(r, 'digests');
+    } catch (e) {
+      log.error({ err: e }, 'digest tick failed');
+    }
+  }, { noOverlap: true });
+}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,7 +49,18 @@ async function main() {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  if (config.slack) throw new Error('SLACK_BOT_TOKEN is set, but this build has only the console platform. Unset it to use the console.');
+  if (config.slack) {
+    const slack = createSlackApp({ ...config.slack, port: config.port, store, clock, log, defaults: config.defaults });
+    await slack.start();
+    log.info({ mode: config.slack.appToken ? 'socket' : `http :${config.port}` }, 'Dealroom on Slack');
+    startDigests(slack.deps, log);
+    cron.schedule('*/10 * * * *', () => void archiveClosedRooms(slack.deps, config.archiveAfterMs, async (id) => {
+      const ws = await store.repos.findWorkspaceById(id);
+      return ws && { platform: ws.platform, externalId: ws.externalId };
+    }).catch((e) => log.error({ err: e }, 'archive sweep failed')));
+    process.on('SIGTERM', () => void slack.stop());
+    return;
+  }
 
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const platform = new ConsolePlatform({
@@ -45,6 +71,7 @@ async function main() {
     },
   });
   const deps: Deps = { store, platform, clock, log, defaults: config.defaults };
+  const digests = startDigests(deps, log);
   const sweep = cron.schedule('*/10 * * * *', () => void archiveClosedRooms(deps, config.archiveAfterMs, async () => CONSOLE_WORKSPACE).catch((e) => log.error({ err: e }, 'archive sweep failed')));
   await runRepl(deps, {
     input: process.stdin, write, interactive, as: arg('as') ?? process.env.USER ?? 'me',
@@ -60,6 +87,7 @@ async function main() {
     },
   });
   await sweep.stop();
+  await digests.stop();
   await shutdown(0);
 }
 

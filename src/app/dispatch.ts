@@ -16,6 +16,7 @@ import { addAction, checkAction, inviteMembers } from './use-cases/action-items.
 import { changeStage } from './use-cases/change-stage.ts';
 import { closeDeal } from './use-cases/close-deal.ts';
 import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
+import { digestCommand } from './use-cases/digest.ts';
 import { showHelp } from './use-cases/help.ts';
 import { openDeal } from './use-cases/open-deal.ts';
 import { listDeals, showActions, showHistory, showInfo, showPipeline } from './use-cases/read-views.ts';
@@ -35,13 +36,14 @@ export interface Reply {
 /** Extra use cases registered by later modules (digests), keyed by command name. */
 export type ExtraHandler = (deps: Deps, ctx: TxContext, cmd: any) => Promise<Outcome>;
 
-const READ_ONLY = new Set<Command['name']>(['info', 'history', 'actions', 'list', 'pipeline', 'mine', 'help']);
+const READ_ONLY = new Set<Command['name']>(['info', 'history', 'actions', 'list', 'pipeline', 'mine', 'help', 'digest']);
 
 const mentionsOf = (c: Command): Mention[] => {
   switch (c.name) {
     case 'new': case 'invite': return c.mentions;
     case 'action': return [c.assignee];
     case 'team': return c.manager ? [c.manager, ...c.reps] : [];
+    case 'digest': return c.target ? [c.target] : [];
     default: return [];
   }
 };
@@ -78,12 +80,13 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
         const created = cmd.name === 'new' ? await repos.findDealByCreateKey(workspace.id, inv.requestKey) : null;
         return { outcome: { dealId: created?.id, ensureRoom: Boolean(created), reply: plain(t(locale, 'request.duplicate')) }, workspaceId: workspace.id };
       }
-      const outcome = await run(ctx, cmd, deal, mentioned, inv.requestKey);
+      const outcome = await run(deps, ctx, cmd, deal, mentioned, inv.requestKey);
       return { outcome, workspaceId: workspace.id };
     });
     // Lost a race on a unique key: run once more against what the winner committed.
     const result = await attempt().catch((e) => (e instanceof DealroomError && e.code === 'conflict' ? attempt() : Promise.reject(e)));
 
+    if (result.outcome.later) result.outcome.reply = await result.outcome.later();
     const { problems, announcedIn } = await applyOutcome(deps, inv.ws, result.workspaceId, result.outcome, locale);
     const deal = result.outcome.dealId ? await deps.store.repos.findDealById(result.workspaceId, result.outcome.dealId) : null;
     // Typed in the room: the room post is the answer. Elsewhere: a private confirmation too.
@@ -114,7 +117,7 @@ async function findDeal(ctx: TxContext, cmd: { deal?: number }, optional: boolea
   throw new UserError('deal.which');
 }
 
-async function run(ctx: TxContext, cmd: Command, deal: Deal | null, mentioned: Awaited<ReturnType<typeof resolveMentions>>, requestKey?: string): Promise<Outcome> {
+async function run(deps: Deps, ctx: TxContext, cmd: Command, deal: Deal | null, mentioned: Awaited<ReturnType<typeof resolveMentions>>, requestKey?: string): Promise<Outcome> {
   const d = deal!; // present for every deal command but `actions` (checked in findDeal)
   switch (cmd.name) {
     case 'new': return openDeal(ctx, cmd, mentioned, requestKey);
@@ -133,5 +136,6 @@ async function run(ctx: TxContext, cmd: Command, deal: Deal | null, mentioned: A
     case 'pipeline': return showPipeline(ctx);
     case 'team': return cmd.manager ? setTeam(ctx, mentioned[0], mentioned.slice(1)) : showTeam(ctx);
     case 'help': return showHelp(ctx, cmd.topic);
+    case 'digest': return digestCommand(deps, ctx, cmd, mentioned[0]);
   }
 }

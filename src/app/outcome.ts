@@ -14,6 +14,9 @@ export interface Outcome {
   ensureRoom?: boolean;
   /** Platform user ids to add to the deal's room. */
   invite?: string[];
+  /** Reading that must not run inside the command's transaction (the embedded database has one
+   * connection): run after commit, its message becomes the reply. */
+  later?: () => Promise<Message>;
   /** Direct messages, e.g. to the assignee of a new action. */
   dms?: { userId: string; message: Message }[];
 }

@@ -10,12 +10,15 @@ export interface DealFilter {
   ownerIds?: string[];
   memberId?: string;        // deals whose room this member is in
   stage?: string;
+  /** Open deals, plus those closed at or after this instant. */
+  openOrClosedSince?: Date;
   limit?: number;
 }
 
 /** Everything a use case reads or writes, bound to one database transaction. */
 export interface Repos {
   findWorkspace(platform: PlatformKind, externalId: string): Promise<Workspace | null>;
+  findWorkspaceById(id: string): Promise<Workspace | null>;
   createWorkspace(platform: PlatformKind, externalId: string, init: Partial<Pick<Workspace, 'name' | 'defaultCurrency' | 'timezone' | 'locale'>>): Promise<Workspace>;
   updateWorkspace(id: string, patch: Partial<Pick<Workspace, 'name' | 'defaultCurrency' | 'timezone' | 'locale' | 'digestTime' | 'digestWeekends'>>): Promise<Workspace>;
 
@@ -72,11 +75,44 @@ export interface Repos {
   listEvents(dealId: string, limit?: number): Promise<DealEvent[]>;
 }
 
+export interface DigestDelivery {
+  id: string;
+  workspaceId: string;
+  recipientId: string;
+  kind: 'manager' | 'rep';
+  period: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  since: Date;
+  until: Date | null;
+  sentAt: Date | null;
+  error: string | null;
+}
+
+/** Reads and writes of the digest job (bulk, outside command transactions). */
+export interface DigestRepos {
+  listWorkspaces(platform: PlatformKind): Promise<Workspace[]>;
+  listEventsForDeals(workspaceId: string, dealIds: string[], since: Date): Promise<DealEvent[]>;
+  listOpenActionsForAssignees(workspaceId: string, memberIds: string[]): Promise<(ActionItem & { dealNumber: number; dealTitle: string; roomId: string | null; account: string })[]>;
+  /** The last digest that went out to this person (its `until` is where the next one starts). */
+  lastSentDelivery(recipientId: string, kind: DigestDelivery['kind']): Promise<DigestDelivery | null>;
+  /** Creates the day's delivery row unless it exists (any replica, any number of times). */
+  ensureDelivery(d: Pick<DigestDelivery, 'workspaceId' | 'recipientId' | 'kind' | 'period' | 'since'>): Promise<boolean>;
+  /** Takes up to `limit` pending deliveries for this platform; concurrent claimers never get the same row. */
+  claimDeliveries(platform: PlatformKind, claimer: string, now: Date, limit: number): Promise<DigestDelivery[]>;
+  finishDelivery(id: string, patch: Pick<DigestDelivery, 'status'> & Partial<Pick<DigestDelivery, 'until' | 'sentAt' | 'error'>>): Promise<void>;
+  /** Deliveries stuck in `sending` since before `before` (the process died mid-send) become failed:
+   * whether they reached the person is unknown, and sending twice is worse than once too few. */
+  abandonStaleSending(before: Date): Promise<number>;
+  listDeliveries(filter: { recipientId?: string; period?: string }): Promise<DigestDelivery[]>;
+}
+
 export interface Store {
   /** Runs `fn` in one transaction: every write commits together or none does. */
   transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
   /** Reads outside a transaction. */
   readonly repos: Repos;
+  readonly digests: DigestRepos;
 }
 
 // ---------------------------------------------------------------- chat platforms

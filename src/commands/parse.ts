@@ -143,6 +143,10 @@ function splitAccountTitle(inp: Input, toks: Token[]): [string, string] {
   return ['', ''];
 }
 
+const ON = new Set(['on', 'yes', 'true', '开', '开启']);
+const OFF = new Set(['off', 'no', 'false', '关', '关闭']);
+const TEAM = new Set(['team', 'workspace', 'all', '团队', '全员']);
+
 function build(name: CommandName, inp: Input): Record<string, unknown> {
   const { rest, opts } = extractOptions(inp, name);
   switch (name) {
@@ -236,6 +240,21 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       const people = mentionsOnly(rest);
       if (people.length === 1) throw new Fail('parse.team_needs_reps');
       return people.length ? { manager: people[0], reps: people.slice(1) } : { reps: [] };
+    }
+    case 'digest': {
+      const words = rest.filter((t) => !t.mention).map((t) => t.text.toLowerCase());
+      const target = rest.find((t) => t.mention)?.mention;
+      if (!words.length) return { target };
+      const onOff = (w: string | undefined) => (w && ON.has(w) ? true : w && OFF.has(w) ? false : undefined);
+      if (words[0] === 'time' || words[0] === '时间') {
+        const m = /^(\d{1,2})[:：](\d{2})$/.exec(words[1] ?? '');
+        const time = m && Number(m[1]) < 24 && Number(m[2]) < 60 ? `${m[1].padStart(2, '0')}:${m[2]}` : undefined;
+        if (!time || words.length > 3 || (words[2] && !TEAM.has(words[2]))) throw new Fail('parse.bad_digest', {});
+        return { time, scope: words[2] ? 'workspace' : 'me' };
+      }
+      if ((words[0] === 'weekends' || words[0] === '周末') && words.length === 2 && onOff(words[1]) !== undefined) return { weekends: onOff(words[1]) };
+      if ((words[0] === 'nudges' || words[0] === '提醒') && words.length === 2 && onOff(words[1]) !== undefined) return { nudges: onOff(words[1]) };
+      throw new Fail('parse.bad_digest', {});
     }
     case 'help': {
       const topic = text(inp, rest);

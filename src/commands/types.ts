@@ -50,6 +50,12 @@ export const Command = z.discriminatedUnion('name', [
   z.object({ name: z.literal('mine') }),
   z.object({ name: z.literal('team'), manager: Mention.optional(), reps: z.array(Mention) }),
   z.object({ name: z.literal('help'), topic: z.string().optional() }),
+  /** `digest` (mine now), `digest @rep` (their nudge), `digest time 07:45 [team]`, `digest weekends on|off`, `digest nudges on|off` */
+  z.object({
+    name: z.literal('digest'), target: Mention.optional(),
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).optional(), scope: z.enum(['me', 'workspace']).optional(),
+    weekends: z.boolean().optional(), nudges: z.boolean().optional(),
+  }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandName = Command['name'];

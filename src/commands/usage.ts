@@ -23,6 +23,7 @@ export const USAGE: Record<CommandName, string> = {
   mine: '/deal mine',
   team: '/deal team [<@manager> <@rep> …]',
   help: '/deal help [command]',
+  digest: '/deal digest [@rep] | digest time <HH:MM> [team] | digest weekends on|off | digest nudges on|off',
 };
 
 export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, string> } = {
@@ -47,6 +48,7 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     mine: 'Show your deals and your open actions.',
     team: 'Show your team, or set a manager and their reps.',
     help: 'Show all commands, or the details of one command.',
+    digest: "See your manager digest now (or a rep's morning nudge), or set when and whether digests arrive.",
   },
   zh: {
     new: '为客户新建一个商机房间，可同时填写金额、预计成交日期和同事。',
@@ -69,6 +71,7 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     mine: '查看我的商机和我的待办。',
     team: '查看团队，或设置一位经理及其下属销售。',
     help: '查看全部命令，或某个命令的详细说明。',
+    digest: '立即查看经理摘要（或某位销售的晨间提醒），或设置摘要的时间与开关。',
   },
 };
 
@@ -78,7 +81,7 @@ export const VERB_ALIASES: Record<string, CommandName> = {
   联系人: 'contact', 记录: 'log', 跟进: 'log', note: 'log', 行动: 'action', 任务: 'action', task: 'action', todo: 'action',
   完成: 'done', 撤销: 'undo', 邀请: 'invite', 赢单: 'won', win: 'won', 输单: 'lost', lose: 'lost', 重开: 'reopen',
   详情: 'info', 信息: 'info', show: 'info', 历史: 'history', 待办: 'actions', todos: 'actions', tasks: 'actions',
-  列表: 'list', ls: 'list', 漏斗: 'pipeline', 我的: 'mine', 团队: 'team', 帮助: 'help', '?': 'help', '？': 'help',
+  摘要: 'digest', 日报: 'digest', 列表: 'list', ls: 'list', 漏斗: 'pipeline', 我的: 'mine', 团队: 'team', 帮助: 'help', '?': 'help', '？': 'help',
 };
 
 const VERBS = Object.keys(USAGE) as CommandName[];

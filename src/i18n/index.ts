@@ -1,14 +1,15 @@
 // Every sentence a user reads, in English and Chinese. Keys are stable; params are filled in.
 import type { Locale } from '../domain/process.ts';
 import { appMessages } from './messages.ts';
+import { digestMessages } from './digest-messages.ts';
 import { parseMessages } from './parse-messages.ts';
 
 export type Params = Record<string, string | number>;
 type Catalog = Record<string, (p: Params) => string>;
 
 const catalogs: Record<Locale, Catalog> = {
-  en: { ...parseMessages.en, ...appMessages.en },
-  zh: { ...parseMessages.zh, ...appMessages.zh },
+  en: { ...parseMessages.en, ...appMessages.en, ...digestMessages.en },
+  zh: { ...parseMessages.zh, ...appMessages.zh, ...digestMessages.zh },
 };
 
 export function t(locale: Locale, key: string, params: Params = {}): string {

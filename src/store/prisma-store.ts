@@ -1,7 +1,7 @@
 // The only module (with database.ts) that touches the generated Prisma client: repositories
 // behind the app's `Repos` port. No business rules here, only reads and writes.
 import type { Db } from './database.ts';
-import type { Repos, Store, DealFilter } from '../app/ports.ts';
+import type { DealFilter, DigestDelivery, DigestRepos, Repos, Store } from '../app/ports.ts';
 import type { Account, ActionItem, Contact, Deal, DealEvent, DealMember, Member, NewEvent, Workspace } from '../domain/model.ts';
 import type { Prisma } from './generated/client.ts';
 import { DealroomError } from '../domain/errors.ts';
@@ -49,6 +49,10 @@ export function makeRepos(db: Tx): Repos {
   return {
     async findWorkspace(platform, externalId) {
       const r = await db.workspace.findUnique({ where: { platform_externalId: { platform, externalId } } });
+      return r && workspace(r);
+    },
+    async findWorkspaceById(id) {
+      const r = await db.workspace.findUnique({ where: { id } });
       return r && workspace(r);
     },
     async createWorkspace(platform, externalId, init) {
@@ -167,6 +171,7 @@ export function makeRepos(db: Tx): Repos {
           workspaceId, status: f.status, stage: f.stage,
           ownerId: f.ownerIds ? { in: f.ownerIds } : undefined,
           members: f.memberId ? { some: { memberId: f.memberId } } : undefined,
+          ...(f.openOrClosedSince ? { OR: [{ status: 'open' }, { closedAt: { gte: f.openOrClosedSince } }] } : {}),
         },
         orderBy: { number: 'asc' }, take: f.limit,
       });
@@ -233,9 +238,65 @@ export function makeRepos(db: Tx): Repos {
   };
 }
 
+function delivery(r: any): DigestDelivery {
+  return { id: r.id, workspaceId: r.workspaceId, recipientId: r.recipientId, kind: r.kind, period: r.period, status: r.status, attempts: r.attempts, since: r.since, until: r.until, sentAt: r.sentAt, error: r.error };
+}
+
+export function makeDigestRepos(db: Db): DigestRepos {
+  return {
+    async listWorkspaces(platform) {
+      return (await db.workspace.findMany({ where: { platform }, orderBy: { createdAt: 'asc' } })).map(workspace);
+    },
+    async listEventsForDeals(workspaceId, dealIds, since) {
+      if (!dealIds.length) return [];
+      const rows = await db.dealEvent.findMany({ where: { workspaceId, dealId: { in: dealIds }, at: { gte: since } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+      return rows.map(event);
+    },
+    async listOpenActionsForAssignees(workspaceId, memberIds) {
+      if (!memberIds.length) return [];
+      const rows = await db.actionItem.findMany({
+        where: { assigneeId: { in: memberIds }, status: 'open', deal: { workspaceId, status: 'open' } },
+        include: { deal: { select: { number: true, title: true, roomId: true, account: { select: { name: true } } } } },
+        orderBy: [{ dueOn: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }],
+      });
+      return rows.map((r) => ({ ...action(r), dealNumber: r.deal.number, dealTitle: r.deal.title, roomId: r.deal.roomId, account: r.deal.account.name }));
+    },
+    async lastSentDelivery(recipientId, kind) {
+      const r = await db.digestDelivery.findFirst({ where: { recipientId, kind, status: 'sent' }, orderBy: { sentAt: 'desc' } });
+      return r && delivery(r);
+    },
+    async ensureDelivery(d) {
+      const r = await db.digestDelivery.createMany({ data: [d], skipDuplicates: true });
+      return r.count === 1;
+    },
+    async claimDeliveries(platform, claimer, now, limit) {
+      // SKIP LOCKED: replicas on one PostgreSQL each take different rows, never the same one.
+      const rows = await db.$queryRaw<any[]>`
+        UPDATE "DigestDelivery" d SET status = 'sending', "claimedBy" = ${claimer}, "claimedAt" = ${now}, attempts = d.attempts + 1
+        WHERE d.id IN (
+          SELECT x.id FROM "DigestDelivery" x JOIN "Workspace" w ON w.id = x."workspaceId"
+          WHERE x.status = 'pending' AND w.platform = ${platform}
+          ORDER BY x."createdAt" LIMIT ${limit} FOR UPDATE OF x SKIP LOCKED)
+        RETURNING d.*`;
+      return rows.map(delivery);
+    },
+    async finishDelivery(id, patch) {
+      await db.digestDelivery.update({ where: { id }, data: patch });
+    },
+    async abandonStaleSending(before) {
+      const r = await db.digestDelivery.updateMany({ where: { status: 'sending', claimedAt: { lt: before } }, data: { status: 'failed', error: 'interrupted while sending; not resent to avoid a duplicate' } });
+      return r.count;
+    },
+    async listDeliveries(f) {
+      return (await db.digestDelivery.findMany({ where: { recipientId: f.recipientId, period: f.period }, orderBy: { createdAt: 'asc' } })).map(delivery);
+    },
+  };
+}
+
 export function prismaStore(db: Db): Store {
   return {
     repos: makeRepos(db),
+    digests: makeDigestRepos(db),
     async transaction(fn) {
       try {
         return await db.$transaction((tx) => fn(makeRepos(tx)), { timeout: 20_000, maxWait: 20_000 });

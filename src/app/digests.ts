@@ -1,0 +1,83 @@
+// Composing digests from the event log: the manager's morning digest (team funnel, overdue,
+// follow-ups, stalled; weekly conversion on Mondays) and the rep's nudge. Used by the scheduler
+// (src/jobs/digest-scheduler.ts) and by `/deal digest`, so both show exactly the same thing.
+import { DateTime } from 'luxon';
+import { funnelChanges, weeklyReport, WINDOW_DAYS } from '../domain/funnel.ts';
+import { followUps, overdueActions, stalled } from '../domain/follow-ups.ts';
+import type { Member, Workspace } from '../domain/model.ts';
+import { DEFAULT_PROCESS, getProcess, type Locale } from '../domain/process.ts';
+import { reportsOf } from './authorize.ts';
+import type { Deps } from './context.ts';
+import { buildManagerDigest, buildRepNudge, type DigestLookups } from './digest-message.ts';
+import { todayIn } from './format.ts';
+import { toLocale } from './identity.ts';
+import type { Message } from './message.ts';
+
+const DAY = 86_400_000;
+
+export const memberZone = (ws: Workspace, m: Member) => m.timezone ?? ws.timezone;
+export const memberLocale = (ws: Workspace, m: Member): Locale => toLocale(m.locale) ?? toLocale(ws.locale) ?? 'en';
+
+/** Who gets a manager digest: managers, and admins who have a team. */
+export function isDigestManager(m: Member, all: Member[]): boolean {
+  return m.role === 'manager' || (m.role === 'admin' && all.some((x) => x.managerId === m.id));
+}
+
+/** Who gets a rep nudge: people who report to someone and did not opt out. */
+export const isNudgedRep = (m: Member) => m.managerId !== null && !m.nudgeOptOut;
+
+/** The weekly section rides on the manager's local Monday digest. */
+export const isWeeklyDay = (now: Date, zone: string) => DateTime.fromJSDate(now).setZone(zone).weekday === 1;
+
+async function lookups(deps: Deps, ws: Workspace, members: Member[], accountIds: string[]): Promise<DigestLookups> {
+  const names = new Map<string, string>();
+  for (const id of new Set(accountIds)) names.set(id, (await deps.store.repos.findAccountById(ws.id, id))?.name ?? '');
+  const ext = new Map(members.map((m) => [m.id, m.externalId]));
+  const ref = { platform: ws.platform, externalId: ws.externalId };
+  return {
+    process: getProcess(DEFAULT_PROCESS),
+    accountName: (id) => names.get(id),
+    externalIdOf: (id) => ext.get(id),
+    roomLink: deps.platform.roomLink ? (roomId) => (roomId.startsWith('pending:') ? '' : deps.platform.roomLink!(ref, roomId)) : undefined,
+  };
+}
+
+export async function composeManagerDigest(deps: Deps, ws: Workspace, manager: Member, since: Date, now: Date, o: { members?: Member[]; weekly?: boolean } = {}): Promise<Message> {
+  const members = o.members ?? (await deps.store.repos.listMembers(ws.id));
+  const team = [manager, ...reportsOf(members, manager.id)];
+  const teamIds = team.map((m) => m.id);
+  const zone = memberZone(ws, manager);
+  const today = todayIn(now, zone);
+  const weekly = o.weekly ?? isWeeklyDay(now, zone);
+  const process = getProcess(DEFAULT_PROCESS);
+  // Only the history the digest reads: the window since the last digest, or 180 days on Mondays.
+  const from = weekly ? new Date(Math.min(since.getTime(), now.getTime() - 2 * WINDOW_DAYS * DAY)) : since;
+  const deals = await deps.store.repos.listDeals(ws.id, { ownerIds: teamIds, openOrClosedSince: from });
+  const events = await deps.store.digests.listEventsForDeals(ws.id, deals.map((d) => d.id), from);
+  const open = deals.filter((d) => d.status === 'open');
+  const actions = await deps.store.digests.listOpenActionsForAssignees(ws.id, teamIds);
+  const l = await lookups(deps, ws, members, deals.map((d) => d.accountId));
+  return buildManagerDigest({
+    ...l, manager: { id: manager.id, externalId: manager.externalId, name: manager.displayName || manager.name }, today,
+    funnel: funnelChanges({ deals, events, since, until: now, process }),
+    overdue: overdueActions(actions, today),
+    followUps: followUps(open, today),
+    stalled: stalled(open, now, process),
+    weekly: weekly ? weeklyReport({ events, deals, now, process, reps: team.filter((m) => m.id !== manager.id).map((m) => ({ id: m.id, name: m.displayName || m.name })) }) : undefined,
+  }, memberLocale(ws, manager));
+}
+
+/** The rep's nudge, or null when there is nothing to nudge about (no message is better than an empty one). */
+export async function composeRepNudge(deps: Deps, ws: Workspace, rep: Member, now: Date, o: { members?: Member[] } = {}): Promise<Message | null> {
+  const members = o.members ?? (await deps.store.repos.listMembers(ws.id));
+  const today = todayIn(now, memberZone(ws, rep));
+  const process = getProcess(DEFAULT_PROCESS);
+  const open = await deps.store.repos.listDeals(ws.id, { ownerIds: [rep.id], status: 'open' });
+  const actions = await deps.store.digests.listOpenActionsForAssignees(ws.id, [rep.id]);
+  const overdue = overdueActions(actions, today).flatMap((g) => g.actions);
+  const follow = followUps(open, today);
+  const stuck = stalled(open, now, process);
+  if (!overdue.length && !follow.length && !stuck.length) return null;
+  const l = await lookups(deps, ws, members, open.map((d) => d.accountId));
+  return buildRepNudge({ ...l, rep: { id: rep.id, externalId: rep.externalId, name: rep.displayName || rep.name }, today, overdue, followUps: follow, stalled: stuck }, memberLocale(ws, rep));
+}

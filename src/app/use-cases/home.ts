@@ -1,0 +1,41 @@
+// A person's own view (Slack App Home, `/deal mine` elsewhere): their open deals and open actions.
+import { ACTION_DONE, actionButtonValue } from '../card.ts';
+import type { Deps } from '../context.ts';
+import { formatDate, formatMoney, stageName, todayIn } from '../format.ts';
+import { toLocale } from '../identity.ts';
+import type { Block, Message } from '../message.ts';
+import type { WorkspaceRef } from '../ports.ts';
+import { getProcess } from '../../domain/process.ts';
+import { t } from '../../i18n/index.ts';
+
+export async function buildHome(deps: Deps, ws: WorkspaceRef, userId: string): Promise<Message> {
+  const repos = deps.store.repos;
+  const workspace = await repos.findWorkspace(ws.platform, ws.externalId);
+  const member = workspace && (await repos.findMemberByExternalId(workspace.id, userId));
+  const L = toLocale(member?.locale) ?? toLocale(workspace?.locale) ?? 'en';
+  const blocks: Block[] = [{ type: 'header', text: t(L, 'home.title') }];
+  if (!workspace || !member) {
+    blocks.push({ type: 'text', text: t(L, 'home.welcome') });
+    return { text: t(L, 'home.title'), blocks };
+  }
+  const today = todayIn(deps.clock.now(), member.timezone ?? workspace.timezone);
+  const deals = await repos.listDeals(workspace.id, { status: 'open', memberId: member.id, limit: 30 });
+  blocks.push({ type: 'text', text: `*${t(L, 'home.deals', { count: deals.length })}*` });
+  if (!deals.length) blocks.push({ type: 'context', text: t(L, 'list.none') });
+  for (const d of deals.slice(0, 15)) {
+    const link = d.roomId && !d.roomId.startsWith('pending:') ? deps.platform.roomLink?.(ws, d.roomId) ?? '' : '';
+    blocks.push({ type: 'text', text: `#${d.number} ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)} ${link}`.trim() });
+  }
+  blocks.push({ type: 'divider' });
+  const actions = await repos.listActionsOfAssignee(workspace.id, member.id, 'open');
+  blocks.push({ type: 'text', text: `*${t(L, 'home.actions', { count: actions.length })}*` });
+  if (!actions.length) blocks.push({ type: 'context', text: t(L, 'actions.none_mine') });
+  else blocks.push({
+    type: 'items',
+    items: actions.slice(0, 20).map((a) => ({
+      text: `#${a.dealNumber} ${a.dealTitle} — #${a.number} ${a.text}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`,
+      button: { actionId: ACTION_DONE, label: t(L, 'card.done_button'), value: actionButtonValue(a.dealNumber, a.number), style: 'primary' as const },
+    })),
+  });
+  return { text: t(L, 'home.title'), blocks };
+}

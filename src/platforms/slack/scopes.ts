@@ -1,0 +1,22 @@
+// What the app registers and calls on Slack, in one place, so the manifest can be checked against
+// it (test/platforms/slack/manifest.test.ts). Scopes per method: https://api.slack.com/methods
+export const SLASH_COMMAND = '/deal';
+export const BOT_EVENTS = ['app_home_opened'] as const;
+
+export const METHOD_SCOPES: Record<string, string[]> = {
+  'auth.test': [],
+  'conversations.create': ['groups:write'],     // private channels only
+  'conversations.setTopic': ['groups:write'],
+  'conversations.invite': ['groups:write'],
+  'conversations.archive': ['groups:write'],
+  'chat.postMessage': ['chat:write'],           // also DMs: posting to a user id uses the app's DM
+  'chat.update': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'pins.add': ['pins:write'],
+  'users.info': ['users:read'],
+  'views.open': [],
+  'views.publish': [],
+};
+
+/** Bot scopes the app needs: those of every method it calls, plus `commands` for /deal. */
+export const BOT_SCOPES = [...new Set(['commands', ...Object.values(METHOD_SCOPES).flat()])].sort();

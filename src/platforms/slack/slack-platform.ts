@@ -1,0 +1,155 @@
+// ChatPlatform over Slack's Web API (the WebClient Bolt gives us). Slack errors become
+// PlatformError with a code the app can explain; rate limits are retried once when short.
+import type { WebClient } from '@slack/web-api';
+import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../app/ports.ts';
+import type { Logger } from '../../app/logger.ts';
+import type { Message } from '../../app/message.ts';
+import { PlatformError } from '../../domain/errors.ts';
+import { toBlockKit } from './block-kit.ts';
+
+/** Slack channel names: lowercase letters, digits, hyphens and underscores, at most 80 chars.
+ * https://api.slack.com/methods/conversations.create#naming */
+export function slackChannelName(name: string, suffix = ''): string {
+  const base = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-|-$/g, '') || 'deal';
+  return `${base.slice(0, 80 - suffix.length).replace(/-$/, '')}${suffix}`;
+}
+
+const CODE_OF: Record<string, string> = {
+  ratelimited: 'rate_limited', not_in_channel: 'not_in_channel', channel_not_found: 'channel_not_found', is_archived: 'is_archived',
+  name_taken: 'name_taken', message_not_found: 'message_not_found', missing_scope: 'missing_scope', not_authed: 'missing_scope', invalid_auth: 'missing_scope',
+};
+
+/** WebClient errors -> PlatformError. https://slack.dev/node-slack-sdk/web-api#handle-errors */
+export function toPlatformError(e: unknown): PlatformError {
+  const err = e as { code?: string; data?: { error?: string }; retryAfter?: number; message?: string };
+  if (err.code === 'slack_webapi_rate_limited_error') return new PlatformError('rate_limited', 'ratelimited', 'Slack rate limit', err.retryAfter, { cause: e });
+  if (err.code === 'slack_webapi_platform_error') {
+    const slack = err.data?.error ?? 'unknown';
+    return new PlatformError(CODE_OF[slack] ?? 'api_error', slack, `Slack refused: ${slack}`, undefined, { cause: e });
+  }
+  if (err.code === 'slack_webapi_request_error' || err.code === 'slack_webapi_http_error') return new PlatformError('network', err.code, `Slack unreachable: ${err.message}`, undefined, { cause: e });
+  return new PlatformError('api_error', 'unknown', String(err.message ?? e), undefined, { cause: e });
+}
+
+export interface SlackPlatformOptions {
+  client: WebClient;
+  log: Logger;
+  /** Rate-limit waits up to this long are retried once; longer ones are reported. */
+  maxRetryWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class SlackPlatform implements ChatPlatform {
+  readonly kind = 'slack' as const;
+  private botUserId?: Promise<string>;
+  private readonly profiles = new Map<string, { at: number; profile: UserProfile | null }>();
+  constructor(private readonly o: SlackPlatformOptions) {}
+
+  private get client() { return this.o.client; }
+
+  /** One Web API call: a short rate limit is waited out once (Retry-After), everything else maps to PlatformError. */
+  async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const pe = toPlatformError(e);
+      const waitMs = (pe.retryAfterSeconds ?? 0) * 1000;
+      if (pe.code !== 'rate_limited' || waitMs > (this.o.maxRetryWaitMs ?? 5000)) throw pe;
+      this.o.log.warn({ waitMs }, 'slack rate limited; retrying once');
+      await (this.o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(waitMs);
+      try {
+        return await fn();
+      } catch (e2) {
+        throw toPlatformError(e2);
+      }
+    }
+  }
+
+  private bot(): Promise<string> {
+    this.botUserId ??= this.call(() => this.client.auth.test()).then((r) => String(r.user_id)).catch((e) => { this.botUserId = undefined; throw e; });
+    return this.botUserId;
+  }
+
+  async createRoom(_ws: WorkspaceRef, req: { name: string; topic: string }) {
+    // name_taken: another channel (even an archived one) holds the name; try -2, -3 …
+    for (let n = 1; n <= 20; n++) {
+      const name = slackChannelName(req.name, n === 1 ? '' : `-${n}`);
+      try {
+        const r = await this.call(() => this.client.conversations.create({ name, is_private: true }));
+        const roomId = r.channel!.id!;
+        await this.call(() => this.client.conversations.setTopic({ channel: roomId, topic: req.topic.slice(0, 250) })).catch((e) => this.o.log.warn({ err: e }, 'setTopic failed'));
+        return { roomId, name };
+      } catch (e) {
+        if (!(e instanceof PlatformError && e.platformCode === 'name_taken')) throw e;
+      }
+    }
+    throw new PlatformError('name_taken', 'name_taken', `No free channel name for ${req.name}`);
+  }
+
+  async invite(_ws: WorkspaceRef, roomId: string, userIds: string[]) {
+    const bot = await this.bot();
+    const users = [...new Set(userIds)].filter((u) => u !== bot);
+    if (!users.length) return;
+    try {
+      await this.call(() => this.client.conversations.invite({ channel: roomId, users: users.join(',') }));
+    } catch (e) {
+      // Slack fails the whole batch when one person is already in: invite one by one then.
+      if (!(e instanceof PlatformError && e.platformCode === 'already_in_channel')) throw e;
+      for (const u of users) {
+        await this.call(() => this.client.conversations.invite({ channel: roomId, users: u })).catch((x) => {
+          if (!(x instanceof PlatformError && x.platformCode === 'already_in_channel')) throw x;
+        });
+      }
+    }
+  }
+
+  async post(_ws: WorkspaceRef, roomId: string, message: Message) {
+    const r = await this.call(() => this.client.chat.postMessage({ channel: roomId, ...toBlockKit(message), unfurl_links: false } as any));
+    return { messageId: String(r.ts) };
+  }
+
+  async update(_ws: WorkspaceRef, roomId: string, messageId: string, message: Message) {
+    await this.call(() => this.client.chat.update({ channel: roomId, ts: messageId, ...toBlockKit(message) } as any));
+  }
+
+  async pin(_ws: WorkspaceRef, roomId: string, messageId: string) {
+    await this.call(() => this.client.pins.add({ channel: roomId, timestamp: messageId })).catch((e) => {
+      if (!(e instanceof PlatformError && e.platformCode === 'already_pinned')) throw e;
+    });
+  }
+
+  async postPrivate(_ws: WorkspaceRef, roomId: string, userId: string, message: Message) {
+    await this.call(() => this.client.chat.postEphemeral({ channel: roomId, user: userId, ...toBlockKit(message) } as any));
+  }
+
+  async dm(_ws: WorkspaceRef, userId: string, message: Message) {
+    // Posting to a user id delivers into the app's DM with them. https://api.slack.com/methods/chat.postMessage#app_home
+    await this.call(() => this.client.chat.postMessage({ channel: userId, ...toBlockKit(message) } as any));
+  }
+
+  async resolveUser(_ws: WorkspaceRef, userId: string): Promise<UserProfile | null> {
+    const cached = this.profiles.get(userId);
+    if (cached && Date.now() - cached.at < 3600_000) return cached.profile;
+    let profile: UserProfile | null = null;
+    try {
+      const r = await this.call(() => this.client.users.info({ user: userId, include_locale: true }));
+      const u = r.user!;
+      profile = {
+        externalId: userId, name: u.name ?? userId, displayName: u.profile?.display_name || u.real_name || u.name || userId,
+        timezone: u.tz ?? undefined, locale: u.locale ?? undefined, isBot: Boolean(u.is_bot),
+      };
+    } catch (e) {
+      if (!(e instanceof PlatformError && e.platformCode === 'user_not_found')) throw e;
+    }
+    this.profiles.set(userId, { at: Date.now(), profile });
+    return profile;
+  }
+
+  async archiveRoom(_ws: WorkspaceRef, roomId: string) {
+    await this.call(() => this.client.conversations.archive({ channel: roomId }));
+  }
+
+  roomLink(_ws: WorkspaceRef, roomId: string) {
+    return `<#${roomId}>`;
+  }
+}
