@@ -30,8 +30,7 @@ export const isNudgedRep = (m: Member) => m.managerId !== null && !m.nudgeOptOut
 export const isWeeklyDay = (now: Date, zone: string) => DateTime.fromJSDate(now).setZone(zone).weekday === 1;
 
 async function lookups(deps: Deps, ws: Workspace, members: Member[], accountIds: string[]): Promise<DigestLookups> {
-  const names = new Map<string, string>();
-  for (const id of new Set(accountIds)) names.set(id, (await deps.store.repos.findAccountById(ws.id, id))?.name ?? '');
+  const names = new Map((await deps.store.repos.listAccounts(ws.id, accountIds)).map((a) => [a.id, a.name]));
   const ext = new Map(members.map((m) => [m.id, m.externalId]));
   const ref = { platform: ws.platform, externalId: ws.externalId };
   return {

@@ -33,6 +33,7 @@ export interface Repos {
 
   findAccountById(workspaceId: string, id: string): Promise<Account | null>;
   findAccountByName(workspaceId: string, name: string): Promise<Account | null>;
+  listAccounts(workspaceId: string, ids: string[]): Promise<Account[]>;
   findOrCreateAccount(workspaceId: string, name: string): Promise<Account>;
   updateAccount(workspaceId: string, id: string, patch: Partial<Pick<Account, 'name' | 'industry' | 'region' | 'address'>>): Promise<Account>;
   findContactByName(accountId: string, name: string): Promise<Contact | null>;

@@ -99,6 +99,10 @@ export function makeRepos(db: Tx): Repos {
       const r = await db.account.findFirst({ where: { id, workspaceId } });
       return r && account(r);
     },
+    async listAccounts(workspaceId, ids) {
+      if (!ids.length) return [];
+      return (await db.account.findMany({ where: { workspaceId, id: { in: [...new Set(ids)] } } })).map(account);
+    },
     async findAccountByName(workspaceId, name) {
       const r = await db.account.findUnique({ where: { workspaceId_nameKey: { workspaceId, nameKey: key(name) } } });
       return r && account(r);

@@ -102,8 +102,7 @@ export async function listDeals(ctx: TxContext, cmd: CommandOf<'list'> | Command
     deals = deals.filter((d) => d.stage === stage.key);
   }
   if (!deals.length) return { reply: plain(t(L, 'list.none')) };
-  const accounts = new Map<string, string>();
-  for (const d of deals.slice(0, LIMIT)) if (!accounts.has(d.accountId)) accounts.set(d.accountId, (await ctx.repos.findAccountById(d.workspaceId, d.accountId))?.name ?? '');
+  const accounts = new Map((await ctx.repos.listAccounts(me.workspaceId, deals.slice(0, LIMIT).map((d) => d.accountId))).map((a) => [a.id, a.name]));
   const lines = deals.slice(0, LIMIT).map((d) => `• #${d.number} ${accounts.get(d.accountId)} — ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)}`);
   const msg: Message = plain(`${t(L, 'list.title', { count: deals.length })}\n${lines.join('\n')}${more(L, deals.length)}`);
   if (cmd.name === 'mine') {
