@@ -9,7 +9,6 @@ import { buildDealCard } from './card.ts';
 import type { Deps } from './context.ts';
 import { loadDealView } from './deal-view.ts';
 import { todayIn } from './format.ts';
-import type { Message } from './message.ts';
 import type { Outcome } from './outcome.ts';
 import type { WorkspaceRef } from './ports.ts';
 
@@ -152,4 +151,3 @@ export async function archiveClosedRooms(deps: Deps, graceMs: number, resolveWs:
   return archived;
 }
 
-export type { Message };

@@ -126,6 +126,3 @@ export async function logTouch(ctx: TxContext, deal: Deal, cmd: CommandOf<'log'>
   };
 }
 
-export function assertOpen(deal: Deal, locale: 'en' | 'zh') {
-  if (deal.status !== 'open') throw new UserError('deal.closed', { deal: deal.number, status: t(locale, `status.${deal.status}`) });
-}

@@ -142,6 +142,13 @@ describe('Slack: /deal over HTTP', () => {
     expect(view).toContain('Pilot');
   });
 
+  it('/deal mine works in a DM with the bot', async () => {
+    await s.slash('mine', { channel: 'DALICE', trigger: 'mine1' });
+    const r = await responseTo('mine1');
+    expect(String(r.args.text)).toContain('#1 Acme — ERP rollout');
+    expect(r.args.response_type).toBe('ephemeral');
+  });
+
   it('answers health checks', async () => {
     const r = await fetch(`${s.url}/healthz`);
     expect(r.status).toBe(200);
