@@ -6,7 +6,7 @@ import { openDatabase } from './store/database.ts';
 import { prismaStore } from './store/prisma-store.ts';
 import { systemClock } from './app/ports.ts';
 import type { Deps } from './app/context.ts';
-import { archiveClosedRooms } from './app/rooms.ts';
+import { housekeeping } from './app/rooms.ts';
 import { DigestScheduler } from './jobs/digest-scheduler.ts';
 import { createSlackApp } from './platforms/slack/app.ts';
 import { ConsolePlatform } from './platforms/console/console-platform.ts';
@@ -54,10 +54,10 @@ async function main() {
     await slack.start();
     log.info({ mode: config.slack.appToken ? 'socket' : `http :${config.port}` }, 'Dealroom on Slack');
     startDigests(slack.deps, log);
-    cron.schedule('*/10 * * * *', () => void archiveClosedRooms(slack.deps, config.archiveAfterMs, async (id) => {
+    cron.schedule('*/10 * * * *', () => void housekeeping(slack.deps, config.archiveAfterMs, async (id) => {
       const ws = await store.repos.findWorkspaceById(id);
       return ws && { platform: ws.platform, externalId: ws.externalId };
-    }).catch((e) => log.error({ err: e }, 'archive sweep failed')));
+    }).catch((e) => log.error({ err: e }, 'housekeeping failed')));
     process.on('SIGTERM', () => void slack.stop());
     return;
   }
@@ -72,7 +72,7 @@ async function main() {
   });
   const deps: Deps = { store, platform, clock, log, defaults: config.defaults };
   const digests = startDigests(deps, log);
-  const sweep = cron.schedule('*/10 * * * *', () => void archiveClosedRooms(deps, config.archiveAfterMs, async () => CONSOLE_WORKSPACE).catch((e) => log.error({ err: e }, 'archive sweep failed')));
+  const sweep = cron.schedule('*/10 * * * *', () => void housekeeping(deps, config.archiveAfterMs, async () => CONSOLE_WORKSPACE).catch((e) => log.error({ err: e }, 'housekeeping failed')));
   await runRepl(deps, {
     input: process.stdin, write, interactive, as: arg('as') ?? process.env.USER ?? 'me',
     findRoom: async (n) => {

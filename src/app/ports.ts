@@ -71,6 +71,8 @@ export interface Repos {
   /** Records that a delivery was handled; false when it already was (a retry). Waits for a
    * concurrent transaction holding the same key, so racing retries serialise. */
   recordRequest(workspaceId: string, key: string): Promise<boolean>;
+  /** Forgets receipts older than `before` (platforms stop retrying within minutes). */
+  pruneRequests(before: Date): Promise<number>;
 
   appendEvents(workspaceId: string, dealId: string, events: NewEvent[]): Promise<void>;
   listEvents(dealId: string, limit?: number): Promise<DealEvent[]>;

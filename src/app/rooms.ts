@@ -130,6 +130,12 @@ export async function applyOutcome(deps: Deps, ws: WorkspaceRef, workspaceId: st
   return { problems, announcedIn };
 }
 
+/** The 10-minute housekeeping: archive rooms of closed deals, forget old request receipts. */
+export async function housekeeping(deps: Deps, graceMs: number, resolveWs: (workspaceId: string) => Promise<WorkspaceRef | null>): Promise<void> {
+  await archiveClosedRooms(deps, graceMs, resolveWs);
+  await deps.store.repos.pruneRequests(new Date(deps.clock.now().getTime() - 7 * 86_400_000));
+}
+
 /** Archives rooms of deals closed longer than the grace period ago. One failure never stops the rest. */
 export async function archiveClosedRooms(deps: Deps, graceMs: number, resolveWs: (workspaceId: string) => Promise<WorkspaceRef | null>): Promise<number> {
   const due = await deps.store.repos.listRoomsToArchive(new Date(deps.clock.now().getTime() - graceMs), 100);

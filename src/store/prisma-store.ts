@@ -230,6 +230,9 @@ export function makeRepos(db: Tx): Repos {
       const r = await db.requestReceipt.createMany({ data: [{ workspaceId, key }], skipDuplicates: true });
       return r.count === 1;
     },
+    async pruneRequests(before) {
+      return (await db.requestReceipt.deleteMany({ where: { at: { lt: before } } })).count;
+    },
     async appendEvents(workspaceId, dealId, events: NewEvent[]) {
       if (!events.length) return;
       await db.dealEvent.createMany({

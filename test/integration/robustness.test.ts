@@ -72,6 +72,18 @@ describe.each(BACKENDS)('robustness on %s', (backend) => {
     expect(await h.prisma.dealEvent.count({ where: { type: 'contact_logged' } })).toBe(1);
   });
 
+  it('housekeeping forgets receipts older than a week, and only those', async () => {
+    const { housekeeping } = await import('../../src/app/rooms.ts');
+    const total = await h.prisma.requestReceipt.count();
+    expect(total).toBeGreaterThan(0);
+    await housekeeping(h.deps, 86_400_000, async () => null);
+    expect(await h.prisma.requestReceipt.count()).toBe(total);
+    h.clock.advance(8 * 86_400_000);
+    await housekeeping(h.deps, 86_400_000, async () => null);
+    expect(await h.prisma.requestReceipt.count()).toBe(0);
+    h.clock.advance(-8 * 86_400_000);
+  });
+
   it('concurrent actions on one deal get distinct numbers', async () => {
     const rs = await Promise.all([1, 2, 3, 4].map((i) => h.run('alice', `action ${h.mention('bob')} Parallel ${i}`, room)));
     expect(rs.every((r) => r.ok)).toBe(true);
