@@ -14,6 +14,9 @@ export function toLocale(tag: string | null | undefined): Locale | undefined {
   return tag.toLowerCase().startsWith('zh') ? 'zh' : tag.toLowerCase().startsWith('en') ? 'en' : undefined;
 }
 
+/** The language of a room (posts everyone reads): the workspace's. */
+export const roomLocale = (ws: Pick<Workspace, 'locale'>): Locale => toLocale(ws.locale) ?? 'en';
+
 const hasCjk = (s: string) => /[\u3400-\u9fff]/.test(s);
 
 /** What is known before the transaction: existing rows, and fresh profiles for people whose row

@@ -8,11 +8,11 @@ import { t } from '../i18n/index.ts';
 import { buildDealCard } from './card.ts';
 import type { Deps } from './context.ts';
 import { loadDealView } from './deal-view.ts';
+import { roomLocale } from './identity.ts';
 import { todayIn } from './format.ts';
 import type { Outcome } from './outcome.ts';
 import type { WorkspaceRef } from './ports.ts';
 
-const wsLocale = (l: string): Locale => (l === 'zh' ? 'zh' : 'en');
 
 export function slugify(s: string): string {
   return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
@@ -38,7 +38,7 @@ export async function ensureRoom(deps: Deps, ws: WorkspaceRef, dealId: string, w
   const claim = `pending:${randomUUID()}`;
   if (!(await repos.claimRoomCreation(workspaceId, dealId, claim))) return { problems: [] };
   const workspace = (await repos.findWorkspace(ws.platform, ws.externalId))!;
-  const L = wsLocale(workspace.locale);
+  const L = roomLocale(workspace);
   const view = await loadDealView(repos, deal);
   let roomId: string;
   try {
@@ -125,7 +125,7 @@ export async function applyOutcome(deps: Deps, ws: WorkspaceRef, workspaceId: st
       announcedIn = room;
     });
   }
-  if (deal && outcome.refreshCard) await attempt('card', () => refreshCard(deps, ws, deal, wsLocale(workspace.locale), workspace.timezone));
+  if (deal && outcome.refreshCard) await attempt('card', () => refreshCard(deps, ws, deal, roomLocale(workspace), workspace.timezone));
   for (const dm of outcome.dms ?? []) await attempt('dm', () => deps.platform.dm(ws, dm.userId, dm.message));
   return { problems, announcedIn };
 }

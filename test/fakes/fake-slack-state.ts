@@ -12,9 +12,9 @@ export type Answer = Record<string, unknown>;
 export class SlackRefusal extends Error {
   constructor(readonly code: string, readonly extra: Answer = {}) { super(code); }
 }
-const refuse = (code: string, extra?: Answer): never => { throw new SlackRefusal(code, extra); };
+function refuse(code: string, extra?: Answer): never { throw new SlackRefusal(code, extra); }
 /** invalid_arguments with the `[ERROR] … [json-pointer:…]` messages Slack puts in response_metadata. */
-const invalid = (messages: string[]): never => refuse('invalid_arguments', { response_metadata: { messages } });
+function invalid(messages: string[]): never { return refuse('invalid_arguments', { response_metadata: { messages } }); }
 
 export interface FakeUserSeed {
   id: string; name: string; real_name?: string; display_name?: string;
@@ -315,7 +315,7 @@ export class SlackState {
       private_metadata: '', callback_id: '', external_id: '', clear_on_close: false, notify_on_close: false, ...v,
       id, team_id: this.o.teamId, type: str(v.type), state: { values: {} }, hash: `${this.nextTs()}.${id}`,
       root_view_id: prev?.root_view_id ?? id, previous_view_id: null, app_id: APP_ID, app_installed_team_id: this.o.teamId, bot_id: BOT_ID,
-      ...(userId ?? prev?.user_id ? { user_id: userId ?? prev?.user_id } : {}),
+      ...((userId ?? prev?.user_id) ? { user_id: userId ?? prev?.user_id } : {}),
     };
     this.views.set(id, view);
     return view;
@@ -368,7 +368,7 @@ export class SlackState {
       },
       'conversations.history': (a) => {
         const c = this.visible(a.channel);
-        if (c.is_private || c.kind !== 'channel' ? false : !c.members.has(BOT_USER_ID)) refuse('not_in_channel');
+        if (!c.members.has(BOT_USER_ID)) refuse('not_in_channel');
         const top = (this.messages.get(c.id) ?? []).filter((m) => !m.thread_ts || m.thread_ts === m.ts).reverse();
         const { items, response_metadata } = this.page(top, a);
         return { messages: items.map((m) => this.messageObject(m)), has_more: response_metadata.next_cursor !== '', response_metadata };
@@ -438,7 +438,7 @@ export class SlackState {
         c.archived = true;
         return {};
       },
-      // Bot tokens cannot unarchive (the bot is no longer a member of an archived channel it could act in).
+      // Slack refuses conversations.unarchive for bot tokens: answer not_authorized.
       'conversations.unarchive': (a) => {
         this.onlyChannels(this.lookup(str(a.channel)) ?? refuse('channel_not_found'));
         return refuse('not_authorized');
@@ -546,8 +546,8 @@ export class SlackState {
         if (!a.view_id && !a.external_id) invalid(['[ERROR] either view_id or external_id is required']);
         const prev = a.view_id ? this.views.get(str(a.view_id)) : [...this.views.values()].find((x) => x.external_id === str(a.external_id));
         if (!prev) refuse('not_found');
-        if (a.hash && str(a.hash) !== prev!.hash) refuse('hash_conflict');
-        const v = this.checkView(a.view, [prev!.type]);
+        if (a.hash && str(a.hash) !== prev.hash) refuse('hash_conflict');
+        const v = this.checkView(a.view, [prev.type]);
         const view = this.saveView(v, prev);
         if (view.type === 'home' && view.user_id) this.homeViews.set(view.user_id, view);
         return { view };

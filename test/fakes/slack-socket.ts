@@ -3,7 +3,7 @@
 // https://api.slack.com/apis/connections/socket#connect
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { FakeSlack } from './slack-web-api.ts';
+import type { FakeSlack } from './fake-slack-api.ts';
 
 export interface FakeSocket {
   push(type: 'slash_commands' | 'interactive' | 'events_api', payload: object): Promise<{ envelope_id: string; payload?: any }>;

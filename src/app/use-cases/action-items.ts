@@ -5,11 +5,12 @@ import { UserError } from '../../domain/errors.ts';
 import type { Deal, Member } from '../../domain/model.ts';
 import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
+import { roomLocale } from '../identity.ts';
 import { formatDate } from '../format.ts';
 import { mention, plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 
-const wsLocale = (ctx: TxContext) => (ctx.actor.workspace.locale === 'zh' ? 'zh' : 'en');
+const wsLocale = (ctx: TxContext) => roomLocale(ctx.actor.workspace);
 
 export async function addAction(ctx: TxContext, deal: Deal, cmd: CommandOf<'action'>, assignee: Member): Promise<Outcome> {
   const { repos, actor, now } = ctx;

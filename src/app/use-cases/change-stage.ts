@@ -7,6 +7,7 @@ import { getProcess, isAdvance, matchStage, missingRequirements, stageOf } from 
 import { t } from '../../i18n/index.ts';
 import { assertCanOverride } from '../authorize.ts';
 import type { TxContext } from '../context.ts';
+import { roomLocale } from '../identity.ts';
 import { addDays, stageName, todayIn } from '../format.ts';
 import { mention, plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
@@ -58,7 +59,7 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
 
   // Stage playbook: the actions this stage calls for, assigned to the owner.
   const owner = (await repos.findMemberById(deal.workspaceId, deal.ownerId))!;
-  const wsLocale = actor.workspace.locale === 'zh' ? 'zh' : 'en';
+  const wsLocale = roomLocale(actor.workspace);
   const today = todayIn(now, owner.timezone ?? actor.workspace.timezone);
   const created: string[] = [];
   if (isAdvance(process, from, target.key)) {

@@ -4,6 +4,7 @@ import type { Deal } from '../../domain/model.ts';
 import { getProcess, openStages } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
+import { roomLocale } from '../identity.ts';
 import { formatMoney, stageName } from '../format.ts';
 import { mention, plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
@@ -14,7 +15,7 @@ export type CloseCommand = { name: 'won'; note?: string } | { name: 'lost'; reas
 export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): Promise<Outcome> {
   const { repos, actor, now } = ctx;
   const L = actor.locale;
-  const W = actor.workspace.locale === 'zh' ? 'zh' : 'en';
+  const W = roomLocale(actor.workspace);
   const process = getProcess(deal.process);
   const who = mention(actor.member.externalId);
 

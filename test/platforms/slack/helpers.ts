@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { silentLogger } from '../../../src/app/logger.ts';
 import { createSlackApp } from '../../../src/platforms/slack/app.ts';
 import { prismaStore } from '../../../src/store/prisma-store.ts';
-import { startFakeSlack, type FakeSlack } from '../../fakes/slack-web-api.ts';
+import { startFakeSlack, type FakeSlack } from '../../fakes/fake-slack-api.ts';
 import { openTestDb, type Backend, type TestDb } from '../../support/db.ts';
 import { TestClock } from '../../support/harness.ts';
 

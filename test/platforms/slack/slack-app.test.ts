@@ -38,7 +38,7 @@ describe('Slack: /deal over HTTP', () => {
     expect([...s.fake.channel(room)!.members].sort()).toEqual(['UALICE', 'UBOB', 'UBOT']);
     expect(s.fake.channel(room)!.topic).toBe('#1 Acme — ERP rollout');
     const [card] = s.fake.messages(room);
-    expect(card.blocks[0]).toMatchObject({ type: 'header', text: { text: '#1 Acme — ERP rollout' } });
+    expect(card.blocks![0]).toMatchObject({ type: 'header', text: { text: '#1 Acme — ERP rollout' } });
     expect(s.fake.pins(room)).toEqual([card.ts]);
     const deal = await s.db.prisma.deal.findFirstOrThrow();
     expect(deal).toMatchObject({ roomId: room, cardRef: card.ts });

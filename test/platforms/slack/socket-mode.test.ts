@@ -4,7 +4,7 @@ import { silentLogger } from '../../../src/app/logger.ts';
 import { createSlackApp } from '../../../src/platforms/slack/app.ts';
 import { prismaStore } from '../../../src/store/prisma-store.ts';
 import { startFakeSocket, type FakeSocket } from '../../fakes/slack-socket.ts';
-import { startFakeSlack, type FakeSlack } from '../../fakes/slack-web-api.ts';
+import { startFakeSlack, type FakeSlack } from '../../fakes/fake-slack-api.ts';
 import { openTestDb, type TestDb } from '../../support/db.ts';
 import { TestClock } from '../../support/harness.ts';
 import { waitFor } from './helpers.ts';

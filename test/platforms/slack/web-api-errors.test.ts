@@ -6,7 +6,7 @@ import { silentLogger } from '../../../src/app/logger.ts';
 import { PlatformError } from '../../../src/domain/errors.ts';
 import { SlackPlatform, slackChannelName, toPlatformError } from '../../../src/platforms/slack/slack-platform.ts';
 import { escapeMrkdwn, toBlockKit, unescapeSlack } from '../../../src/platforms/slack/block-kit.ts';
-import { startFakeSlack, type FakeSlack } from '../../fakes/slack-web-api.ts';
+import { startFakeSlack, type FakeSlack } from '../../fakes/fake-slack-api.ts';
 
 let fake: FakeSlack;
 let client: WebClient;
