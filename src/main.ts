@@ -64,7 +64,8 @@ async function main() {
 
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const platform = new ConsolePlatform({
-    write, timezone: config.defaults.timezone, locale: config.defaults.locale,
+    // Console people speak the language they type in, unless --lang says otherwise.
+    write, timezone: config.defaults.timezone, locale: arg('lang'),
     isTaken: async (roomId) => {
       const ws = await store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
       return ws ? (await store.repos.findDealByRoom(ws.id, roomId)) !== null : false;
@@ -74,7 +75,7 @@ async function main() {
   const digests = startDigests(deps, log);
   const sweep = cron.schedule('*/10 * * * *', () => void housekeeping(deps, config.archiveAfterMs, async () => CONSOLE_WORKSPACE).catch((e) => log.error({ err: e }, 'housekeeping failed')));
   await runRepl(deps, {
-    input: process.stdin, write, interactive, as: arg('as') ?? process.env.USER ?? 'me',
+    input: process.stdin, output: process.stdout, write, interactive, as: arg('as') ?? process.env.USER ?? 'me',
     findRoom: async (n) => {
       const ws = await store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
       const deal = ws && (await store.repos.findDealByNumber(ws.id, n));

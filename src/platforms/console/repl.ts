@@ -13,6 +13,8 @@ export const CONSOLE_WORKSPACE = { platform: 'console' as const, externalId: 'lo
 
 export interface ReplOptions {
   input: Readable;
+  /** The terminal, for the prompt and the echo of what is typed (interactive sessions only). */
+  output?: NodeJS.WritableStream;
   write: (line: string) => void;
   as: string;
   interactive: boolean;
@@ -24,7 +26,7 @@ export interface ReplOptions {
 export async function runRepl(deps: Deps, o: ReplOptions): Promise<void> {
   let user = o.as.toLowerCase();
   let room: string | undefined;
-  const rl = readline.createInterface({ input: o.input, terminal: o.interactive });
+  const rl = readline.createInterface({ input: o.input, output: o.interactive ? o.output : undefined, terminal: o.interactive });
   const prompt = () => { if (o.interactive) { rl.setPrompt(`${user}${room ? ` @ #${room}` : ''}> `); rl.prompt(); } };
   o.write(`Dealroom console — you are @${user}. Type "help" for commands, ":room #<n>" to enter a deal room, ":as <name>" to switch user, ":quit" to leave.`);
   prompt();
