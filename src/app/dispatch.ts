@@ -33,9 +33,6 @@ export interface Reply {
   roomId?: string;
 }
 
-/** Extra use cases registered by later modules (digests), keyed by command name. */
-export type ExtraHandler = (deps: Deps, ctx: TxContext, cmd: any) => Promise<Outcome>;
-
 const READ_ONLY = new Set<Command['name']>(['info', 'history', 'actions', 'list', 'pipeline', 'mine', 'help', 'digest']);
 
 const mentionsOf = (c: Command): Mention[] => {

@@ -27,6 +27,7 @@ export interface Repos {
   /** Members whose handle or display name equals `name` (case-insensitive). */
   findMembersByName(workspaceId: string, name: string): Promise<Member[]>;
   listMembers(workspaceId: string): Promise<Member[]>;
+  listMembersByIds(workspaceId: string, ids: string[]): Promise<Member[]>;
   countMembers(workspaceId: string): Promise<number>;
   createMember(workspaceId: string, m: Pick<Member, 'externalId' | 'name'> & Partial<Pick<Member, 'displayName' | 'role' | 'timezone' | 'locale' | 'profileAt'>>): Promise<Member>;
   updateMember(workspaceId: string, id: string, patch: Partial<Pick<Member, 'name' | 'displayName' | 'role' | 'managerId' | 'timezone' | 'locale' | 'profileAt' | 'digestTime' | 'nudgeOptOut'>>): Promise<Member>;

@@ -28,7 +28,6 @@ const en: Catalog = {
   'deal.already_open': (p) => `Deal #${p.deal} is already open.`,
 
   'new.created': (p) => `Deal #${p.deal} ${p.account} — ${p.title} created.`,
-  'new.duplicate': (p) => `Deal #${p.deal} was already created from this command; nothing new was added.`,
   'request.duplicate': () => `This request was already handled; nothing was changed twice.`,
   'room.create_failed': (p) => `The deal is saved, but I couldn't create its room: ${p.reason}`,
   'room.invite_failed': (p) => `I couldn't invite everyone to the room: ${p.reason}`,
@@ -169,7 +168,6 @@ const zh: Catalog = {
   'deal.already_open': (p) => `商机 #${p.deal} 本来就是进行中。`,
 
   'new.created': (p) => `已创建商机 #${p.deal} ${p.account} — ${p.title}。`,
-  'new.duplicate': (p) => `商机 #${p.deal} 已由这条命令创建，没有重复添加。`,
   'request.duplicate': () => `这个请求已经处理过，没有重复修改。`,
   'room.create_failed': (p) => `商机已保存，但无法创建房间：${p.reason}`,
   'room.invite_failed': (p) => `没能把所有人邀请进房间：${p.reason}`,

@@ -81,6 +81,10 @@ export function makeRepos(db: Tx): Repos {
     async listMembers(workspaceId) {
       return (await db.member.findMany({ where: { workspaceId }, orderBy: { createdAt: 'asc' } })).map(member);
     },
+    async listMembersByIds(workspaceId, ids) {
+      if (!ids.length) return [];
+      return (await db.member.findMany({ where: { workspaceId, id: { in: [...new Set(ids)] } } })).map(member);
+    },
     async countMembers(workspaceId) {
       return db.member.count({ where: { workspaceId } });
     },

@@ -8,14 +8,10 @@ import type { TxContext } from '../context.ts';
 import { plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 
+/** `createKey` (the delivery's request key) lets a retried delivery find this deal and finish its room. */
 export async function openDeal(ctx: TxContext, cmd: CommandOf<'new'>, mentioned: Member[], createKey?: string): Promise<Outcome> {
   const { repos, actor, now } = ctx;
   const ws = actor.workspace;
-  if (createKey) {
-    // A retried delivery of the same command: the deal exists; only finish its room if needed.
-    const existing = await repos.findDealByCreateKey(ws.id, createKey);
-    if (existing) return { dealId: existing.id, ensureRoom: true, reply: plain(t(actor.locale, 'new.duplicate', { deal: existing.number })) };
-  }
   const process = getProcess(DEFAULT_PROCESS);
   const account = await repos.findOrCreateAccount(ws.id, cmd.account);
   const number = await repos.nextDealNumber(ws.id);
