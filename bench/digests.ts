@@ -12,14 +12,18 @@ import { openDatabase, type Database } from '../src/store/database.ts';
 import { prismaStore } from '../src/store/prisma-store.ts';
 import { FULL, scaled, seedOrg, type OrgSize } from './seed.ts';
 
-const arg = (n: string) => { const i = process.argv.indexOf(`--${n}`); return i >= 0 ? process.argv[i + 1] : undefined; };
+const arg = (n: string) => {
+  const i = process.argv.indexOf(`--${n}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
 const scale = Number(arg('scale') ?? 1);
 const size: OrgSize = scale === 1 ? FULL : scaled(scale);
 const only = arg('only');
 const TUESDAY = new Date('2026-11-24T00:30:00Z');
 const MONDAY = new Date('2026-11-23T00:30:00Z');
 
-const pct = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const pct = (xs: number[], p: number) =>
+  xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 
 async function measure(label: string, db: Database) {
@@ -27,19 +31,31 @@ async function measure(label: string, db: Database) {
   const wsId = await seedOrg(db.prisma, size, TUESDAY);
   const seedMs = performance.now() - t0;
   const store = prismaStore(db.prisma);
-  const deps: Deps = { store, platform: new ConsolePlatform({ write: () => {}, isTaken: async () => false }), clock: { now: () => TUESDAY }, log: silentLogger, defaults: { currency: 'USD', timezone: 'UTC', locale: 'en' } };
+  const deps: Deps = {
+    store,
+    platform: new ConsolePlatform({ write: () => {}, isTaken: async () => false }),
+    clock: { now: () => TUESDAY },
+    log: silentLogger,
+    defaults: { currency: 'USD', timezone: 'UTC', locale: 'en' },
+  };
   const ws = (await store.repos.findWorkspaceById(wsId))!;
   const members = await store.repos.listMembers(ws.id);
   const managers = members.filter((m) => m.role === 'manager');
   const reps = members.filter((m) => m.role === 'rep');
   const rows: string[] = [];
-  for (const [morning, now, weekly] of [['Tuesday (daily)', TUESDAY, false], ['Monday (daily + weekly)', MONDAY, true]] as const) {
+  for (const [morning, now, weekly] of [
+    ['Tuesday (daily)', TUESDAY, false],
+    ['Monday (daily + weekly)', MONDAY, true],
+  ] as const) {
     const times: number[] = [];
     let chars = 0;
     const start = performance.now();
     for (const m of managers) {
       const t = performance.now();
-      const msg = await composeManagerDigest(deps, ws, m, new Date(now.getTime() - 86_400_000), now, { members, weekly });
+      const msg = await composeManagerDigest(deps, ws, m, new Date(now.getTime() - 86_400_000), now, {
+        members,
+        weekly,
+      });
       times.push(performance.now() - t);
       chars += msg.text.length;
     }
@@ -47,17 +63,25 @@ async function measure(label: string, db: Database) {
     const nudgeStart = performance.now();
     for (const r of reps) await composeRepNudge(deps, ws, r, now, { members });
     const repsMs = performance.now() - nudgeStart;
-    rows.push(`| ${label} | ${morning} | ${managers.length} digests: ${fmt(managersMs)} (p50 ${fmt(pct(times, 0.5))}, p95 ${fmt(pct(times, 0.95))}) | ${reps.length} nudges: ${fmt(repsMs)} | ${fmt(managersMs + repsMs)} | ${Math.round(chars / managers.length)} chars |`);
+    rows.push(
+      `| ${label} | ${morning} | ${managers.length} digests: ${fmt(managersMs)} (p50 ${fmt(pct(times, 0.5))}, p95 ${fmt(pct(times, 0.95))}) | ${reps.length} nudges: ${fmt(repsMs)} | ${fmt(managersMs + repsMs)} | ${Math.round(chars / managers.length)} chars |`,
+    );
   }
   return { seedMs, rows };
 }
 
 async function main() {
-  console.log(`Org: ${size.managers} managers, ${size.managers * size.repsPerManager} reps, ${size.deals.toLocaleString('en')} open deals, ${size.events.toLocaleString('en')} events, ${size.actions.toLocaleString('en')} open actions (scale ${scale})`);
+  console.log(
+    `Org: ${size.managers} managers, ${size.managers * size.repsPerManager} reps, ${size.deals.toLocaleString('en')} open deals, ${size.events.toLocaleString('en')} events, ${size.actions.toLocaleString('en')} open actions (scale ${scale})`,
+  );
   const results: { label: string; seedMs: number; rows: string[] }[] = [];
   if (only !== 'postgresql') {
     const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
-    try { results.push({ label: 'PGlite (embedded)', ...(await measure('PGlite (embedded)', db)) }); } finally { await db.close(); }
+    try {
+      results.push({ label: 'PGlite (embedded)', ...(await measure('PGlite (embedded)', db)) });
+    } finally {
+      await db.close();
+    }
   }
   if (only !== 'pglite') {
     const admin = process.env.DEALROOM_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -67,16 +91,25 @@ async function main() {
     await c.query(`CREATE DATABASE ${name}`);
     try {
       const db = await openDatabase({ kind: 'postgresql', url: admin.replace(/\/[^/?]*(\?|$)/, `/${name}$1`) });
-      try { results.push({ label: 'PostgreSQL 15', ...(await measure('PostgreSQL 15', db)) }); } finally { await db.close(); }
+      try {
+        results.push({ label: 'PostgreSQL 15', ...(await measure('PostgreSQL 15', db)) });
+      } finally {
+        await db.close();
+      }
     } finally {
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     }
   }
-  console.log('\n| database | morning | manager digests | rep nudges | whole morning | avg digest size |\n|---|---|---|---|---|---|');
+  console.log(
+    '\n| database | morning | manager digests | rep nudges | whole morning | avg digest size |\n|---|---|---|---|---|---|',
+  );
   for (const r of results) for (const row of r.rows) console.log(row);
   console.log('');
   for (const r of results) console.log(`seeding ${r.label}: ${fmt(r.seedMs)}`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -9,4 +9,7 @@ const engines = path.resolve('node_modules/@prisma/engines');
 const hasNative = fs.existsSync(engines) && fs.readdirSync(engines).some((f) => f.startsWith('schema-engine'));
 const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 if (!hasNative && !env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;
-execFileSync(process.execPath, [path.resolve('node_modules/prisma/build/index.js'), 'generate'], { stdio: 'inherit', env });
+execFileSync(process.execPath, [path.resolve('node_modules/prisma/build/index.js'), 'generate'], {
+  stdio: 'inherit',
+  env,
+});

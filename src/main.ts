@@ -15,14 +15,18 @@ import { CONSOLE_WORKSPACE, runRepl } from './platforms/console/repl.ts';
 /** Digests every minute; a tick never overlaps the previous one. */
 function startDigests(deps: Deps, log: pino.Logger) {
   const scheduler = new DigestScheduler({ deps, paceMs: deps.platform.kind === 'slack' ? 250 : 0 });
-  return cron.schedule('* * * * *', async () => {
-    try {
-      const r = await scheduler.tick();
-      if (r.sent || r.failed || r.abandoned) log.info(r, 'digests');
-    } catch (e) {
-      log.error({ err: e }, 'digest tick failed');
-    }
-  }, { noOverlap: true });
+  return cron.schedule(
+    '* * * * *',
+    async () => {
+      try {
+        const r = await scheduler.tick();
+        if (r.sent || r.failed || r.abandoned) log.info(r, 'digests');
+      } catch (e) {
+        log.error({ err: e }, 'digest tick failed');
+      }
+    },
+    { noOverlap: true },
+  );
 }
 
 function arg(name: string): string | undefined {
@@ -54,10 +58,14 @@ async function main() {
     await slack.start();
     log.info({ mode: config.slack.appToken ? 'socket' : `http :${config.port}` }, 'Dealroom on Slack');
     startDigests(slack.deps, log);
-    cron.schedule('*/10 * * * *', () => void housekeeping(slack.deps, config.archiveAfterMs, async (id) => {
-      const ws = await store.repos.findWorkspaceById(id);
-      return ws && { platform: ws.platform, externalId: ws.externalId };
-    }).catch((e) => log.error({ err: e }, 'housekeeping failed')));
+    cron.schedule(
+      '*/10 * * * *',
+      () =>
+        void housekeeping(slack.deps, config.archiveAfterMs, async (id) => {
+          const ws = await store.repos.findWorkspaceById(id);
+          return ws && { platform: ws.platform, externalId: ws.externalId };
+        }).catch((e) => log.error({ err: e }, 'housekeeping failed')),
+    );
     process.on('SIGTERM', () => void slack.stop());
     return;
   }
@@ -65,7 +73,9 @@ async function main() {
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const platform = new ConsolePlatform({
     // Console people speak the language they type in, unless --lang says otherwise.
-    write, timezone: config.defaults.timezone, locale: arg('lang'),
+    write,
+    timezone: config.defaults.timezone,
+    locale: arg('lang'),
     isTaken: async (roomId) => {
       const ws = await store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
       return ws ? (await store.repos.findDealByRoom(ws.id, roomId)) !== null : false;
@@ -73,9 +83,19 @@ async function main() {
   });
   const deps: Deps = { store, platform, clock, log, defaults: config.defaults };
   const digests = startDigests(deps, log);
-  const sweep = cron.schedule('*/10 * * * *', () => void housekeeping(deps, config.archiveAfterMs, async () => CONSOLE_WORKSPACE).catch((e) => log.error({ err: e }, 'housekeeping failed')));
+  const sweep = cron.schedule(
+    '*/10 * * * *',
+    () =>
+      void housekeeping(deps, config.archiveAfterMs, async () => CONSOLE_WORKSPACE).catch((e) =>
+        log.error({ err: e }, 'housekeeping failed'),
+      ),
+  );
   await runRepl(deps, {
-    input: process.stdin, output: process.stdout, write, interactive, as: arg('as') ?? process.env.USER ?? 'me',
+    input: process.stdin,
+    output: process.stdout,
+    write,
+    interactive,
+    as: arg('as') ?? process.env.USER ?? 'me',
     findRoom: async (n) => {
       const ws = await store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
       const deal = ws && (await store.repos.findDealByNumber(ws.id, n));
@@ -84,7 +104,9 @@ async function main() {
     listRooms: async () => {
       const ws = await store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
       if (!ws) return [];
-      return (await store.repos.listDeals(ws.id, {})).filter((d) => d.roomId).map((d) => ({ number: d.number, roomId: d.roomId!, title: d.title }));
+      return (await store.repos.listDeals(ws.id, {}))
+        .filter((d) => d.roomId)
+        .map((d) => ({ number: d.number, roomId: d.roomId!, title: d.title }));
     },
   });
   await sweep.stop();

@@ -5,7 +5,12 @@ import { UserError } from '../domain/errors.ts';
 import type { Repos } from './ports.ts';
 
 /** True when `member` is `ownerId`'s manager, directly or further up (cycles are cut). */
-export async function managesMember(repos: Repos, workspaceId: string, managerId: string, memberId: string): Promise<boolean> {
+export async function managesMember(
+  repos: Repos,
+  workspaceId: string,
+  managerId: string,
+  memberId: string,
+): Promise<boolean> {
   let current = await repos.findMemberById(workspaceId, memberId);
   const seen = new Set<string>();
   while (current?.managerId && !seen.has(current.id)) {

@@ -18,27 +18,44 @@ export function buildDealCard(v: DealView, locale: Locale, today: string): Messa
   const current = stageIndex(process, deal.stage);
   const steps = openStages(process).map((s, i) => ({
     label: s.names[locale],
-    state: (deal.status === 'lost' ? 'lost' : deal.status === 'won' || i < current ? 'done' : i === current ? 'current' : 'todo') as 'done' | 'current' | 'todo' | 'lost',
+    state: (deal.status === 'lost'
+      ? 'lost'
+      : deal.status === 'won' || i < current
+        ? 'done'
+        : i === current
+          ? 'current'
+          : 'todo') as 'done' | 'current' | 'todo' | 'lost',
   }));
-  const status = deal.status === 'open' ? `${stageName(process, deal.stage, locale)} · ${Math.round(stageOf(process, deal.stage).probability * 100)}%` : t(locale, `status.${deal.status}`);
+  const status =
+    deal.status === 'open'
+      ? `${stageName(process, deal.stage, locale)} · ${Math.round(stageOf(process, deal.stage).probability * 100)}%`
+      : t(locale, `status.${deal.status}`);
   const dm = v.contacts.find((c) => c.role === 'decision_maker');
   const blocks: Block[] = [
     { type: 'header', text: `#${deal.number} ${account.name} — ${deal.title}` },
     { type: 'progress', steps },
     {
-      type: 'fields', fields: [
+      type: 'fields',
+      fields: [
         { label: t(locale, 'card.stage'), value: status },
         { label: t(locale, 'card.amount'), value: formatMoney(deal.amount, deal.currency, locale) },
         { label: t(locale, 'card.close'), value: formatDate(deal.closeDate, locale) },
-        { label: t(locale, 'card.next_contact'), value: formatDate(deal.nextContactOn, locale) + (deal.nextContactOn && deal.nextContactOn < today && deal.status === 'open' ? ` ⚠️` : '') },
+        {
+          label: t(locale, 'card.next_contact'),
+          value:
+            formatDate(deal.nextContactOn, locale) +
+            (deal.nextContactOn && deal.nextContactOn < today && deal.status === 'open' ? ` ⚠️` : ''),
+        },
         { label: t(locale, 'card.owner'), value: mention(v.owner.externalId) },
         { label: t(locale, 'card.decision_maker'), value: dm ? `${dm.name}${dm.title ? ` (${dm.title})` : ''}` : '—' },
       ],
     },
   ];
   if (deal.nextStep) blocks.push({ type: 'context', text: `${t(locale, 'card.next_step')}: ${deal.nextStep}` });
-  if (deal.competitors.length) blocks.push({ type: 'context', text: `${t(locale, 'card.competitors')}: ${deal.competitors.join(', ')}` });
-  if (deal.lostReason && deal.status === 'lost') blocks.push({ type: 'context', text: `${t(locale, 'card.lost_reason')}: ${deal.lostReason}` });
+  if (deal.competitors.length)
+    blocks.push({ type: 'context', text: `${t(locale, 'card.competitors')}: ${deal.competitors.join(', ')}` });
+  if (deal.lostReason && deal.status === 'lost')
+    blocks.push({ type: 'context', text: `${t(locale, 'card.lost_reason')}: ${deal.lostReason}` });
   blocks.push({ type: 'divider' });
   if (v.openActions.length) {
     blocks.push({ type: 'text', text: `*${t(locale, 'card.open_actions', { count: v.openActions.length })}*` });
@@ -46,20 +63,34 @@ export function buildDealCard(v: DealView, locale: Locale, today: string): Messa
       type: 'items',
       items: v.openActions.slice(0, 10).map((a) => ({
         text: `#${a.number} ${a.text} — ${mention(a.assignee.externalId)}${a.dueOn ? ` · ${t(locale, 'card.due')} ${formatDate(a.dueOn, locale)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`,
-        button: { actionId: ACTION_DONE, label: t(locale, 'card.done_button'), value: actionButtonValue(deal.number, a.number), style: 'primary' as const },
+        button: {
+          actionId: ACTION_DONE,
+          label: t(locale, 'card.done_button'),
+          value: actionButtonValue(deal.number, a.number),
+          style: 'primary' as const,
+        },
       })),
     });
-    if (v.openActions.length > 10) blocks.push({ type: 'context', text: t(locale, 'common.and_more', { count: v.openActions.length - 10 }) });
+    if (v.openActions.length > 10)
+      blocks.push({ type: 'context', text: t(locale, 'common.and_more', { count: v.openActions.length - 10 }) });
   } else {
     blocks.push({ type: 'context', text: t(locale, 'card.no_actions') });
   }
   if (deal.status === 'open') {
     blocks.push({
-      type: 'select', actionId: STAGE_SELECT, placeholder: t(locale, 'card.move_stage'), selected: deal.stage,
-      options: process.stages.filter((s) => s.key !== 'lost').map((s) => ({ label: s.names[locale], value: `${deal.number}:${s.key}` })),
+      type: 'select',
+      actionId: STAGE_SELECT,
+      placeholder: t(locale, 'card.move_stage'),
+      selected: deal.stage,
+      options: process.stages
+        .filter((s) => s.key !== 'lost')
+        .map((s) => ({ label: s.names[locale], value: `${deal.number}:${s.key}` })),
     });
   }
-  blocks.push({ type: 'context', text: t(locale, 'card.people', { people: v.members.map((m) => displayName(m.member)).join(', ') }) });
+  blocks.push({
+    type: 'context',
+    text: t(locale, 'card.people', { people: v.members.map((m) => displayName(m.member)).join(', ') }),
+  });
   const text = `#${deal.number} ${account.name} — ${deal.title}: ${status}, ${formatMoney(deal.amount, deal.currency, locale)}`;
   return { text, blocks };
 }

@@ -16,9 +16,9 @@ export interface Deps {
 /** A command as it arrives from any platform, before parsing. */
 export interface Invocation {
   ws: WorkspaceRef & { name?: string };
-  userId: string;             // platform user id of the speaker
-  roomId?: string;            // where it was typed (channel / chat id), if anywhere
-  text: string;               // the command text, without the platform's `/deal`
+  userId: string; // platform user id of the speaker
+  roomId?: string; // where it was typed (channel / chat id), if anywhere
+  text: string; // the command text, without the platform's `/deal`
   /** Unique per delivery of one user action: retried deliveries carry the same key. */
   requestKey?: string;
 }

@@ -20,5 +20,12 @@ export async function loadDealView(repos: Repos, deal: Deal): Promise<DealView> 
   const all = new Map((await repos.listMembersByIds(ws, ids)).map((m) => [m.id, m]));
   const members = dealMembers.map((dm) => ({ member: all.get(dm.memberId)!, role: dm.role })).filter((x) => x.member);
   const openActions = actions.map((a) => ({ ...a, assignee: all.get(a.assigneeId)! }));
-  return { deal, account, owner: all.get(deal.ownerId)!, members, contacts: await repos.listContacts(deal.accountId), openActions };
+  return {
+    deal,
+    account,
+    owner: all.get(deal.ownerId)!,
+    members,
+    contacts: await repos.listContacts(deal.accountId),
+    openActions,
+  };
 }

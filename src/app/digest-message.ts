@@ -49,14 +49,19 @@ type Words = ReturnType<typeof words>;
 
 function words(d: DigestLookups, L: Locale) {
   const link = (roomId: string | null) => (roomId && d.roomLink ? ` ${d.roomLink(roomId)}` : '');
-  const ref = (n: number, account: string | undefined, title: string, roomId: string | null) => `#${n} ${account ? `${account} — ` : ''}${title}${link(roomId)}`;
+  const ref = (n: number, account: string | undefined, title: string, roomId: string | null) =>
+    `#${n} ${account ? `${account} — ` : ''}${title}${link(roomId)}`;
   const stageName = (key: string) => d.process.stages.find((s) => s.key === key)?.names[L] ?? key;
   return {
     L,
     stageName,
     deal: (x: Deal) => ref(x.number, d.accountName(x.accountId), x.title, x.roomId),
-    action: (a: OverdueAction['action']) => `${ref(a.dealNumber, a.account, a.dealTitle, a.roomId)}${L === 'zh' ? '：' : ': '}${a.text}`,
-    who: (memberId: string) => { const id = d.externalIdOf(memberId); return id ? mention(id) : '?'; },
+    action: (a: OverdueAction['action']) =>
+      `${ref(a.dealNumber, a.account, a.dealTitle, a.roomId)}${L === 'zh' ? '：' : ': '}${a.text}`,
+    who: (memberId: string) => {
+      const id = d.externalIdOf(memberId);
+      return id ? mention(id) : '?';
+    },
     money: (amount: string | null, currency: string) => formatMoney(amount, currency, L),
     days: (n: number) => t(L, 'digest.days', { days: Math.round(n) }),
     paren: (s: string) => (L === 'zh' ? `（${s}）` : ` (${s})`),
@@ -73,7 +78,8 @@ function section(w: Words, titleKey: string, lines: string[]): Block[] {
 }
 
 /** Lines about a deal name whose deal it is (its owner): a manager coaches per rep. */
-const line = (w: Words, deal: Deal, detail: string) => t(w.L, 'digest.line', { deal: w.deal(deal), who: w.who(deal.ownerId), detail });
+const line = (w: Words, deal: Deal, detail: string) =>
+  t(w.L, 'digest.line', { deal: w.deal(deal), who: w.who(deal.ownerId), detail });
 
 function followUpDetail(w: Words, f: FollowUp) {
   return f.kind === 'overdue' ? t(w.L, 'digest.contact_late', { days: f.daysOverdue }) : t(w.L, 'digest.no_contact');
@@ -83,7 +89,10 @@ function stalledDetail(w: Words, s: StalledDeal) {
   return t(w.L, 'digest.stalled', { days: s.daysInStage, stage: w.stageName(s.deal.stage), limit: s.stallDays });
 }
 
-const sumText = (w: Words, amounts: Amounts) => Object.entries(amounts).map(([c, a]) => w.money(a, c)).join(' + ');
+const sumText = (w: Words, amounts: Amounts) =>
+  Object.entries(amounts)
+    .map(([c, a]) => w.money(a, c))
+    .join(' + ');
 
 function pipelineLine(w: Words, f: FunnelChanges): Block[] {
   if (f.stages.every((s) => s.countThen === s.countNow)) return [];
@@ -96,7 +105,13 @@ function pipelineLine(w: Words, f: FunnelChanges): Block[] {
 }
 
 /** "40% (↓ from 55%)", "12 days (↑ from 8)": compared after rounding, so a line never says "↑ from 40%" about 40%. */
-function compare(w: Words, now: number | null, before: number | null, show: (x: number) => string, bare = show): string {
+function compare(
+  w: Words,
+  now: number | null,
+  before: number | null,
+  show: (x: number) => string,
+  bare = show,
+): string {
   if (now === null) return '—';
   if (before === null) return show(now);
   const sep = w.L === 'zh' ? '' : ' '; // Chinese brackets carry their own spacing
@@ -111,19 +126,33 @@ function weeklyBlocks(w: Words, d: DigestLookups, r: WeeklyReport): Block[] {
   // Rate and time side by side, always: a rate without its period means nothing (METHOD.md).
   const stages = r.stages
     .filter((s) => s.current.entered || s.previous.entered)
-    .map((s) => [
-      `${w.stageName(s.stage)}${w.L === 'zh' ? '：' : ': '}${compare(w, s.current.conversion, s.previous.conversion, pct)}`,
-      compare(w, s.current.medianDays, s.previous.medianDays, w.days, (x) => String(Math.round(x))),
-      t(w.L, 'digest.entered', { count: s.current.entered }),
-    ].join(' · '));
+    .map((s) =>
+      [
+        `${w.stageName(s.stage)}${w.L === 'zh' ? '：' : ': '}${compare(w, s.current.conversion, s.previous.conversion, pct)}`,
+        compare(w, s.current.medianDays, s.previous.medianDays, w.days, (x) => String(Math.round(x))),
+        t(w.L, 'digest.entered', { count: s.current.entered }),
+      ].join(' · '),
+    );
   const title = t(w.L, 'digest.weekly_title', { days: WINDOW_DAYS });
-  const out: Block[] = stages.length ? [{ type: 'text', text: `*${title}*\n${stages.map((l) => `• ${l}`).join('\n')}` }] : [];
+  const out: Block[] = stages.length
+    ? [{ type: 'text', text: `*${title}*\n${stages.map((l) => `• ${l}`).join('\n')}` }]
+    : [];
   const days = (x: Rate) => (x.medianDays === null ? '—' : w.days(x.medianDays));
-  const coaching = r.coaching.flatMap(({ rep, focus }) => (focus ? [t(w.L, 'digest.coaching', {
-    who: d.externalIdOf(rep.id) ? w.who(rep.id) : rep.name, stage: w.stageName(focus.stage),
-    rep: pct(focus.rep.conversion ?? 0), team: pct(focus.team.conversion ?? 0), count: focus.rep.entered,
-    rep_days: days(focus.rep), team_days: days(focus.team),
-  })] : []));
+  const coaching = r.coaching.flatMap(({ rep, focus }) =>
+    focus
+      ? [
+          t(w.L, 'digest.coaching', {
+            who: d.externalIdOf(rep.id) ? w.who(rep.id) : rep.name,
+            stage: w.stageName(focus.stage),
+            rep: pct(focus.rep.conversion ?? 0),
+            team: pct(focus.team.conversion ?? 0),
+            count: focus.rep.entered,
+            rep_days: days(focus.rep),
+            team_days: days(focus.team),
+          }),
+        ]
+      : [],
+  );
   return [...out, ...section(w, 'digest.coaching_title', coaching)];
 }
 
@@ -137,24 +166,60 @@ export function buildManagerDigest(d: ManagerDigestData, locale: Locale): Messag
   const w = words(d, locale);
   const f = d.funnel;
   const closed = [
-    ...f.won.map((x) => ({ at: x.at, text: `🎉 ${line(w, x.deal, t(locale, 'digest.won', { amount: w.money(x.amount, x.currency) }))}` })),
-    ...f.lost.map((x) => ({ at: x.at, text: `✖ ${line(w, x.deal, t(locale, 'digest.lost', { amount: w.money(x.amount, x.currency), reason: x.reason ?? '—' }))}` })),
-  ].sort((a, b) => a.at.getTime() - b.at.getTime()).map((x) => x.text);
-  const move = (m: FunnelChanges['advances'][number]) => line(w, m.deal, `${w.stageName(m.from)} → ${w.stageName(m.to)}`);
+    ...f.won.map((x) => ({
+      at: x.at,
+      text: `🎉 ${line(w, x.deal, t(locale, 'digest.won', { amount: w.money(x.amount, x.currency) }))}`,
+    })),
+    ...f.lost.map((x) => ({
+      at: x.at,
+      text: `✖ ${line(w, x.deal, t(locale, 'digest.lost', { amount: w.money(x.amount, x.currency), reason: x.reason ?? '—' }))}`,
+    })),
+  ]
+    .sort((a, b) => a.at.getTime() - b.at.getTime())
+    .map((x) => x.text);
+  const move = (m: FunnelChanges['advances'][number]) =>
+    line(w, m.deal, `${w.stageName(m.from)} → ${w.stageName(m.to)}`);
   const oldest = (g: OverdueGroup) => g.actions[0];
   const body: Block[] = [
     ...section(w, 'digest.closed_title', closed),
     ...section(w, 'digest.advances_title', f.advances.map(move)),
     ...section(w, 'digest.regressions_title', f.regressions.map(move)),
-    ...section(w, 'digest.new_title', f.newDeals.map((n) => line(w, n.deal, n.amount === null
-      ? t(locale, 'digest.new_unpriced', { stage: w.stageName(n.stage) })
-      : t(locale, 'digest.new', { stage: w.stageName(n.stage), amount: w.money(n.amount, n.currency) })))),
+    ...section(
+      w,
+      'digest.new_title',
+      f.newDeals.map((n) =>
+        line(
+          w,
+          n.deal,
+          n.amount === null
+            ? t(locale, 'digest.new_unpriced', { stage: w.stageName(n.stage) })
+            : t(locale, 'digest.new', { stage: w.stageName(n.stage), amount: w.money(n.amount, n.currency) }),
+        ),
+      ),
+    ),
     ...pipelineLine(w, f),
-    ...section(w, 'digest.overdue_title', d.overdue.map((g) => t(locale, 'digest.overdue_group', {
-      who: w.who(g.assigneeId), count: g.actions.length, action: w.action(oldest(g).action), late: t(locale, 'digest.late', { days: oldest(g).daysOverdue }),
-    }))),
-    ...section(w, 'digest.follow_ups_title', d.followUps.map((x) => line(w, x.deal, followUpDetail(w, x)))),
-    ...section(w, 'digest.stalled_title', d.stalled.map((s) => line(w, s.deal, stalledDetail(w, s)))),
+    ...section(
+      w,
+      'digest.overdue_title',
+      d.overdue.map((g) =>
+        t(locale, 'digest.overdue_group', {
+          who: w.who(g.assigneeId),
+          count: g.actions.length,
+          action: w.action(oldest(g).action),
+          late: t(locale, 'digest.late', { days: oldest(g).daysOverdue }),
+        }),
+      ),
+    ),
+    ...section(
+      w,
+      'digest.follow_ups_title',
+      d.followUps.map((x) => line(w, x.deal, followUpDetail(w, x))),
+    ),
+    ...section(
+      w,
+      'digest.stalled_title',
+      d.stalled.map((s) => line(w, s.deal, stalledDetail(w, s))),
+    ),
   ];
   if (!body.length) body.push({ type: 'text', text: t(locale, 'digest.quiet') });
   if (d.weekly) body.push(...weeklyBlocks(w, d, d.weekly));
@@ -165,9 +230,21 @@ export function buildRepNudge(d: RepNudgeData, locale: Locale): Message {
   const w = words(d, locale);
   const self = (deal: string, detail: string) => t(locale, 'digest.line_self', { deal, detail });
   const body: Block[] = [
-    ...section(w, 'digest.your_overdue_title', d.overdue.map((o) => `${w.action(o.action)}${w.paren(t(locale, 'digest.late', { days: o.daysOverdue }))}`)),
-    ...section(w, 'digest.your_follow_ups_title', d.followUps.map((x) => self(w.deal(x.deal), followUpDetail(w, x)))),
-    ...section(w, 'digest.your_stalled_title', d.stalled.map((s) => self(w.deal(s.deal), stalledDetail(w, s)))),
+    ...section(
+      w,
+      'digest.your_overdue_title',
+      d.overdue.map((o) => `${w.action(o.action)}${w.paren(t(locale, 'digest.late', { days: o.daysOverdue }))}`),
+    ),
+    ...section(
+      w,
+      'digest.your_follow_ups_title',
+      d.followUps.map((x) => self(w.deal(x.deal), followUpDetail(w, x))),
+    ),
+    ...section(
+      w,
+      'digest.your_stalled_title',
+      d.stalled.map((s) => self(w.deal(s.deal), stalledDetail(w, s))),
+    ),
   ];
   if (!body.length) body.push({ type: 'text', text: t(locale, 'digest.rep_quiet') });
   return message(t(locale, 'digest.rep_title', { date: formatDate(d.today, locale) }), body);

@@ -37,11 +37,20 @@ async function lookups(deps: Deps, ws: Workspace, members: Member[], accountIds:
     process: getProcess(DEFAULT_PROCESS),
     accountName: (id) => names.get(id),
     externalIdOf: (id) => ext.get(id),
-    roomLink: deps.platform.roomLink ? (roomId) => (roomId.startsWith('pending:') ? '' : deps.platform.roomLink!(ref, roomId)) : undefined,
+    roomLink: deps.platform.roomLink
+      ? (roomId) => (roomId.startsWith('pending:') ? '' : deps.platform.roomLink!(ref, roomId))
+      : undefined,
   };
 }
 
-export async function composeManagerDigest(deps: Deps, ws: Workspace, manager: Member, since: Date, now: Date, o: { members?: Member[]; weekly?: boolean } = {}): Promise<Message> {
+export async function composeManagerDigest(
+  deps: Deps,
+  ws: Workspace,
+  manager: Member,
+  since: Date,
+  now: Date,
+  o: { members?: Member[]; weekly?: boolean } = {},
+): Promise<Message> {
   const members = o.members ?? (await deps.store.repos.listMembers(ws.id));
   const team = [manager, ...reportsOf(members, manager.id)];
   const teamIds = team.map((m) => m.id);
@@ -52,22 +61,50 @@ export async function composeManagerDigest(deps: Deps, ws: Workspace, manager: M
   // Only the history the digest reads: the window since the last digest, or 180 days on Mondays.
   const from = weekly ? new Date(Math.min(since.getTime(), now.getTime() - 2 * WINDOW_DAYS * DAY)) : since;
   const deals = await deps.store.repos.listDeals(ws.id, { ownerIds: teamIds, openOrClosedSince: from });
-  const events = await deps.store.digests.listEventsForDeals(ws.id, deals.map((d) => d.id), from);
+  const events = await deps.store.digests.listEventsForDeals(
+    ws.id,
+    deals.map((d) => d.id),
+    from,
+  );
   const open = deals.filter((d) => d.status === 'open');
   const actions = await deps.store.digests.listOpenActionsForAssignees(ws.id, teamIds);
-  const l = await lookups(deps, ws, members, deals.map((d) => d.accountId));
-  return buildManagerDigest({
-    ...l, manager: { id: manager.id, externalId: manager.externalId, name: manager.displayName || manager.name }, today,
-    funnel: funnelChanges({ deals, events, since, until: now, process }),
-    overdue: overdueActions(actions, today),
-    followUps: followUps(open, today),
-    stalled: stalled(open, now, process),
-    weekly: weekly ? weeklyReport({ events, deals, now, process, reps: team.filter((m) => m.id !== manager.id).map((m) => ({ id: m.id, name: m.displayName || m.name })) }) : undefined,
-  }, memberLocale(ws, manager));
+  const l = await lookups(
+    deps,
+    ws,
+    members,
+    deals.map((d) => d.accountId),
+  );
+  return buildManagerDigest(
+    {
+      ...l,
+      manager: { id: manager.id, externalId: manager.externalId, name: manager.displayName || manager.name },
+      today,
+      funnel: funnelChanges({ deals, events, since, until: now, process }),
+      overdue: overdueActions(actions, today),
+      followUps: followUps(open, today),
+      stalled: stalled(open, now, process),
+      weekly: weekly
+        ? weeklyReport({
+            events,
+            deals,
+            now,
+            process,
+            reps: team.filter((m) => m.id !== manager.id).map((m) => ({ id: m.id, name: m.displayName || m.name })),
+          })
+        : undefined,
+    },
+    memberLocale(ws, manager),
+  );
 }
 
 /** The rep's nudge, or null when there is nothing to nudge about (no message is better than an empty one). */
-export async function composeRepNudge(deps: Deps, ws: Workspace, rep: Member, now: Date, o: { members?: Member[] } = {}): Promise<Message | null> {
+export async function composeRepNudge(
+  deps: Deps,
+  ws: Workspace,
+  rep: Member,
+  now: Date,
+  o: { members?: Member[] } = {},
+): Promise<Message | null> {
   const members = o.members ?? (await deps.store.repos.listMembers(ws.id));
   const today = todayIn(now, memberZone(ws, rep));
   const process = getProcess(DEFAULT_PROCESS);
@@ -77,6 +114,21 @@ export async function composeRepNudge(deps: Deps, ws: Workspace, rep: Member, no
   const follow = followUps(open, today);
   const stuck = stalled(open, now, process);
   if (!overdue.length && !follow.length && !stuck.length) return null;
-  const l = await lookups(deps, ws, members, open.map((d) => d.accountId));
-  return buildRepNudge({ ...l, rep: { id: rep.id, externalId: rep.externalId, name: rep.displayName || rep.name }, today, overdue, followUps: follow, stalled: stuck }, memberLocale(ws, rep));
+  const l = await lookups(
+    deps,
+    ws,
+    members,
+    open.map((d) => d.accountId),
+  );
+  return buildRepNudge(
+    {
+      ...l,
+      rep: { id: rep.id, externalId: rep.externalId, name: rep.displayName || rep.name },
+      today,
+      overdue,
+      followUps: follow,
+      stalled: stuck,
+    },
+    memberLocale(ws, rep),
+  );
 }

@@ -8,7 +8,14 @@ import type { Locale } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
 import { assertCanAccess } from './authorize.ts';
 import type { Actor, Deps, Invocation, TxContext } from './context.ts';
-import { ensureSpeaker, localeFor, prefetchMentions, prefetchSpeaker, resolveMentions, timezoneFor } from './identity.ts';
+import {
+  ensureSpeaker,
+  localeFor,
+  prefetchMentions,
+  prefetchSpeaker,
+  resolveMentions,
+  timezoneFor,
+} from './identity.ts';
 import { plain, type Message } from './message.ts';
 import type { Outcome } from './outcome.ts';
 import { applyOutcome } from './rooms.ts';
@@ -33,15 +40,30 @@ export interface Reply {
   roomId?: string;
 }
 
-const READ_ONLY = new Set<Command['name']>(['info', 'history', 'actions', 'list', 'pipeline', 'mine', 'help', 'digest']);
+const READ_ONLY = new Set<Command['name']>([
+  'info',
+  'history',
+  'actions',
+  'list',
+  'pipeline',
+  'mine',
+  'help',
+  'digest',
+]);
 
 const mentionsOf = (c: Command): Mention[] => {
   switch (c.name) {
-    case 'new': case 'invite': return c.mentions;
-    case 'action': return [c.assignee];
-    case 'team': return c.manager ? [c.manager, ...c.reps] : [];
-    case 'digest': return c.target ? [c.target] : [];
-    default: return [];
+    case 'new':
+    case 'invite':
+      return c.mentions;
+    case 'action':
+      return [c.assignee];
+    case 'team':
+      return c.manager ? [c.manager, ...c.reps] : [];
+    case 'digest':
+      return c.target ? [c.target] : [];
+    default:
+      return [];
   }
 };
 
@@ -59,38 +81,61 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
     const warnings = parsed.warnings.map((w) => t(locale, w.key, w.params));
     await prefetchMentions(deps, inv.ws, pre.workspace, mentionsOf(cmd), pre.profiles);
 
-    const attempt = () => deps.store.transaction(async (repos) => {
-      const { workspace, member } = await ensureSpeaker(repos, inv, pre, now, deps.defaults);
-      const actor: Actor = { workspace, member, locale, timezone, roomId: inv.roomId };
-      const ctx: TxContext = { repos, actor, now };
-      const mentioned = await resolveMentions(repos, workspace, mentionsOf(cmd), pre.profiles, now);
-      let deal: Deal | null = null;
-      if ((DEAL_COMMANDS as readonly string[]).includes(cmd.name)) {
-        deal = await findDeal(ctx, cmd as Command & { deal?: number }, cmd.name === 'actions');
-        if (deal) {
-          await assertCanAccess(repos, member, deal);
-          deal = await repos.lockDeal(workspace.id, deal.id); // concurrent commands on one deal serialise
+    const attempt = () =>
+      deps.store.transaction(async (repos) => {
+        const { workspace, member } = await ensureSpeaker(repos, inv, pre, now, deps.defaults);
+        const actor: Actor = { workspace, member, locale, timezone, roomId: inv.roomId };
+        const ctx: TxContext = { repos, actor, now };
+        const mentioned = await resolveMentions(repos, workspace, mentionsOf(cmd), pre.profiles, now);
+        let deal: Deal | null = null;
+        if ((DEAL_COMMANDS as readonly string[]).includes(cmd.name)) {
+          deal = await findDeal(ctx, cmd as Command & { deal?: number }, cmd.name === 'actions');
+          if (deal) {
+            await assertCanAccess(repos, member, deal);
+            deal = await repos.lockDeal(workspace.id, deal.id); // concurrent commands on one deal serialise
+          }
         }
-      }
-      // A retried delivery of a changing command: the first one did the work.
-      if (inv.requestKey && !READ_ONLY.has(cmd.name) && !(await repos.recordRequest(workspace.id, inv.requestKey))) {
-        const created = cmd.name === 'new' ? await repos.findDealByCreateKey(workspace.id, inv.requestKey) : null;
-        return { outcome: { dealId: created?.id, ensureRoom: Boolean(created), reply: plain(t(locale, 'request.duplicate')) }, workspaceId: workspace.id };
-      }
-      const outcome = await run(deps, ctx, cmd, deal, mentioned, inv.requestKey);
-      return { outcome, workspaceId: workspace.id };
-    });
+        // A retried delivery of a changing command: the first one did the work.
+        if (inv.requestKey && !READ_ONLY.has(cmd.name) && !(await repos.recordRequest(workspace.id, inv.requestKey))) {
+          const created = cmd.name === 'new' ? await repos.findDealByCreateKey(workspace.id, inv.requestKey) : null;
+          return {
+            outcome: {
+              dealId: created?.id,
+              ensureRoom: Boolean(created),
+              reply: plain(t(locale, 'request.duplicate')),
+            },
+            workspaceId: workspace.id,
+          };
+        }
+        const outcome = await run(deps, ctx, cmd, deal, mentioned, inv.requestKey);
+        return { outcome, workspaceId: workspace.id };
+      });
     // Lost a race on a unique key: run once more against what the winner committed.
-    const result = await attempt().catch((e) => (e instanceof DealroomError && e.code === 'conflict' ? attempt() : Promise.reject(e)));
+    const result = await attempt().catch((e) =>
+      e instanceof DealroomError && e.code === 'conflict' ? attempt() : Promise.reject(e),
+    );
 
     if (result.outcome.later) result.outcome.reply = await result.outcome.later();
     const { problems, announcedIn } = await applyOutcome(deps, inv.ws, result.workspaceId, result.outcome, locale);
-    const deal = result.outcome.dealId ? await deps.store.repos.findDealById(result.workspaceId, result.outcome.dealId) : null;
+    const deal = result.outcome.dealId
+      ? await deps.store.repos.findDealById(result.workspaceId, result.outcome.dealId)
+      : null;
     // Typed in the room: the room post is the answer. Elsewhere: a private confirmation too.
-    const lines = [announcedIn && announcedIn === inv.roomId ? '' : result.outcome.reply?.text ?? '', ...warnings, ...problems].filter(Boolean);
-    const keepBlocks = !(announcedIn && announcedIn === inv.roomId) && result.outcome.reply && !warnings.length && !problems.length;
+    const lines = [
+      announcedIn && announcedIn === inv.roomId ? '' : (result.outcome.reply?.text ?? ''),
+      ...warnings,
+      ...problems,
+    ].filter(Boolean);
+    const keepBlocks =
+      !(announcedIn && announcedIn === inv.roomId) && result.outcome.reply && !warnings.length && !problems.length;
     const message = keepBlocks ? result.outcome.reply : lines.length ? plain(lines.join('\n')) : undefined;
-    return { ok: true, command: cmd.name, message, dealNumber: deal?.number, roomId: deal?.roomId && !deal.roomId.startsWith('pending:') ? deal.roomId : undefined };
+    return {
+      ok: true,
+      command: cmd.name,
+      message,
+      dealNumber: deal?.number,
+      roomId: deal?.roomId && !deal.roomId.startsWith('pending:') ? deal.roomId : undefined,
+    };
   } catch (e) {
     if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params)) };
     deps.log.error({ err: e, text: inv.text, user: inv.userId }, 'command failed');
@@ -114,25 +159,53 @@ async function findDeal(ctx: TxContext, cmd: { deal?: number }, optional: boolea
   throw new UserError('deal.which');
 }
 
-async function run(deps: Deps, ctx: TxContext, cmd: Command, deal: Deal | null, mentioned: Awaited<ReturnType<typeof resolveMentions>>, requestKey?: string): Promise<Outcome> {
+async function run(
+  deps: Deps,
+  ctx: TxContext,
+  cmd: Command,
+  deal: Deal | null,
+  mentioned: Awaited<ReturnType<typeof resolveMentions>>,
+  requestKey?: string,
+): Promise<Outcome> {
   const d = deal!; // present for every deal command but `actions` (checked in findDeal)
   switch (cmd.name) {
-    case 'new': return openDeal(ctx, cmd, mentioned, requestKey);
-    case 'stage': return changeStage(ctx, d, cmd);
-    case 'set': return setField(ctx, d, cmd);
-    case 'contact': return saveContact(ctx, d, cmd);
-    case 'log': return logTouch(ctx, d, cmd);
-    case 'action': return addAction(ctx, d, cmd, mentioned[0]);
-    case 'done': case 'undo': return checkAction(ctx, d, cmd);
-    case 'invite': return inviteMembers(ctx, d, cmd, mentioned);
-    case 'won': case 'lost': case 'reopen': return closeDeal(ctx, d, cmd);
-    case 'info': return showInfo(ctx, d);
-    case 'history': return showHistory(ctx, d);
-    case 'actions': return showActions(ctx, deal, cmd);
-    case 'list': case 'mine': return listDeals(ctx, cmd);
-    case 'pipeline': return showPipeline(ctx);
-    case 'team': return cmd.manager ? setTeam(ctx, mentioned[0], mentioned.slice(1)) : showTeam(ctx);
-    case 'help': return showHelp(ctx, cmd.topic);
-    case 'digest': return digestCommand(deps, ctx, cmd, mentioned[0]);
+    case 'new':
+      return openDeal(ctx, cmd, mentioned, requestKey);
+    case 'stage':
+      return changeStage(ctx, d, cmd);
+    case 'set':
+      return setField(ctx, d, cmd);
+    case 'contact':
+      return saveContact(ctx, d, cmd);
+    case 'log':
+      return logTouch(ctx, d, cmd);
+    case 'action':
+      return addAction(ctx, d, cmd, mentioned[0]);
+    case 'done':
+    case 'undo':
+      return checkAction(ctx, d, cmd);
+    case 'invite':
+      return inviteMembers(ctx, d, cmd, mentioned);
+    case 'won':
+    case 'lost':
+    case 'reopen':
+      return closeDeal(ctx, d, cmd);
+    case 'info':
+      return showInfo(ctx, d);
+    case 'history':
+      return showHistory(ctx, d);
+    case 'actions':
+      return showActions(ctx, deal, cmd);
+    case 'list':
+    case 'mine':
+      return listDeals(ctx, cmd);
+    case 'pipeline':
+      return showPipeline(ctx);
+    case 'team':
+      return cmd.manager ? setTeam(ctx, mentioned[0], mentioned.slice(1)) : showTeam(ctx);
+    case 'help':
+      return showHelp(ctx, cmd.topic);
+    case 'digest':
+      return digestCommand(deps, ctx, cmd, mentioned[0]);
   }
 }

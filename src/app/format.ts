@@ -6,7 +6,12 @@ import { stageOf } from '../domain/process.ts';
 export function formatMoney(amount: string | null, currency: string, locale: Locale): string {
   if (amount === null) return '—';
   try {
-    return new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-US', { style: 'currency', currency, maximumFractionDigits: 2, minimumFractionDigits: 0 }).format(Number(amount));
+    return new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-US', {
+      style: 'currency',
+      currency,
+      maximumFractionDigits: 2,
+      minimumFractionDigits: 0,
+    }).format(Number(amount));
   } catch {
     return `${amount} ${currency}`; // unknown currency code: show it as typed
   }
@@ -15,15 +20,21 @@ export function formatMoney(amount: string | null, currency: string, locale: Loc
 export function formatDate(iso: string | null, locale: Locale): string {
   if (!iso) return '—';
   const d = DateTime.fromISO(iso, { zone: 'UTC' });
-  return locale === 'zh' ? d.setLocale('zh-CN').toFormat('yyyy-MM-dd（ccc）') : d.setLocale('en-US').toFormat('ccc yyyy-MM-dd');
+  return locale === 'zh'
+    ? d.setLocale('zh-CN').toFormat('yyyy-MM-dd（ccc）')
+    : d.setLocale('en-US').toFormat('ccc yyyy-MM-dd');
 }
 
 export function formatInstant(at: Date, timezone: string, locale: Locale): string {
-  return DateTime.fromJSDate(at).setZone(timezone).setLocale(locale === 'zh' ? 'zh-CN' : 'en-US').toFormat('yyyy-MM-dd HH:mm');
+  return DateTime.fromJSDate(at)
+    .setZone(timezone)
+    .setLocale(locale === 'zh' ? 'zh-CN' : 'en-US')
+    .toFormat('yyyy-MM-dd HH:mm');
 }
 
 export const stageName = (process: Process, key: string, locale: Locale) => stageOf(process, key).names[locale];
 
 /** Today's calendar date in a time zone. */
 export const todayIn = (now: Date, timezone: string) => DateTime.fromJSDate(now).setZone(timezone).toISODate()!;
-export const addDays = (iso: string, days: number) => DateTime.fromISO(iso, { zone: 'UTC' }).plus({ days }).toISODate()!;
+export const addDays = (iso: string, days: number) =>
+  DateTime.fromISO(iso, { zone: 'UTC' }).plus({ days }).toISODate()!;

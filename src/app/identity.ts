@@ -50,7 +50,13 @@ export async function prefetchSpeaker(deps: Deps, inv: Invocation): Promise<Pref
 }
 
 /** Fetches profiles of mentioned platform users the workspace does not know yet. */
-export async function prefetchMentions(deps: Deps, ws: WorkspaceRef, workspace: Workspace | null, mentions: Mention[], into: Map<string, UserProfile>) {
+export async function prefetchMentions(
+  deps: Deps,
+  ws: WorkspaceRef,
+  workspace: Workspace | null,
+  mentions: Mention[],
+  into: Map<string, UserProfile>,
+) {
   for (const m of mentions) {
     if (m.kind === 'id') {
       if (into.has(m.id)) continue;
@@ -67,36 +73,75 @@ export async function prefetchMentions(deps: Deps, ws: WorkspaceRef, workspace: 
   }
 }
 
-export function localeFor(workspace: Workspace | null, speaker: Member | null, profile: UserProfile | undefined, text: string): Locale {
-  return toLocale(speaker?.locale ?? profile?.locale) ?? (hasCjk(text) ? 'zh' : toLocale(workspace?.locale) ?? 'en');
+export function localeFor(
+  workspace: Workspace | null,
+  speaker: Member | null,
+  profile: UserProfile | undefined,
+  text: string,
+): Locale {
+  return toLocale(speaker?.locale ?? profile?.locale) ?? (hasCjk(text) ? 'zh' : (toLocale(workspace?.locale) ?? 'en'));
 }
 
-export function timezoneFor(workspace: Workspace | null, speaker: Member | null, profile: UserProfile | undefined): string {
+export function timezoneFor(
+  workspace: Workspace | null,
+  speaker: Member | null,
+  profile: UserProfile | undefined,
+): string {
   return speaker?.timezone ?? profile?.timezone ?? workspace?.timezone ?? 'UTC';
 }
 
 /** Inside the transaction: the workspace and speaker rows, created on first contact. The first
  * member of a workspace becomes its admin. */
-export async function ensureSpeaker(repos: Repos, inv: Invocation, pre: Prefetch, now: Date, defaults: Deps['defaults']): Promise<{ workspace: Workspace; member: Member }> {
-  const workspace = pre.workspace ?? (await repos.findWorkspace(inv.ws.platform, inv.ws.externalId))
-    ?? (await repos.createWorkspace(inv.ws.platform, inv.ws.externalId, { name: inv.ws.name ?? '', defaultCurrency: defaults.currency, timezone: defaults.timezone, locale: defaults.locale }));
+export async function ensureSpeaker(
+  repos: Repos,
+  inv: Invocation,
+  pre: Prefetch,
+  now: Date,
+  defaults: Deps['defaults'],
+): Promise<{ workspace: Workspace; member: Member }> {
+  const workspace =
+    pre.workspace ??
+    (await repos.findWorkspace(inv.ws.platform, inv.ws.externalId)) ??
+    (await repos.createWorkspace(inv.ws.platform, inv.ws.externalId, {
+      name: inv.ws.name ?? '',
+      defaultCurrency: defaults.currency,
+      timezone: defaults.timezone,
+      locale: defaults.locale,
+    }));
   const profile = pre.profiles.get(inv.userId);
   let member = await repos.findMemberByExternalId(workspace.id, inv.userId);
   if (!member) {
     const first = (await repos.countMembers(workspace.id)) === 0;
     member = await repos.createMember(workspace.id, {
-      externalId: inv.userId, name: profile?.name ?? inv.userId, displayName: profile?.displayName ?? '',
-      timezone: profile?.timezone ?? null, locale: profile?.locale ?? null, profileAt: profile ? now : null, role: first ? 'admin' : 'rep',
+      externalId: inv.userId,
+      name: profile?.name ?? inv.userId,
+      displayName: profile?.displayName ?? '',
+      timezone: profile?.timezone ?? null,
+      locale: profile?.locale ?? null,
+      profileAt: profile ? now : null,
+      role: first ? 'admin' : 'rep',
     });
   } else if (profile) {
-    member = await repos.updateMember(workspace.id, member.id, { name: profile.name, displayName: profile.displayName, timezone: profile.timezone ?? member.timezone, locale: profile.locale ?? member.locale, profileAt: now });
+    member = await repos.updateMember(workspace.id, member.id, {
+      name: profile.name,
+      displayName: profile.displayName,
+      timezone: profile.timezone ?? member.timezone,
+      locale: profile.locale ?? member.locale,
+      profileAt: now,
+    });
   }
   return { workspace, member };
 }
 
 /** Members for mentions, creating rows for platform users seen for the first time. A plain
  * `@name` must match exactly one known member (or one the platform can find by name). */
-export async function resolveMentions(repos: Repos, workspace: Workspace, mentions: Mention[], profiles: Map<string, UserProfile>, now: Date): Promise<Member[]> {
+export async function resolveMentions(
+  repos: Repos,
+  workspace: Workspace,
+  mentions: Mention[],
+  profiles: Map<string, UserProfile>,
+  now: Date,
+): Promise<Member[]> {
   const out: Member[] = [];
   for (const m of mentions) {
     let member: Member | null = null;
@@ -106,7 +151,14 @@ export async function resolveMentions(repos: Repos, workspace: Workspace, mentio
         const p = profiles.get(m.id);
         if (!p) throw new UserError('user.not_found', { user: m.name ?? m.id });
         if (p.isBot) throw new UserError('user.is_bot', { user: p.name });
-        member = await repos.createMember(workspace.id, { externalId: m.id, name: p.name, displayName: p.displayName, timezone: p.timezone ?? null, locale: p.locale ?? null, profileAt: now });
+        member = await repos.createMember(workspace.id, {
+          externalId: m.id,
+          name: p.name,
+          displayName: p.displayName,
+          timezone: p.timezone ?? null,
+          locale: p.locale ?? null,
+          profileAt: now,
+        });
       }
     } else {
       const found = await repos.findMembersByName(workspace.id, m.name);
@@ -115,7 +167,14 @@ export async function resolveMentions(repos: Repos, workspace: Workspace, mentio
       if (!member) {
         const p = profiles.get(`name:${m.name.toLowerCase()}`);
         if (!p) throw new UserError('user.unknown_name', { user: m.name });
-        member = await repos.createMember(workspace.id, { externalId: p.externalId, name: p.name, displayName: p.displayName, timezone: p.timezone ?? null, locale: p.locale ?? null, profileAt: now });
+        member = await repos.createMember(workspace.id, {
+          externalId: p.externalId,
+          name: p.name,
+          displayName: p.displayName,
+          timezone: p.timezone ?? null,
+          locale: p.locale ?? null,
+          profileAt: now,
+        });
       }
     }
     if (!out.some((x) => x.id === member!.id)) out.push(member);

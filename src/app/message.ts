@@ -3,9 +3,9 @@
 // `*bold*`, and mentions written `<@EXTERNAL_ID>` (a platform user id).
 
 export interface Button {
-  actionId: string;           // e.g. 'action_done'
+  actionId: string; // e.g. 'action_done'
   label: string;
-  value: string;              // opaque to the platform, parsed back by the app
+  value: string; // opaque to the platform, parsed back by the app
   style?: 'primary' | 'danger';
 }
 
@@ -16,7 +16,13 @@ export type Block =
   | { type: 'progress'; steps: { label: string; state: 'done' | 'current' | 'todo' | 'lost' }[] }
   | { type: 'items'; items: { text: string; button?: Button }[] }
   | { type: 'buttons'; buttons: Button[] }
-  | { type: 'select'; actionId: string; placeholder: string; options: { label: string; value: string }[]; selected?: string }
+  | {
+      type: 'select';
+      actionId: string;
+      placeholder: string;
+      options: { label: string; value: string }[];
+      selected?: string;
+    }
   | { type: 'context'; text: string }
   | { type: 'divider' };
 

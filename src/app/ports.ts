@@ -1,6 +1,18 @@
 // The boundaries of the app: storage (implemented in src/store) and chat platforms (implemented in
 // src/platforms/*). Use cases see only these interfaces and the domain.
-import type { Account, ActionItem, Contact, Deal, DealEvent, DealMember, Member, NewEvent, PlatformKind, Role, Workspace } from '../domain/model.ts';
+import type {
+  Account,
+  ActionItem,
+  Contact,
+  Deal,
+  DealEvent,
+  DealMember,
+  Member,
+  NewEvent,
+  PlatformKind,
+  Role,
+  Workspace,
+} from '../domain/model.ts';
 import type { Message } from './message.ts';
 
 // ---------------------------------------------------------------- storage
@@ -8,7 +20,7 @@ import type { Message } from './message.ts';
 export interface DealFilter {
   status?: Deal['status'];
   ownerIds?: string[];
-  memberId?: string;        // deals whose room this member is in
+  memberId?: string; // deals whose room this member is in
   stage?: string;
   /** Open deals, plus those closed at or after this instant. */
   openOrClosedSince?: Date;
@@ -19,8 +31,17 @@ export interface DealFilter {
 export interface Repos {
   findWorkspace(platform: PlatformKind, externalId: string): Promise<Workspace | null>;
   findWorkspaceById(id: string): Promise<Workspace | null>;
-  createWorkspace(platform: PlatformKind, externalId: string, init: Partial<Pick<Workspace, 'name' | 'defaultCurrency' | 'timezone' | 'locale'>>): Promise<Workspace>;
-  updateWorkspace(id: string, patch: Partial<Pick<Workspace, 'name' | 'defaultCurrency' | 'timezone' | 'locale' | 'digestTime' | 'digestWeekends'>>): Promise<Workspace>;
+  createWorkspace(
+    platform: PlatformKind,
+    externalId: string,
+    init: Partial<Pick<Workspace, 'name' | 'defaultCurrency' | 'timezone' | 'locale'>>,
+  ): Promise<Workspace>;
+  updateWorkspace(
+    id: string,
+    patch: Partial<
+      Pick<Workspace, 'name' | 'defaultCurrency' | 'timezone' | 'locale' | 'digestTime' | 'digestWeekends'>
+    >,
+  ): Promise<Workspace>;
 
   findMemberById(workspaceId: string, id: string): Promise<Member | null>;
   findMemberByExternalId(workspaceId: string, externalId: string): Promise<Member | null>;
@@ -29,28 +50,76 @@ export interface Repos {
   listMembers(workspaceId: string): Promise<Member[]>;
   listMembersByIds(workspaceId: string, ids: string[]): Promise<Member[]>;
   countMembers(workspaceId: string): Promise<number>;
-  createMember(workspaceId: string, m: Pick<Member, 'externalId' | 'name'> & Partial<Pick<Member, 'displayName' | 'role' | 'timezone' | 'locale' | 'profileAt'>>): Promise<Member>;
-  updateMember(workspaceId: string, id: string, patch: Partial<Pick<Member, 'name' | 'displayName' | 'role' | 'managerId' | 'timezone' | 'locale' | 'profileAt' | 'digestTime' | 'nudgeOptOut'>>): Promise<Member>;
+  createMember(
+    workspaceId: string,
+    m: Pick<Member, 'externalId' | 'name'> &
+      Partial<Pick<Member, 'displayName' | 'role' | 'timezone' | 'locale' | 'profileAt'>>,
+  ): Promise<Member>;
+  updateMember(
+    workspaceId: string,
+    id: string,
+    patch: Partial<
+      Pick<
+        Member,
+        | 'name'
+        | 'displayName'
+        | 'role'
+        | 'managerId'
+        | 'timezone'
+        | 'locale'
+        | 'profileAt'
+        | 'digestTime'
+        | 'nudgeOptOut'
+      >
+    >,
+  ): Promise<Member>;
 
   findAccountById(workspaceId: string, id: string): Promise<Account | null>;
   findAccountByName(workspaceId: string, name: string): Promise<Account | null>;
   listAccounts(workspaceId: string, ids: string[]): Promise<Account[]>;
   findOrCreateAccount(workspaceId: string, name: string): Promise<Account>;
-  updateAccount(workspaceId: string, id: string, patch: Partial<Pick<Account, 'name' | 'industry' | 'region' | 'address'>>): Promise<Account>;
+  updateAccount(
+    workspaceId: string,
+    id: string,
+    patch: Partial<Pick<Account, 'name' | 'industry' | 'region' | 'address'>>,
+  ): Promise<Account>;
   findContactByName(accountId: string, name: string): Promise<Contact | null>;
-  saveContact(workspaceId: string, accountId: string, c: Pick<Contact, 'name'> & Partial<Omit<Contact, 'id' | 'accountId' | 'name'>>): Promise<Contact>;
+  saveContact(
+    workspaceId: string,
+    accountId: string,
+    c: Pick<Contact, 'name'> & Partial<Omit<Contact, 'id' | 'accountId' | 'name'>>,
+  ): Promise<Contact>;
   listContacts(accountId: string): Promise<Contact[]>;
 
   /** Hands out the workspace's next deal number (locks the workspace row until commit). */
   nextDealNumber(workspaceId: string): Promise<number>;
-  createDeal(d: Omit<Deal, 'id' | 'closedAt' | 'createdAt' | 'roomId' | 'cardRef' | 'roomArchivedAt' | 'lostReason' | 'lastContactAt' | 'nextStep' | 'competitors' | 'nextContactOn'> & { createKey?: string; at: Date }): Promise<Deal>;
+  createDeal(
+    d: Omit<
+      Deal,
+      | 'id'
+      | 'closedAt'
+      | 'createdAt'
+      | 'roomId'
+      | 'cardRef'
+      | 'roomArchivedAt'
+      | 'lostReason'
+      | 'lastContactAt'
+      | 'nextStep'
+      | 'competitors'
+      | 'nextContactOn'
+    > & { createKey?: string; at: Date },
+  ): Promise<Deal>;
   findDealById(workspaceId: string, id: string): Promise<Deal | null>;
   findDealByNumber(workspaceId: string, n: number): Promise<Deal | null>;
   findDealByRoom(workspaceId: string, roomId: string): Promise<Deal | null>;
   findDealByCreateKey(workspaceId: string, key: string): Promise<Deal | null>;
   /** Locks the deal row for the rest of the transaction: concurrent changes to one deal serialise. */
   lockDeal(workspaceId: string, id: string): Promise<Deal>;
-  updateDeal(workspaceId: string, id: string, patch: Partial<Omit<Deal, 'id' | 'workspaceId' | 'number' | 'createdAt'>>): Promise<Deal>;
+  updateDeal(
+    workspaceId: string,
+    id: string,
+    patch: Partial<Omit<Deal, 'id' | 'workspaceId' | 'number' | 'createdAt'>>,
+  ): Promise<Deal>;
   /** Atomically claims the right to create the room of a deal that has none (true = you create it). */
   claimRoomCreation(workspaceId: string, dealId: string, claim: string): Promise<boolean>;
   listDeals(workspaceId: string, f: DealFilter): Promise<Deal[]>;
@@ -67,7 +136,11 @@ export interface Repos {
   findAction(dealId: string, n: number): Promise<ActionItem | null>;
   updateAction(id: string, patch: Partial<Pick<ActionItem, 'status' | 'closedById' | 'closedAt'>>): Promise<ActionItem>;
   listActions(dealId: string, status?: ActionItem['status']): Promise<ActionItem[]>;
-  listActionsOfAssignee(workspaceId: string, memberId: string, status: ActionItem['status']): Promise<(ActionItem & { dealNumber: number; dealTitle: string })[]>;
+  listActionsOfAssignee(
+    workspaceId: string,
+    memberId: string,
+    status: ActionItem['status'],
+  ): Promise<(ActionItem & { dealNumber: number; dealTitle: string })[]>;
 
   /** Records that a delivery was handled; false when it already was (a retry). Waits for a
    * concurrent transaction holding the same key, so racing retries serialise. */
@@ -97,14 +170,22 @@ export interface DigestDelivery {
 export interface DigestRepos {
   listWorkspaces(platform: PlatformKind): Promise<Workspace[]>;
   listEventsForDeals(workspaceId: string, dealIds: string[], since: Date): Promise<DealEvent[]>;
-  listOpenActionsForAssignees(workspaceId: string, memberIds: string[]): Promise<(ActionItem & { dealNumber: number; dealTitle: string; roomId: string | null; account: string })[]>;
+  listOpenActionsForAssignees(
+    workspaceId: string,
+    memberIds: string[],
+  ): Promise<(ActionItem & { dealNumber: number; dealTitle: string; roomId: string | null; account: string })[]>;
   /** The last digest that went out to this person (its `until` is where the next one starts). */
   lastSentDelivery(recipientId: string, kind: DigestDelivery['kind']): Promise<DigestDelivery | null>;
   /** Creates the day's delivery row unless it exists (any replica, any number of times). */
-  ensureDelivery(d: Pick<DigestDelivery, 'workspaceId' | 'recipientId' | 'kind' | 'period' | 'since'>): Promise<boolean>;
+  ensureDelivery(
+    d: Pick<DigestDelivery, 'workspaceId' | 'recipientId' | 'kind' | 'period' | 'since'>,
+  ): Promise<boolean>;
   /** Takes up to `limit` pending deliveries for this platform; concurrent claimers never get the same row. */
   claimDeliveries(platform: PlatformKind, claimer: string, now: Date, limit: number): Promise<DigestDelivery[]>;
-  finishDelivery(id: string, patch: Pick<DigestDelivery, 'status'> & Partial<Pick<DigestDelivery, 'until' | 'sentAt' | 'error'>>): Promise<void>;
+  finishDelivery(
+    id: string,
+    patch: Pick<DigestDelivery, 'status'> & Partial<Pick<DigestDelivery, 'until' | 'sentAt' | 'error'>>,
+  ): Promise<void>;
   /** Deliveries stuck in `sending` since before `before` (the process died mid-send) become failed:
    * whether they reached the person is unknown, and sending twice is worse than once too few. */
   abandonStaleSending(before: Date): Promise<number>;
@@ -122,14 +203,17 @@ export interface Store {
 // ---------------------------------------------------------------- chat platforms
 
 /** The platform's own address of a workspace (Slack team id, Lark tenant key). */
-export interface WorkspaceRef { platform: PlatformKind; externalId: string }
+export interface WorkspaceRef {
+  platform: PlatformKind;
+  externalId: string;
+}
 
 export interface UserProfile {
   externalId: string;
-  name: string;           // handle used for @name
+  name: string; // handle used for @name
   displayName: string;
-  timezone?: string;      // IANA zone
-  locale?: string;        // e.g. en-US, zh-CN
+  timezone?: string; // IANA zone
+  locale?: string; // e.g. en-US, zh-CN
   isBot?: boolean;
 }
 
@@ -163,5 +247,7 @@ export interface ChatPlatform {
   archiveRoom(ws: WorkspaceRef, roomId: string): Promise<void>;
 }
 
-export interface Clock { now(): Date }
+export interface Clock {
+  now(): Date;
+}
 export const systemClock: Clock = { now: () => new Date() };

@@ -13,9 +13,13 @@ import { todayIn } from './format.ts';
 import type { Outcome } from './outcome.ts';
 import type { WorkspaceRef } from './ports.ts';
 
-
 export function slugify(s: string): string {
-  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 export function roomNameFor(deal: Pick<Deal, 'number' | 'title'>, accountName: string): string {
@@ -24,13 +28,19 @@ export function roomNameFor(deal: Pick<Deal, 'number' | 'title'>, accountName: s
 }
 
 export function describePlatformError(e: unknown, L: Locale): string {
-  if (e instanceof PlatformError) return t(L, `platform.${e.code}`, { code: e.platformCode, seconds: e.retryAfterSeconds ?? 0 });
+  if (e instanceof PlatformError)
+    return t(L, `platform.${e.code}`, { code: e.platformCode, seconds: e.retryAfterSeconds ?? 0 });
   return t(L, 'platform.unknown');
 }
 
 /** Creates the deal's room if it has none, invites its people, posts and pins the card. Safe to
  * call again (retries, races): only the caller that claims the room creates it. */
-export async function ensureRoom(deps: Deps, ws: WorkspaceRef, dealId: string, workspaceId: string): Promise<{ roomId?: string; problems: string[] }> {
+export async function ensureRoom(
+  deps: Deps,
+  ws: WorkspaceRef,
+  dealId: string,
+  workspaceId: string,
+): Promise<{ roomId?: string; problems: string[] }> {
   const repos = deps.store.repos;
   const deal = await repos.findDealById(workspaceId, dealId);
   if (!deal) return { problems: [] };
@@ -42,7 +52,10 @@ export async function ensureRoom(deps: Deps, ws: WorkspaceRef, dealId: string, w
   const view = await loadDealView(repos, deal);
   let roomId: string;
   try {
-    const room = await deps.platform.createRoom(ws, { name: roomNameFor(deal, view.account.name), topic: `#${deal.number} ${view.account.name} — ${deal.title}` });
+    const room = await deps.platform.createRoom(ws, {
+      name: roomNameFor(deal, view.account.name),
+      topic: `#${deal.number} ${view.account.name} — ${deal.title}`,
+    });
     roomId = room.roomId;
   } catch (e) {
     // Give the claim back so a later attempt (a retry, `reopen`) can create the room.
@@ -53,7 +66,9 @@ export async function ensureRoom(deps: Deps, ws: WorkspaceRef, dealId: string, w
   await deps.store.transaction(async (tx) => {
     const previous = (await tx.listEvents(dealId)).filter((e) => e.type === 'room_linked').at(-1)?.data.roomId ?? null;
     await tx.updateDeal(workspaceId, dealId, { roomId });
-    await tx.appendEvents(workspaceId, dealId, [{ dealId, actorId: null, type: 'room_linked', at: deps.clock.now(), data: { roomId, previousRoomId: previous } }]);
+    await tx.appendEvents(workspaceId, dealId, [
+      { dealId, actorId: null, type: 'room_linked', at: deps.clock.now(), data: { roomId, previousRoomId: previous } },
+    ]);
   });
   const problems: string[] = [];
   const people = view.members.map((m) => m.member.externalId);
@@ -79,7 +94,13 @@ export async function ensureRoom(deps: Deps, ws: WorkspaceRef, dealId: string, w
 }
 
 /** Re-renders the pinned card (or posts a new one when the old is gone). */
-export async function refreshCard(deps: Deps, ws: WorkspaceRef, deal: Deal, locale: Locale, timezone: string): Promise<void> {
+export async function refreshCard(
+  deps: Deps,
+  ws: WorkspaceRef,
+  deal: Deal,
+  locale: Locale,
+  timezone: string,
+): Promise<void> {
   if (!deal.roomId || deal.roomId.startsWith('pending:') || deal.roomArchivedAt) return;
   const card = buildDealCard(await loadDealView(deps.store.repos, deal), locale, todayIn(deps.clock.now(), timezone));
   if (deal.cardRef) {
@@ -96,7 +117,13 @@ export async function refreshCard(deps: Deps, ws: WorkspaceRef, deal: Deal, loca
 }
 
 /** Everything an outcome asks of the platform. Returns sentences about what could not be done. */
-export async function applyOutcome(deps: Deps, ws: WorkspaceRef, workspaceId: string, outcome: Outcome, speakerLocale: Locale): Promise<{ problems: string[]; announcedIn?: string }> {
+export async function applyOutcome(
+  deps: Deps,
+  ws: WorkspaceRef,
+  workspaceId: string,
+  outcome: Outcome,
+  speakerLocale: Locale,
+): Promise<{ problems: string[]; announcedIn?: string }> {
   const problems: string[] = [];
   const attempt = async (what: string, fn: () => Promise<unknown>) => {
     try {
@@ -125,19 +152,28 @@ export async function applyOutcome(deps: Deps, ws: WorkspaceRef, workspaceId: st
       announcedIn = room;
     });
   }
-  if (deal && outcome.refreshCard) await attempt('card', () => refreshCard(deps, ws, deal, roomLocale(workspace), workspace.timezone));
+  if (deal && outcome.refreshCard)
+    await attempt('card', () => refreshCard(deps, ws, deal, roomLocale(workspace), workspace.timezone));
   for (const dm of outcome.dms ?? []) await attempt('dm', () => deps.platform.dm(ws, dm.userId, dm.message));
   return { problems, announcedIn };
 }
 
 /** The 10-minute housekeeping: archive rooms of closed deals, forget old request receipts. */
-export async function housekeeping(deps: Deps, graceMs: number, resolveWs: (workspaceId: string) => Promise<WorkspaceRef | null>): Promise<void> {
+export async function housekeeping(
+  deps: Deps,
+  graceMs: number,
+  resolveWs: (workspaceId: string) => Promise<WorkspaceRef | null>,
+): Promise<void> {
   await archiveClosedRooms(deps, graceMs, resolveWs);
   await deps.store.repos.pruneRequests(new Date(deps.clock.now().getTime() - 7 * 86_400_000));
 }
 
 /** Archives rooms of deals closed longer than the grace period ago. One failure never stops the rest. */
-export async function archiveClosedRooms(deps: Deps, graceMs: number, resolveWs: (workspaceId: string) => Promise<WorkspaceRef | null>): Promise<number> {
+export async function archiveClosedRooms(
+  deps: Deps,
+  graceMs: number,
+  resolveWs: (workspaceId: string) => Promise<WorkspaceRef | null>,
+): Promise<number> {
   const due = await deps.store.repos.listRoomsToArchive(new Date(deps.clock.now().getTime() - graceMs), 100);
   let archived = 0;
   for (const deal of due) {
@@ -146,7 +182,12 @@ export async function archiveClosedRooms(deps: Deps, graceMs: number, resolveWs:
     try {
       await deps.platform.archiveRoom(ws, deal.roomId!);
     } catch (e) {
-      if (!(e instanceof PlatformError && (e.platformCode === 'already_archived' || e.platformCode === 'channel_not_found'))) {
+      if (
+        !(
+          e instanceof PlatformError &&
+          (e.platformCode === 'already_archived' || e.platformCode === 'channel_not_found')
+        )
+      ) {
         deps.log.warn({ err: e, dealId: deal.id }, 'archive failed; will retry');
         continue;
       }
@@ -156,4 +197,3 @@ export async function archiveClosedRooms(deps: Deps, graceMs: number, resolveWs:
   }
   return archived;
 }
-

@@ -4,12 +4,22 @@ import type { Money } from './types.ts';
 
 const SCALES: Record<string, number> = { k: 3, 千: 3, w: 4, 万: 4, m: 6, mn: 6, b: 9, bn: 9, 亿: 8 };
 
-const SYMBOLS: Record<string, string> = { '$': 'USD', 'us$': 'USD', '€': 'EUR', '£': 'GBP', '¥': 'CNY', '￥': 'CNY' };
+const SYMBOLS: Record<string, string> = { $: 'USD', us$: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'CNY', '￥': 'CNY' };
 
 /** Words people put after the number instead of an ISO code. `rmb` is common but not ISO. */
 const WORDS: Record<string, string> = {
-  元: 'CNY', 块: 'CNY', 人民币: 'CNY', 元人民币: 'CNY', rmb: 'CNY', 美元: 'USD', 美金: 'USD', 欧元: 'EUR', 英镑: 'GBP',
-  日元: 'JPY', 港币: 'HKD', 港元: 'HKD',
+  元: 'CNY',
+  块: 'CNY',
+  人民币: 'CNY',
+  元人民币: 'CNY',
+  rmb: 'CNY',
+  美元: 'USD',
+  美金: 'USD',
+  欧元: 'EUR',
+  英镑: 'GBP',
+  日元: 'JPY',
+  港币: 'HKD',
+  港元: 'HKD',
 };
 
 /** The column is Decimal(16,2): at most 14 digits before the point. */
@@ -37,9 +47,9 @@ export function readCurrency(text: string): string | null {
 
 const AMOUNT_RE = new RegExp(
   '^(?<pre>us\\$|[$€£¥￥]|[a-z]{3})?' +
-  '(?<num>\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|\\.\\d+)' +
-  '(?<scale>k|千|w|万|mn|m|bn|b|亿)?' +
-  '(?<post>元人民币|人民币|美元|美金|欧元|英镑|日元|港币|港元|元|块|[a-z]{3}|[$€£¥￥])?$',
+    '(?<num>\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|\\.\\d+)' +
+    '(?<scale>k|千|w|万|mn|m|bn|b|亿)?' +
+    '(?<post>元人民币|人民币|美元|美金|欧元|英镑|日元|港币|港元|元|块|[a-z]{3}|[$€£¥￥])?$',
 );
 
 /** Moves the decimal point `shift` places right, on digits only. */

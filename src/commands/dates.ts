@@ -29,20 +29,83 @@ export function todayIso(ctx: ParseContext): string {
 }
 
 const EN_WEEKDAYS: Record<string, number> = {
-  mon: 1, monday: 1, tue: 2, tues: 2, tuesday: 2, wed: 3, weds: 3, wednesday: 3, thu: 4, thur: 4, thurs: 4, thursday: 4,
-  fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  weds: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
 };
 const ZH_WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7 };
-const ZH_DIGITS: Record<string, number> = { 零: 0, 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const ZH_DIGITS: Record<string, number> = {
+  零: 0,
+  一: 1,
+  两: 2,
+  二: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
 const RELATIVE_DAYS: Record<string, number> = {
-  today: 0, tod: 0, tomorrow: 1, tmr: 1, tmrw: 1, yesterday: -1,
-  今天: 0, 今日: 0, 明天: 1, 明日: 1, 后天: 2, 大后天: 3, 昨天: -1, 昨日: -1, 前天: -2,
+  today: 0,
+  tod: 0,
+  tomorrow: 1,
+  tmr: 1,
+  tmrw: 1,
+  yesterday: -1,
+  今天: 0,
+  今日: 0,
+  明天: 1,
+  明日: 1,
+  后天: 2,
+  大后天: 3,
+  昨天: -1,
+  昨日: -1,
+  前天: -2,
 };
 type Unit = 'days' | 'weeks' | 'months' | 'years';
 const UNITS: Record<string, Unit> = {
-  d: 'days', day: 'days', days: 'days', w: 'weeks', wk: 'weeks', wks: 'weeks', week: 'weeks', weeks: 'weeks',
-  m: 'months', mo: 'months', month: 'months', months: 'months', y: 'years', yr: 'years', year: 'years', years: 'years',
-  天: 'days', 日: 'days', 周: 'weeks', 星期: 'weeks', 个星期: 'weeks', 个礼拜: 'weeks', 礼拜: 'weeks', 个月: 'months', 年: 'years',
+  d: 'days',
+  day: 'days',
+  days: 'days',
+  w: 'weeks',
+  wk: 'weeks',
+  wks: 'weeks',
+  week: 'weeks',
+  weeks: 'weeks',
+  m: 'months',
+  mo: 'months',
+  month: 'months',
+  months: 'months',
+  y: 'years',
+  yr: 'years',
+  year: 'years',
+  years: 'years',
+  天: 'days',
+  日: 'days',
+  周: 'weeks',
+  星期: 'weeks',
+  个星期: 'weeks',
+  个礼拜: 'weeks',
+  礼拜: 'weeks',
+  个月: 'months',
+  年: 'years',
 };
 
 /** 1–99 written as digits or simple Chinese numerals (三, 十, 十五, 二十). */
@@ -81,7 +144,10 @@ function weekdayOfWeek(base: DateTime, wd: number, weeks: number): DateTime {
 function normalize(text: string): string {
   return text
     .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.,;!?。，；！？]+$/, '');
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[.,;!?。，；！？]+$/, '');
 }
 
 function fromTables(t: string, base: DateTime): DateTime | null | undefined {
@@ -103,7 +169,11 @@ function fromTables(t: string, base: DateTime): DateTime | null | undefined {
     // `+3m` is three months: minutes make no sense for a calendar date.
     return unit && n !== null ? base.plus({ [unit]: n }) : undefined;
   }
-  if ((m = /^(\d{1,4}|[一二两三四五六七八九十]{1,3}) ?(个星期|个礼拜|个月|天|日|周|星期|礼拜|年)(?:以后|之后|后)$/.exec(t))) {
+  if (
+    (m = /^(\d{1,4}|[一二两三四五六七八九十]{1,3}) ?(个星期|个礼拜|个月|天|日|周|星期|礼拜|年)(?:以后|之后|后)$/.exec(
+      t,
+    ))
+  ) {
     const n = readCount(m[1]);
     return n === null ? undefined : base.plus({ [UNITS[m[2]]]: n });
   }

@@ -9,28 +9,74 @@ import { parseAmount, readCurrency } from './amounts.ts';
 import { parseDate, todayIso } from './dates.ts';
 import { dealNumber, joinTokens, tokenize, type Token } from './tokenize.ts';
 import {
-  Command, CONTACT_ROLES, DEAL_COMMANDS, SET_FIELDS,
-  type CommandName, type ContactRole, type Mention, type ParseContext, type ParseResult, type SetField, type Warning,
+  Command,
+  CONTACT_ROLES,
+  DEAL_COMMANDS,
+  SET_FIELDS,
+  type CommandName,
+  type ContactRole,
+  type Mention,
+  type ParseContext,
+  type ParseResult,
+  type SetField,
+  type Warning,
 } from './types.ts';
 import { GLUED_VERBS, resolveVerb, suggestVerb, USAGE } from './usage.ts';
 
 type Params = Record<string, string | number>;
 class Fail {
-  constructor(readonly key: string, readonly params: Params = {}) {}
+  constructor(
+    readonly key: string,
+    readonly params: Params = {},
+  ) {}
 }
 
 const SET_ALIASES: Record<string, SetField> = {
-  next_contact: 'next-contact', nextcontact: 'next-contact', next: 'next-contact', nextstep: 'next-step', next_step: 'next-step',
-  'close-date': 'close', close_date: 'close', closedate: 'close', 金额: 'amount', 币种: 'currency', 货币: 'currency',
-  截止日期: 'close', 成交日期: 'close', 下次联系: 'next-contact', 下一步: 'next-step', 竞争对手: 'competitor',
-  行业: 'industry', 区域: 'region', 地区: 'region', 地址: 'address', 标题: 'title', 客户: 'account',
+  next_contact: 'next-contact',
+  nextcontact: 'next-contact',
+  next: 'next-contact',
+  nextstep: 'next-step',
+  next_step: 'next-step',
+  'close-date': 'close',
+  close_date: 'close',
+  closedate: 'close',
+  金额: 'amount',
+  币种: 'currency',
+  货币: 'currency',
+  截止日期: 'close',
+  成交日期: 'close',
+  下次联系: 'next-contact',
+  下一步: 'next-step',
+  竞争对手: 'competitor',
+  行业: 'industry',
+  区域: 'region',
+  地区: 'region',
+  地址: 'address',
+  标题: 'title',
+  客户: 'account',
 };
 
 const ROLE_ALIASES: Record<string, ContactRole> = {
-  'decision-maker': 'decision_maker', decisionmaker: 'decision_maker', dm: 'decision_maker', decider: 'decision_maker',
-  决策者: 'decision_maker', 决策人: 'decision_maker', 拍板人: 'decision_maker', coach: 'champion', 支持者: 'champion',
-  教练: 'champion', 内线: 'champion', 影响者: 'influencer', 影响人: 'influencer', 'end-user': 'user', 使用者: 'user',
-  用户: 'user', purchasing: 'procurement', 采购: 'procurement', detractor: 'blocker', 反对者: 'blocker',
+  'decision-maker': 'decision_maker',
+  decisionmaker: 'decision_maker',
+  dm: 'decision_maker',
+  decider: 'decision_maker',
+  决策者: 'decision_maker',
+  决策人: 'decision_maker',
+  拍板人: 'decision_maker',
+  coach: 'champion',
+  支持者: 'champion',
+  教练: 'champion',
+  内线: 'champion',
+  影响者: 'influencer',
+  影响人: 'influencer',
+  'end-user': 'user',
+  使用者: 'user',
+  用户: 'user',
+  purchasing: 'procurement',
+  采购: 'procurement',
+  detractor: 'blocker',
+  反对者: 'blocker',
 };
 
 const MINE = new Set(['mine', 'me', 'my', '我的', '我']);
@@ -38,11 +84,25 @@ const MINE = new Set(['mine', 'me', 'my', '我的', '我']);
 type Kind = 'date' | 'amount' | 'word' | 'phrase';
 /** Per command: written key (lower-case, Chinese aliases included) → [canonical key, how its value is read]. */
 const OPTIONS: Partial<Record<CommandName, Record<string, [string, Kind]>>> = {
-  new: { amount: ['amount', 'amount'], 金额: ['amount', 'amount'], close: ['close', 'date'], 截止: ['close', 'date'], 成交: ['close', 'date'], 成交日期: ['close', 'date'] },
+  new: {
+    amount: ['amount', 'amount'],
+    金额: ['amount', 'amount'],
+    close: ['close', 'date'],
+    截止: ['close', 'date'],
+    成交: ['close', 'date'],
+    成交日期: ['close', 'date'],
+  },
   stage: { override: ['override', 'phrase'], 强制: ['override', 'phrase'] },
   contact: {
-    role: ['role', 'word'], 角色: ['role', 'word'], title: ['title', 'phrase'], 职位: ['title', 'phrase'], email: ['email', 'word'],
-    邮箱: ['email', 'word'], phone: ['phone', 'phrase'], 电话: ['phone', 'phrase'], 手机: ['phone', 'phrase'],
+    role: ['role', 'word'],
+    角色: ['role', 'word'],
+    title: ['title', 'phrase'],
+    职位: ['title', 'phrase'],
+    email: ['email', 'word'],
+    邮箱: ['email', 'word'],
+    phone: ['phone', 'phrase'],
+    电话: ['phone', 'phrase'],
+    手机: ['phone', 'phrase'],
   },
   log: { next: ['next', 'date'], 下次: ['next', 'date'], 下次联系: ['next', 'date'] },
   action: { due: ['due', 'date'], 截止: ['due', 'date'], 到期: ['due', 'date'] },
@@ -50,7 +110,13 @@ const OPTIONS: Partial<Record<CommandName, Record<string, [string, Kind]>>> = {
   list: { stage: ['stage', 'phrase'], 阶段: ['stage', 'phrase'] },
 };
 
-interface Input { source: string; all: Token[]; args: Token[]; ctx: ParseContext; warnings: Warning[] }
+interface Input {
+  source: string;
+  all: Token[];
+  args: Token[];
+  ctx: ParseContext;
+  warnings: Warning[];
+}
 
 function optionAt(tok: Token, spec: Record<string, [string, Kind]>) {
   if (tok.quoted || tok.mention) return null;
@@ -67,13 +133,17 @@ function extractOptions(inp: Input, name: CommandName): { rest: Token[]; opts: R
   const toks = inp.args;
   for (let i = 0; i < toks.length; i++) {
     const o = optionAt(toks[i], spec);
-    if (!o) { rest.push(toks[i]); continue; }
+    if (!o) {
+      rest.push(toks[i]);
+      continue;
+    }
     if (o.key in opts) throw new Fail('parse.duplicate_option', { key: `${o.key}:` });
     const field = `${o.key}:`;
     // Tokens after the key that may belong to its value: never another option or a mention.
     let j = i + 1;
     const more: Token[] = [];
-    while (j < toks.length && !optionAt(toks[j], spec) && (o.kind === 'phrase' || !toks[j].mention)) more.push(toks[j++]);
+    while (j < toks.length && !optionAt(toks[j], spec) && (o.kind === 'phrase' || !toks[j].mention))
+      more.push(toks[j++]);
     let value = o.value;
     let used = 0;
     if (o.kind === 'phrase') {
@@ -82,7 +152,10 @@ function extractOptions(inp: Input, name: CommandName): { rest: Token[]; opts: R
         value = value ? inp.source.slice(o.valueStart, more[used - 1].end) : joinTokens(inp.source, more, inp.all);
       }
     } else if (o.kind === 'word') {
-      if (!value && more.length) { value = more[0].text; used = 1; }
+      if (!value && more.length) {
+        value = more[0].text;
+        used = 1;
+      }
     } else {
       const read = o.kind === 'date' ? (s: string) => parseDate(s, inp.ctx) : (s: string) => parseAmount(s);
       const words = [...(value ? [value] : []), ...more.slice(0, o.kind === 'date' ? 4 : 2).map((t) => t.text)];
@@ -134,11 +207,17 @@ function splitAccountTitle(inp: Input, toks: Token[]): [string, string] {
     const tok = toks[k];
     const at = tok.hasQuotes || tok.text.startsWith('<') ? -1 : tok.text.search(/[|｜]/);
     if (at === -1) continue;
-    const part = (s: number, e: number): Token[] => (e > s ? [{ ...tok, text: tok.text.slice(s, e), raw: tok.text.slice(s, e), start: tok.start + s, end: tok.start + e }] : []);
+    const part = (s: number, e: number): Token[] =>
+      e > s
+        ? [{ ...tok, text: tok.text.slice(s, e), raw: tok.text.slice(s, e), start: tok.start + s, end: tok.start + e }]
+        : [];
     const [head, tail] = [part(0, at), part(at + 1, tok.text.length)];
     // The halves replace the token in the source order, so each side keeps its own spacing.
     const all = inp.all.flatMap((t) => (t === tok ? [...head, ...tail] : [t]));
-    return [joinTokens(inp.source, [...toks.slice(0, k), ...head], all), joinTokens(inp.source, [...tail, ...toks.slice(k + 1)], all)];
+    return [
+      joinTokens(inp.source, [...toks.slice(0, k), ...head], all),
+      joinTokens(inp.source, [...tail, ...toks.slice(k + 1)], all),
+    ];
   }
   return ['', ''];
 }
@@ -151,10 +230,19 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
   const { rest, opts } = extractOptions(inp, name);
   switch (name) {
     case 'new': {
-      const [account, title] = splitAccountTitle(inp, rest.filter((t) => !t.mention));
+      const [account, title] = splitAccountTitle(
+        inp,
+        rest.filter((t) => !t.mention),
+      );
       if (!account || !title) throw new Fail('parse.new_format');
-      const amount = opts.amount === undefined ? undefined : parseAmount(opts.amount) ?? undefined;
-      return { account, title, amount, close: dateOpt(inp, opts.close, 'close:'), mentions: rest.filter((t) => t.mention).map((t) => t.mention!) };
+      const amount = opts.amount === undefined ? undefined : (parseAmount(opts.amount) ?? undefined);
+      return {
+        account,
+        title,
+        amount,
+        close: dateOpt(inp, opts.close, 'close:'),
+        mentions: rest.filter((t) => t.mention).map((t) => t.mention!),
+      };
     }
     case 'stage': {
       const stage = text(inp, rest);
@@ -192,12 +280,15 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       let role: ContactRole | undefined;
       if (opts.role !== undefined) {
         const r = opts.role.toLowerCase().replace(/[\s_]+/g, '-');
-        role = (CONTACT_ROLES as readonly string[]).includes(r.replace(/-/g, '_')) ? (r.replace(/-/g, '_') as ContactRole) : ROLE_ALIASES[r];
+        role = (CONTACT_ROLES as readonly string[]).includes(r.replace(/-/g, '_'))
+          ? (r.replace(/-/g, '_') as ContactRole)
+          : ROLE_ALIASES[r];
         if (!role) throw new Fail('parse.bad_role', { role: opts.role, roles: CONTACT_ROLES.join(', ') });
       }
       // Slack turns typed addresses into `<mailto:a@b.co|a@b.co>`.
       const email = opts.email?.replace(/^<mailto:([^|>]+)(?:\|[^>]*)?>$/i, '$1');
-      if (email !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email)) throw new Fail('parse.bad_email', { text: opts.email! });
+      if (email !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email))
+        throw new Fail('parse.bad_email', { text: opts.email! });
       return { contact, role, title: opts.title, email, phone: opts.phone };
     }
     case 'log': {
@@ -216,22 +307,26 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       warnIfPast(inp, due);
       return { assignee, text: body, due };
     }
-    case 'done': case 'undo': {
+    case 'done':
+    case 'undo': {
       const written = text(inp, rest);
-      if (rest.length !== 1 || !/^[1-9]\d{0,8}$/.test(rest[0].text)) throw new Fail('parse.bad_action_number', { text: written });
+      if (rest.length !== 1 || !/^[1-9]\d{0,8}$/.test(rest[0].text))
+        throw new Fail('parse.bad_action_number', { text: written });
       return { number: Number(rest[0].text) };
     }
     case 'invite': {
       if (!rest.some((t) => t.mention)) throw new Fail('parse.missing_mention');
       return { mentions: mentionsOnly(rest), role: opts.as };
     }
-    case 'won': return { note: text(inp, rest) || undefined };
+    case 'won':
+      return { note: text(inp, rest) || undefined };
     case 'lost': {
       const reason = text(inp, rest);
       if (!reason) throw new Fail('parse.missing_reason');
       return { reason };
     }
-    case 'actions': case 'list': {
+    case 'actions':
+    case 'list': {
       const mine = rest.length === 1 && MINE.has(rest[0].text.toLowerCase());
       if (!mine) nothingElse(inp, rest);
       return name === 'list' ? { mine, stage: opts.stage } : { mine };
@@ -252,13 +347,15 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
         if (!time || words.length > 3 || (words[2] && !TEAM.has(words[2]))) throw new Fail('parse.bad_digest', {});
         return { time, scope: words[2] ? 'workspace' : 'me' };
       }
-      if ((words[0] === 'weekends' || words[0] === '周末') && words.length === 2 && onOff(words[1]) !== undefined) return { weekends: onOff(words[1]) };
-      if ((words[0] === 'nudges' || words[0] === '提醒') && words.length === 2 && onOff(words[1]) !== undefined) return { nudges: onOff(words[1]) };
+      if ((words[0] === 'weekends' || words[0] === '周末') && words.length === 2 && onOff(words[1]) !== undefined)
+        return { weekends: onOff(words[1]) };
+      if ((words[0] === 'nudges' || words[0] === '提醒') && words.length === 2 && onOff(words[1]) !== undefined)
+        return { nudges: onOff(words[1]) };
       throw new Fail('parse.bad_digest', {});
     }
     case 'help': {
       const topic = text(inp, rest);
-      return { topic: topic ? resolveVerb(topic) ?? topic : undefined };
+      return { topic: topic ? (resolveVerb(topic) ?? topic) : undefined };
     }
     default:
       nothingElse(inp, rest);
@@ -266,7 +363,8 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
   }
 }
 
-const omitUndefined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const omitUndefined = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 export function parseCommand(input: string, ctx: ParseContext): ParseResult {
   let all = tokenize(input);
@@ -302,7 +400,8 @@ export function parseCommand(input: string, ctx: ParseContext): ParseResult {
     name = verb;
     i++;
     takeDeal();
-    if (deal !== undefined && !(DEAL_COMMANDS as readonly string[]).includes(name)) throw new Fail('parse.deal_not_allowed', { command: name });
+    if (deal !== undefined && !(DEAL_COMMANDS as readonly string[]).includes(name))
+      throw new Fail('parse.deal_not_allowed', { command: name });
     const inp: Input = { source: input, all, args: all.slice(i), ctx, warnings: [] };
     const fields = omitUndefined(build(name, inp));
     return finish({ name, ...(deal !== undefined ? { deal } : {}), ...fields }, inp.warnings);

@@ -26,15 +26,25 @@ export function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < input.length) {
-    if (isSpace(input[i])) { i++; continue; }
+    if (isSpace(input[i])) {
+      i++;
+      continue;
+    }
     const start = i;
     const m = SLACK_MENTION.exec(input.slice(i));
     if (m) {
       // A mention is always its own token, even when glued to its neighbours (`<@U1><@U2>`).
       i += m[0].length;
       const name = m[2]?.trim();
-      tokens.push({ text: m[0], raw: m[0], start, end: i, quoted: false, hasQuotes: false,
-        mention: name ? { kind: 'id', id: m[1], name } : { kind: 'id', id: m[1] } });
+      tokens.push({
+        text: m[0],
+        raw: m[0],
+        start,
+        end: i,
+        quoted: false,
+        hasQuotes: false,
+        mention: name ? { kind: 'id', id: m[1], name } : { kind: 'id', id: m[1] },
+      });
       continue;
     }
     let text = '';

@@ -13,14 +13,30 @@ export type Mention = z.infer<typeof Mention>;
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** An amount as an exact decimal string (never a float) and, when written, its currency. */
-export const Money = z.object({ value: z.string().regex(/^\d+(\.\d{1,2})?$/), currency: z.string().length(3).optional() });
+export const Money = z.object({
+  value: z.string().regex(/^\d+(\.\d{1,2})?$/),
+  currency: z.string().length(3).optional(),
+});
 export type Money = z.infer<typeof Money>;
 
 export const CONTACT_ROLES = ['decision_maker', 'champion', 'influencer', 'user', 'procurement', 'blocker'] as const;
 export const ContactRole = z.enum(CONTACT_ROLES);
 export type ContactRole = z.infer<typeof ContactRole>;
 
-export const SET_FIELDS = ['amount', 'currency', 'close', 'next-contact', 'next-step', 'competitor', 'competitors', 'title', 'account', 'industry', 'region', 'address'] as const;
+export const SET_FIELDS = [
+  'amount',
+  'currency',
+  'close',
+  'next-contact',
+  'next-step',
+  'competitor',
+  'competitors',
+  'title',
+  'account',
+  'industry',
+  'region',
+  'address',
+] as const;
 export const SetField = z.enum(SET_FIELDS);
 export type SetField = z.infer<typeof SetField>;
 
@@ -28,17 +44,49 @@ export type SetField = z.infer<typeof SetField>;
 const dealRef = { deal: z.number().int().positive().optional() };
 
 export const Command = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('new'), account: z.string().min(1).max(200), title: z.string().min(1).max(200), amount: Money.optional(), close: IsoDate.optional(), mentions: z.array(Mention) }),
+  z.object({
+    name: z.literal('new'),
+    account: z.string().min(1).max(200),
+    title: z.string().min(1).max(200),
+    amount: Money.optional(),
+    close: IsoDate.optional(),
+    mentions: z.array(Mention),
+  }),
   z.object({ name: z.literal('stage'), ...dealRef, stage: z.string().min(1), override: z.string().min(1).optional() }),
-  z.object({ name: z.literal('set'), ...dealRef, field: SetField, value: z.string().min(1).max(500),
+  z.object({
+    name: z.literal('set'),
+    ...dealRef,
+    field: SetField,
+    value: z.string().min(1).max(500),
     /** parsed value for amount/close/next-contact (the raw text stays in `value`) */
-    money: Money.optional(), date: IsoDate.optional() }),
-  z.object({ name: z.literal('contact'), ...dealRef, contact: z.string().min(1).max(200), role: ContactRole.optional(), title: z.string().max(200).optional(), email: z.string().email().optional(), phone: z.string().max(50).optional() }),
+    money: Money.optional(),
+    date: IsoDate.optional(),
+  }),
+  z.object({
+    name: z.literal('contact'),
+    ...dealRef,
+    contact: z.string().min(1).max(200),
+    role: ContactRole.optional(),
+    title: z.string().max(200).optional(),
+    email: z.string().email().optional(),
+    phone: z.string().max(50).optional(),
+  }),
   z.object({ name: z.literal('log'), ...dealRef, note: z.string().min(1).max(4000), next: IsoDate.optional() }),
-  z.object({ name: z.literal('action'), ...dealRef, assignee: Mention, text: z.string().min(1).max(1000), due: IsoDate.optional() }),
+  z.object({
+    name: z.literal('action'),
+    ...dealRef,
+    assignee: Mention,
+    text: z.string().min(1).max(1000),
+    due: IsoDate.optional(),
+  }),
   z.object({ name: z.literal('done'), ...dealRef, number: z.number().int().positive() }),
   z.object({ name: z.literal('undo'), ...dealRef, number: z.number().int().positive() }),
-  z.object({ name: z.literal('invite'), ...dealRef, mentions: z.array(Mention).min(1), role: z.string().min(1).max(40).optional() }),
+  z.object({
+    name: z.literal('invite'),
+    ...dealRef,
+    mentions: z.array(Mention).min(1),
+    role: z.string().min(1).max(40).optional(),
+  }),
   z.object({ name: z.literal('won'), ...dealRef, note: z.string().max(2000).optional() }),
   z.object({ name: z.literal('lost'), ...dealRef, reason: z.string().min(1).max(2000) }),
   z.object({ name: z.literal('reopen'), ...dealRef }),
@@ -52,9 +100,15 @@ export const Command = z.discriminatedUnion('name', [
   z.object({ name: z.literal('help'), topic: z.string().optional() }),
   /** `digest` (mine now), `digest @rep` (their nudge), `digest time 07:45 [team]`, `digest weekends on|off`, `digest nudges on|off` */
   z.object({
-    name: z.literal('digest'), target: Mention.optional(),
-    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).optional(), scope: z.enum(['me', 'workspace']).optional(),
-    weekends: z.boolean().optional(), nudges: z.boolean().optional(),
+    name: z.literal('digest'),
+    target: Mention.optional(),
+    time: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+      .optional(),
+    scope: z.enum(['me', 'workspace']).optional(),
+    weekends: z.boolean().optional(),
+    nudges: z.boolean().optional(),
   }),
 ]);
 export type Command = z.infer<typeof Command>;
@@ -62,12 +116,27 @@ export type CommandName = Command['name'];
 export type CommandOf<N extends CommandName> = Extract<Command, { name: N }>;
 
 /** Commands that act on one deal: in its room, or with `#n` elsewhere. */
-export const DEAL_COMMANDS = ['stage', 'set', 'contact', 'log', 'action', 'done', 'undo', 'invite', 'won', 'lost', 'reopen', 'info', 'history', 'actions'] as const satisfies readonly CommandName[];
+export const DEAL_COMMANDS = [
+  'stage',
+  'set',
+  'contact',
+  'log',
+  'action',
+  'done',
+  'undo',
+  'invite',
+  'won',
+  'lost',
+  'reopen',
+  'info',
+  'history',
+  'actions',
+] as const satisfies readonly CommandName[];
 
 /** What the parser needs to know about the speaker to read relative dates and bare amounts. */
 export interface ParseContext {
   now: Date;
-  timezone: string;         // IANA zone of the speaker, e.g. Asia/Shanghai
+  timezone: string; // IANA zone of the speaker, e.g. Asia/Shanghai
 }
 
 export type ParseResult =
@@ -75,4 +144,7 @@ export type ParseResult =
   | { ok: false; error: { key: string; params: Record<string, string | number> } };
 
 /** A warning that does not stop the command (e.g. a due date in the past: teams backfill). */
-export interface Warning { key: string; params: Record<string, string | number> }
+export interface Warning {
+  key: string;
+  params: Record<string, string | number>;
+}

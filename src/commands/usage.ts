@@ -77,18 +77,56 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
 
 /** Other words for each verb: Chinese names and a few English habits. Keys are lower-case. */
 export const VERB_ALIASES: Record<string, CommandName> = {
-  新建: 'new', 新: 'new', 创建: 'new', create: 'new', 阶段: 'stage', 推进: 'stage', 设置: 'set', 修改: 'set',
-  联系人: 'contact', 记录: 'log', 跟进: 'log', note: 'log', 行动: 'action', 任务: 'action', task: 'action', todo: 'action',
-  完成: 'done', 撤销: 'undo', 邀请: 'invite', 赢单: 'won', win: 'won', 输单: 'lost', lose: 'lost', 重开: 'reopen',
-  详情: 'info', 信息: 'info', show: 'info', 历史: 'history', 待办: 'actions', todos: 'actions', tasks: 'actions',
-  摘要: 'digest', 日报: 'digest', 列表: 'list', ls: 'list', 漏斗: 'pipeline', 我的: 'mine', 团队: 'team', 帮助: 'help', '?': 'help', '？': 'help',
+  新建: 'new',
+  新: 'new',
+  创建: 'new',
+  create: 'new',
+  阶段: 'stage',
+  推进: 'stage',
+  设置: 'set',
+  修改: 'set',
+  联系人: 'contact',
+  记录: 'log',
+  跟进: 'log',
+  note: 'log',
+  行动: 'action',
+  任务: 'action',
+  task: 'action',
+  todo: 'action',
+  完成: 'done',
+  撤销: 'undo',
+  邀请: 'invite',
+  赢单: 'won',
+  win: 'won',
+  输单: 'lost',
+  lose: 'lost',
+  重开: 'reopen',
+  详情: 'info',
+  信息: 'info',
+  show: 'info',
+  历史: 'history',
+  待办: 'actions',
+  todos: 'actions',
+  tasks: 'actions',
+  摘要: 'digest',
+  日报: 'digest',
+  列表: 'list',
+  ls: 'list',
+  漏斗: 'pipeline',
+  我的: 'mine',
+  团队: 'team',
+  帮助: 'help',
+  '?': 'help',
+  '？': 'help',
 };
 
 const VERBS = Object.keys(USAGE) as CommandName[];
 
 /** Chinese is often typed without a space after the verb (`记录客户来电`). Only multi-character
  * aliases may be split off, longest first, so a lone `新` never eats the start of a word. */
-export const GLUED_VERBS = Object.keys(VERB_ALIASES).filter((a) => /^[\u4e00-\u9fff]{2,}$/.test(a)).sort((a, b) => b.length - a.length);
+export const GLUED_VERBS = Object.keys(VERB_ALIASES)
+  .filter((a) => /^[\u4e00-\u9fff]{2,}$/.test(a))
+  .sort((a, b) => b.length - a.length);
 
 /** A command name or alias (any case) as the command it names. */
 export function resolveVerb(word: string): CommandName | undefined {
@@ -117,7 +155,10 @@ export function suggestVerb(word: string): CommandName {
   let bestD = w.length <= 3 ? 2 : 3;
   for (const cand of [...VERBS, ...Object.keys(VERB_ALIASES)]) {
     const d = distance(w, cand);
-    if (d < bestD) { bestD = d; best = resolveVerb(cand)!; }
+    if (d < bestD) {
+      bestD = d;
+      best = resolveVerb(cand)!;
+    }
   }
   return best;
 }

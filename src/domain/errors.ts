@@ -15,7 +15,10 @@ export class DealroomError extends Error {
 /** A refusal or mistake the user can fix: shown to them as a sentence, never logged as a failure.
  * `key` names the message in src/i18n; nothing was written when it is thrown. */
 export class UserError extends DealroomError {
-  constructor(readonly key: string, params: Record<string, string | number> = {}) {
+  constructor(
+    readonly key: string,
+    params: Record<string, string | number> = {},
+  ) {
     super(key, key, params);
     this.name = 'UserError';
   }
@@ -23,7 +26,13 @@ export class UserError extends DealroomError {
 
 /** A chat platform call failed in a way the user should hear about (rate limit, missing access). */
 export class PlatformError extends DealroomError {
-  constructor(code: string, readonly platformCode: string, message: string, readonly retryAfterSeconds?: number, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    readonly platformCode: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+    options?: { cause?: unknown },
+  ) {
     super(code, message, { platformCode }, options);
     this.name = 'PlatformError';
   }

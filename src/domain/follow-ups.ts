@@ -11,9 +11,20 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
-export type ActionWithDeal = ActionItem & { dealNumber: number; dealTitle: string; roomId: string | null; account?: string };
-export interface OverdueAction { action: ActionWithDeal; daysOverdue: number }
-export interface OverdueGroup { assigneeId: string; actions: OverdueAction[] }
+export type ActionWithDeal = ActionItem & {
+  dealNumber: number;
+  dealTitle: string;
+  roomId: string | null;
+  account?: string;
+};
+export interface OverdueAction {
+  action: ActionWithDeal;
+  daysOverdue: number;
+}
+export interface OverdueGroup {
+  assigneeId: string;
+  actions: OverdueAction[];
+}
 
 /** Open actions due before today, grouped by assignee; inside a group the oldest due date comes
  * first, and groups are ordered by their oldest action so the worst backlog leads. An action
@@ -22,18 +33,21 @@ export function overdueActions(actions: ActionWithDeal[], today: string): Overdu
   const groups = new Map<string, OverdueAction[]>();
   for (const a of actions) {
     if (a.status !== 'open' || !a.dueOn || a.dueOn >= today) continue;
-    groups.set(a.assigneeId, [...(groups.get(a.assigneeId) ?? []), { action: a, daysOverdue: daysBetween(a.dueOn, today) }]);
+    groups.set(a.assigneeId, [
+      ...(groups.get(a.assigneeId) ?? []),
+      { action: a, daysOverdue: daysBetween(a.dueOn, today) },
+    ]);
   }
   const byDue = (x: OverdueAction, y: OverdueAction) =>
-    x.action.dueOn!.localeCompare(y.action.dueOn!) || x.action.dealNumber - y.action.dealNumber || x.action.number - y.action.number;
+    x.action.dueOn!.localeCompare(y.action.dueOn!) ||
+    x.action.dealNumber - y.action.dealNumber ||
+    x.action.number - y.action.number;
   return [...groups]
     .map(([assigneeId, list]) => ({ assigneeId, actions: list.sort(byDue) }))
     .sort((g, h) => byDue(g.actions[0], h.actions[0]) || g.assigneeId.localeCompare(h.assigneeId));
 }
 
-export type FollowUp =
-  | { deal: Deal; kind: 'overdue'; daysOverdue: number }
-  | { deal: Deal; kind: 'unplanned' };
+export type FollowUp = { deal: Deal; kind: 'overdue'; daysOverdue: number } | { deal: Deal; kind: 'unplanned' };
 
 /** Open deals whose next customer contact date has passed, most overdue first, then open deals
  * with no next contact at all ("with a date it is a plan, without one it is a dream"). A contact
@@ -51,7 +65,11 @@ export function followUps(deals: Deal[], today: string): FollowUp[] {
   return [...late, ...unplanned];
 }
 
-export interface StalledDeal { deal: Deal; daysInStage: number; stallDays: number }
+export interface StalledDeal {
+  deal: Deal;
+  daysInStage: number;
+  stallDays: number;
+}
 
 /** Open deals that have been in their stage for more whole days than the stage's `stallDays`
  * (14 days in a 14-day stage is on the edge, not yet stalled; the 15th full day is). Counted in
@@ -66,5 +84,7 @@ export function stalled(deals: Deal[], now: Date, process: Process): StalledDeal
     const daysInStage = Math.floor((now.getTime() - deal.stageEnteredAt.getTime()) / DAY_MS);
     if (daysInStage > stallDays) out.push({ deal, daysInStage, stallDays });
   }
-  return out.sort((a, b) => (b.daysInStage - b.stallDays) - (a.daysInStage - a.stallDays) || a.deal.number - b.deal.number);
+  return out.sort(
+    (a, b) => b.daysInStage - b.stallDays - (a.daysInStage - a.stallDays) || a.deal.number - b.deal.number,
+  );
 }

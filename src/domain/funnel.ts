@@ -20,7 +20,8 @@ function parseDecimal(s: string): { units: bigint; scale: number } {
 
 /** Exact sum of two decimal strings, with at least two decimals (cents). */
 export function addDecimal(a: string, b: string): string {
-  const x = parseDecimal(a), y = parseDecimal(b);
+  const x = parseDecimal(a),
+    y = parseDecimal(b);
   const scale = Math.max(2, x.scale, y.scale);
   const sum = x.units * 10n ** BigInt(scale - x.scale) + y.units * 10n ** BigInt(scale - y.scale);
   const digits = (sum < 0n ? -sum : sum).toString().padStart(scale + 1, '0');
@@ -37,19 +38,37 @@ function addAmount(acc: Amounts, amount: string | null, currency: string) {
 const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-interface StageState { at: Date; stage: StageKey; event: DealEvent | null }
-interface AmountState { at: Date; amount: string | null; currency: string }
-interface Timeline { deal: Deal; states: StageState[]; amounts: AmountState[] }
+interface StageState {
+  at: Date;
+  stage: StageKey;
+  event: DealEvent | null;
+}
+interface AmountState {
+  at: Date;
+  amount: string | null;
+  currency: string;
+}
+interface Timeline {
+  deal: Deal;
+  states: StageState[];
+  amounts: AmountState[];
+}
 
 /** The stage an event leaves the deal in, for the events that move it; undefined for the rest. */
 function stageAfter(e: DealEvent): StageKey | undefined {
   const d = rec(e.data);
   switch (e.type) {
-    case 'created': return str(rec(d.after).stage);
-    case 'stage_changed': return str(d.after);
-    case 'won': case 'lost': return e.type;
-    case 'reopened': return str(rec(d.after).stage);
-    default: return undefined;
+    case 'created':
+      return str(rec(d.after).stage);
+    case 'stage_changed':
+      return str(d.after);
+    case 'won':
+    case 'lost':
+      return e.type;
+    case 'reopened':
+      return str(rec(d.after).stage);
+    default:
+      return undefined;
   }
 }
 
@@ -61,11 +80,15 @@ function stageBefore(e: DealEvent): StageKey | undefined {
 
 function amountAfter(e: DealEvent, prev: AmountState | undefined): Omit<AmountState, 'at'> | undefined {
   const d = rec(e.data);
-  const money = (m: Record<string, unknown>) => ({ amount: str(m.amount) ?? null, currency: str(m.currency) ?? prev?.currency ?? '' });
+  const money = (m: Record<string, unknown>) => ({
+    amount: str(m.amount) ?? null,
+    currency: str(m.currency) ?? prev?.currency ?? '',
+  });
   if (e.type === 'created') return money(rec(d.after));
   if (e.type === 'won' || e.type === 'lost') return money(d);
   if (e.type === 'field_changed' && d.field === 'amount') return money(rec(d.after));
-  if (e.type === 'field_changed' && d.field === 'currency' && prev) return { amount: prev.amount, currency: str(d.after) ?? prev.currency };
+  if (e.type === 'field_changed' && d.field === 'currency' && prev)
+    return { amount: prev.amount, currency: str(d.after) ?? prev.currency };
   return undefined;
 }
 
@@ -76,13 +99,17 @@ function timelines(deals: Deal[], events: DealEvent[], process: Process): Map<st
   const map = new Map<string, Timeline>();
   for (const deal of deals) if (deal.process === process.key) map.set(deal.id, { deal, states: [], amounts: [] });
   // Stable sort: the log is ascending already, but same-instant events must keep their order.
-  const sorted = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || a.i - b.i).map((x) => x.e);
+  const sorted = events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || a.i - b.i)
+    .map((x) => x.e);
   for (const e of sorted) {
     const tl = map.get(e.dealId);
     if (!tl) continue;
     const stage = stageAfter(e);
     if (stage !== undefined) {
-      if (!tl.states.length && e.type !== 'created') tl.states.push({ at: tl.deal.createdAt, stage: stageBefore(e) ?? stage, event: null });
+      if (!tl.states.length && e.type !== 'created')
+        tl.states.push({ at: tl.deal.createdAt, stage: stageBefore(e) ?? stage, event: null });
       tl.states.push({ at: e.at, stage, event: e });
     }
     const money = amountAfter(e, tl.amounts.at(-1));
@@ -90,7 +117,11 @@ function timelines(deals: Deal[], events: DealEvent[], process: Process): Map<st
       // Events loaded from a window only: the money before the first edit is in the edit itself.
       const before = rec(rec(e.data).before);
       const currency = rec(e.data).field === 'currency' ? str(rec(e.data).before) : str(before.currency);
-      tl.amounts.push({ at: tl.deal.createdAt, amount: rec(e.data).field === 'currency' ? tl.deal.amount : str(before.amount) ?? null, currency: currency ?? tl.deal.currency });
+      tl.amounts.push({
+        at: tl.deal.createdAt,
+        amount: rec(e.data).field === 'currency' ? tl.deal.amount : (str(before.amount) ?? null),
+        currency: currency ?? tl.deal.currency,
+      });
     }
     if (money) tl.amounts.push({ at: e.at, ...money });
   }
@@ -102,16 +133,45 @@ function timelines(deals: Deal[], events: DealEvent[], process: Process): Map<st
 
 function lastAtOrBefore<T extends { at: Date }>(xs: T[], t: Date): T | undefined {
   let found: T | undefined;
-  for (const x of xs) if (x.at.getTime() <= t.getTime()) found = x; else break;
+  for (const x of xs)
+    if (x.at.getTime() <= t.getTime()) found = x;
+    else break;
   return found;
 }
 
 // ---- what changed between two instants ----
 
-export interface NewDeal { deal: Deal; at: Date; actorId: string | null; stage: StageKey; amount: string | null; currency: string }
-export interface DealMove { deal: Deal; at: Date; actorId: string | null; from: StageKey; to: StageKey }
-export interface ClosedDeal { deal: Deal; at: Date; actorId: string | null; from: StageKey; amount: string | null; currency: string; reason: string | null }
-export interface StageSnapshot { stage: StageKey; countThen: number; countNow: number; amountThen: Amounts; amountNow: Amounts }
+export interface NewDeal {
+  deal: Deal;
+  at: Date;
+  actorId: string | null;
+  stage: StageKey;
+  amount: string | null;
+  currency: string;
+}
+export interface DealMove {
+  deal: Deal;
+  at: Date;
+  actorId: string | null;
+  from: StageKey;
+  to: StageKey;
+}
+export interface ClosedDeal {
+  deal: Deal;
+  at: Date;
+  actorId: string | null;
+  from: StageKey;
+  amount: string | null;
+  currency: string;
+  reason: string | null;
+}
+export interface StageSnapshot {
+  stage: StageKey;
+  countThen: number;
+  countNow: number;
+  amountThen: Amounts;
+  amountNow: Amounts;
+}
 
 export interface FunnelChanges {
   since: Date;
@@ -129,32 +189,70 @@ export interface FunnelChanges {
  * stage at T is the one its last created/stage_changed/won/lost/reopened event at or before T
  * left it in; deals created after T are not in the pipeline at T. Amounts are replayed too
  * (created, amount/currency edits, won/lost), so "then" shows the money as it stood then. */
-export function funnelChanges(input: { deals: Deal[]; events: DealEvent[]; since: Date; until: Date; process: Process }): FunnelChanges {
+export function funnelChanges(input: {
+  deals: Deal[];
+  events: DealEvent[];
+  since: Date;
+  until: Date;
+  process: Process;
+}): FunnelChanges {
   const { since, until, process } = input;
   const inWindow = (at: Date) => at.getTime() > since.getTime() && at.getTime() <= until.getTime();
-  const out: FunnelChanges = { since, until, newDeals: [], advances: [], regressions: [], won: [], lost: [], stages: [] };
+  const out: FunnelChanges = {
+    since,
+    until,
+    newDeals: [],
+    advances: [],
+    regressions: [],
+    won: [],
+    lost: [],
+    stages: [],
+  };
   const tls = [...timelines(input.deals, input.events, process).values()];
 
   for (const { deal, states, amounts } of tls) {
     const first = states[0];
     if (inWindow(first.at)) {
       const money = amounts[0] && first.event ? amounts[0] : { amount: deal.amount, currency: deal.currency };
-      out.newDeals.push({ deal, at: first.at, actorId: first.event?.actorId ?? null, stage: first.stage, amount: money.amount, currency: money.currency });
+      out.newDeals.push({
+        deal,
+        at: first.at,
+        actorId: first.event?.actorId ?? null,
+        stage: first.stage,
+        amount: money.amount,
+        currency: money.currency,
+      });
     }
     for (const { event: e } of states) {
       if (!e || !inWindow(e.at)) continue;
       const d = rec(e.data);
       if (e.type === 'stage_changed') {
-        const move: DealMove = { deal, at: e.at, actorId: e.actorId, from: str(d.before) ?? '', to: str(d.after) ?? '' };
-        const forward = d.direction === 'advance' || (d.direction === undefined && isAdvance(process, move.from, move.to));
+        const move: DealMove = {
+          deal,
+          at: e.at,
+          actorId: e.actorId,
+          from: str(d.before) ?? '',
+          to: str(d.after) ?? '',
+        };
+        const forward =
+          d.direction === 'advance' || (d.direction === undefined && isAdvance(process, move.from, move.to));
         (forward ? out.advances : out.regressions).push(move);
       } else if (e.type === 'won' || e.type === 'lost') {
-        const closed: ClosedDeal = { deal, at: e.at, actorId: e.actorId, from: str(d.before) ?? '', amount: str(d.amount) ?? null, currency: str(d.currency) ?? deal.currency, reason: str(d.reason) ?? null };
+        const closed: ClosedDeal = {
+          deal,
+          at: e.at,
+          actorId: e.actorId,
+          from: str(d.before) ?? '',
+          amount: str(d.amount) ?? null,
+          currency: str(d.currency) ?? deal.currency,
+          reason: str(d.reason) ?? null,
+        };
         out[e.type].push(closed);
       }
     }
   }
-  for (const list of [out.newDeals, out.advances, out.regressions, out.won, out.lost]) list.sort((a, b) => a.at.getTime() - b.at.getTime() || a.deal.number - b.deal.number);
+  for (const list of [out.newDeals, out.advances, out.regressions, out.won, out.lost])
+    list.sort((a, b) => a.at.getTime() - b.at.getTime() || a.deal.number - b.deal.number);
 
   const snapshot = (t: Date) => {
     const count = new Map<StageKey, number>();
@@ -169,11 +267,14 @@ export function funnelChanges(input: { deals: Deal[]; events: DealEvent[]; since
     }
     return { count, money };
   };
-  const then = snapshot(since), now = snapshot(until);
+  const then = snapshot(since),
+    now = snapshot(until);
   out.stages = openStages(process).map((s) => ({
     stage: s.key,
-    countThen: then.count.get(s.key) ?? 0, countNow: now.count.get(s.key) ?? 0,
-    amountThen: then.money.get(s.key) ?? {}, amountNow: now.money.get(s.key) ?? {},
+    countThen: then.count.get(s.key) ?? 0,
+    countNow: now.count.get(s.key) ?? 0,
+    amountThen: then.money.get(s.key) ?? {},
+    amountNow: now.money.get(s.key) ?? {},
   }));
   return out;
 }
@@ -205,7 +306,12 @@ export function median(xs: number[]): number | null {
 
 function rateOf(durations: (number | null)[]): Rate {
   const done = durations.filter((d): d is number => d !== null);
-  return { entered: durations.length, advanced: done.length, conversion: durations.length ? done.length / durations.length : null, medianDays: median(done) };
+  return {
+    entered: durations.length,
+    advanced: done.length,
+    conversion: durations.length ? done.length / durations.length : null,
+    medianDays: median(done),
+  };
 }
 
 /**
@@ -222,16 +328,30 @@ function rateOf(durations: (number | null)[]): Rate {
  * Deals entering late in a window have less time to advance; both compared windows have the same
  * bias, so the comparison stays fair.
  */
-export function stageStats(input: { events: DealEvent[]; deals: Deal[]; from: Date; to: Date; process: Process; ownerOf?: (dealId: string) => string }): StageStat[] {
+export function stageStats(input: {
+  events: DealEvent[];
+  deals: Deal[];
+  from: Date;
+  to: Date;
+  process: Process;
+  ownerOf?: (dealId: string) => string;
+}): StageStat[] {
   const { from, to, process, ownerOf } = input;
   const tls = [...timelines(input.deals, input.events, process).values()];
   return openStages(process).map((s) => {
     const durations: { dealId: string; days: number | null }[] = [];
     for (const { deal, states } of tls) {
-      const entry = states.findIndex((x, i) => x.stage === s.key && (i === 0 || states[i - 1].stage !== s.key) && x.at >= from && x.at < to);
+      const entry = states.findIndex(
+        (x, i) => x.stage === s.key && (i === 0 || states[i - 1].stage !== s.key) && x.at >= from && x.at < to,
+      );
       if (entry < 0) continue;
-      const exit = states.findIndex((x, i) => i > entry && x.at < to && states[i - 1].stage === s.key && isAdvance(process, s.key, x.stage));
-      durations.push({ dealId: deal.id, days: exit < 0 ? null : (states[exit].at.getTime() - states[entry].at.getTime()) / DAY_MS });
+      const exit = states.findIndex(
+        (x, i) => i > entry && x.at < to && states[i - 1].stage === s.key && isAdvance(process, s.key, x.stage),
+      );
+      durations.push({
+        dealId: deal.id,
+        days: exit < 0 ? null : (states[exit].at.getTime() - states[entry].at.getTime()) / DAY_MS,
+      });
     }
     const stat: StageStat = { stage: s.key, ...rateOf(durations.map((d) => d.days)) };
     if (ownerOf) {
@@ -247,7 +367,11 @@ export function stageStats(input: { events: DealEvent[]; deals: Deal[]; from: Da
 
 export const WINDOW_DAYS = 90;
 
-export interface WeeklyStage { stage: StageKey; current: StageStat; previous: StageStat }
+export interface WeeklyStage {
+  stage: StageKey;
+  current: StageStat;
+  previous: StageStat;
+}
 export interface CoachingFocus {
   stage: StageKey;
   rep: Rate;
@@ -255,7 +379,10 @@ export interface CoachingFocus {
   /** team conversion − rep conversion, > 0. */
   gap: number;
 }
-export interface RepCoaching { rep: { id: string; name: string }; focus: CoachingFocus | null }
+export interface RepCoaching {
+  rep: { id: string; name: string };
+  focus: CoachingFocus | null;
+}
 export interface WeeklyReport {
   current: { from: Date; to: Date };
   previous: { from: Date; to: Date };
@@ -268,7 +395,14 @@ export interface WeeklyReport {
  * stages where the rep has at least `minSample` entries — fewer is noise, not a pattern. The team
  * is every deal given (the rep's own included). Ties go to the earlier stage: fixing the top of
  * the funnel feeds every later stage. */
-export function weeklyReport(input: { events: DealEvent[]; deals: Deal[]; now: Date; process: Process; reps: { id: string; name: string }[]; minSample?: number }): WeeklyReport {
+export function weeklyReport(input: {
+  events: DealEvent[];
+  deals: Deal[];
+  now: Date;
+  process: Process;
+  reps: { id: string; name: string }[];
+  minSample?: number;
+}): WeeklyReport {
   const { now, process, minSample = 3 } = input;
   const current = { from: new Date(now.getTime() - WINDOW_DAYS * DAY_MS), to: now };
   const previous = { from: new Date(now.getTime() - 2 * WINDOW_DAYS * DAY_MS), to: current.from };
@@ -291,5 +425,10 @@ export function weeklyReport(input: { events: DealEvent[]; deals: Deal[]; now: D
     }
     return { rep, focus: best?.focus ?? null };
   });
-  return { current, previous, stages: cur.map((c, i) => ({ stage: c.stage, current: c, previous: prev[i] })), coaching };
+  return {
+    current,
+    previous,
+    stages: cur.map((c, i) => ({ stage: c.stage, current: c, previous: prev[i] })),
+    coaching,
+  };
 }

@@ -77,7 +77,12 @@ export interface Deal {
   createdAt: Date;
 }
 
-export interface DealMember { dealId: string; memberId: string; role: string; addedAt: Date }
+export interface DealMember {
+  dealId: string;
+  memberId: string;
+  role: string;
+  addedAt: Date;
+}
 
 export interface ActionItem {
   id: string;
@@ -94,8 +99,19 @@ export interface ActionItem {
 }
 
 export type EventType =
-  | 'created' | 'stage_changed' | 'field_changed' | 'action_added' | 'action_done' | 'action_reopened'
-  | 'member_added' | 'contact_logged' | 'contact_saved' | 'won' | 'lost' | 'reopened' | 'room_linked';
+  | 'created'
+  | 'stage_changed'
+  | 'field_changed'
+  | 'action_added'
+  | 'action_done'
+  | 'action_reopened'
+  | 'member_added'
+  | 'contact_logged'
+  | 'contact_saved'
+  | 'won'
+  | 'lost'
+  | 'reopened'
+  | 'room_linked';
 
 export interface DealEvent {
   id: bigint;
@@ -110,4 +126,12 @@ export interface DealEvent {
 export type NewEvent = Omit<DealEvent, 'id' | 'workspaceId' | 'at'> & { at?: Date };
 
 /** Fields a user can change with `set`, as stored on the deal. */
-export type DealField = 'amount' | 'currency' | 'closeDate' | 'nextContactOn' | 'nextStep' | 'competitors' | 'title' | 'lastContactAt';
+export type DealField =
+  | 'amount'
+  | 'currency'
+  | 'closeDate'
+  | 'nextContactOn'
+  | 'nextStep'
+  | 'competitors'
+  | 'title'
+  | 'lastContactAt';

@@ -27,18 +27,18 @@ export interface PlaybookAction {
 export interface Stage {
   key: StageKey;
   names: Record<Locale, string>;
-  aliases: string[];          // extra words a user may type for it
-  probability: number;        // 0..1, for the weighted pipeline
+  aliases: string[]; // extra words a user may type for it
+  probability: number; // 0..1, for the weighted pipeline
   terminal?: 'won' | 'lost';
-  requires: Requirement[];    // checked on ENTRY
-  stallDays?: number;         // no stage change for longer than this = stalled
+  requires: Requirement[]; // checked on ENTRY
+  stallDays?: number; // no stage change for longer than this = stalled
   playbook: PlaybookAction[]; // created as actions for the owner on entry
 }
 
 export interface Process {
   key: string;
   names: Record<Locale, string>;
-  stages: Stage[];            // in funnel order; terminal stages last
+  stages: Stage[]; // in funnel order; terminal stages last
 }
 
 const has = (v: string | null) => v !== null && v !== '';
@@ -54,24 +54,84 @@ export const SOLUTION_SALE: Process = {
   key: 'solution',
   names: { en: 'Solution sale', zh: '解决方案销售' },
   stages: [
-    { key: 'lead', names: { en: 'Lead', zh: '潜在客户' }, aliases: ['prospect', '潜客', '线索'], probability: 0.1, requires: [], stallDays: 14, playbook: [] },
     {
-      key: 'qualified', names: { en: 'Qualified', zh: '准意向' }, aliases: ['qualify', 'qual', '意向'], probability: 0.25,
-      requires: [REQUIREMENTS.amount, REQUIREMENTS.close], stallDays: 21,
-      playbook: [{ text: { en: 'Map the decision chain: who decides, who champions, who blocks', zh: '梳理决策链：谁拍板、谁支持、谁反对' }, dueInDays: 5 }],
+      key: 'lead',
+      names: { en: 'Lead', zh: '潜在客户' },
+      aliases: ['prospect', '潜客', '线索'],
+      probability: 0.1,
+      requires: [],
+      stallDays: 14,
+      playbook: [],
     },
     {
-      key: 'proposal', names: { en: 'Proposal', zh: '方案' }, aliases: ['propose', 'quote', '报价', '方案阶段'], probability: 0.5,
-      requires: [REQUIREMENTS.decisionMaker], stallDays: 21,
-      playbook: [{ text: { en: 'Send the formal proposal and agree a review date with the customer', zh: '发送正式方案，并与客户约定评审日期' }, dueInDays: 5 }],
+      key: 'qualified',
+      names: { en: 'Qualified', zh: '准意向' },
+      aliases: ['qualify', 'qual', '意向'],
+      probability: 0.25,
+      requires: [REQUIREMENTS.amount, REQUIREMENTS.close],
+      stallDays: 21,
+      playbook: [
+        {
+          text: {
+            en: 'Map the decision chain: who decides, who champions, who blocks',
+            zh: '梳理决策链：谁拍板、谁支持、谁反对',
+          },
+          dueInDays: 5,
+        },
+      ],
     },
     {
-      key: 'negotiation', names: { en: 'Negotiation', zh: '商务谈判' }, aliases: ['negotiate', 'contract', '谈判', '合同'], probability: 0.75,
-      requires: [REQUIREMENTS.nextContact], stallDays: 14,
-      playbook: [{ text: { en: 'Agree the contract start and payment dates with the customer', zh: '与客户确认合同启动与付款时间' }, dueInDays: 7 }],
+      key: 'proposal',
+      names: { en: 'Proposal', zh: '方案' },
+      aliases: ['propose', 'quote', '报价', '方案阶段'],
+      probability: 0.5,
+      requires: [REQUIREMENTS.decisionMaker],
+      stallDays: 21,
+      playbook: [
+        {
+          text: {
+            en: 'Send the formal proposal and agree a review date with the customer',
+            zh: '发送正式方案，并与客户约定评审日期',
+          },
+          dueInDays: 5,
+        },
+      ],
     },
-    { key: 'won', names: { en: 'Won', zh: '赢单' }, aliases: ['win', 'closed won', '成交'], probability: 1, terminal: 'won', requires: [], playbook: [] },
-    { key: 'lost', names: { en: 'Lost', zh: '输单' }, aliases: ['lose', 'closed lost', '丢单'], probability: 0, terminal: 'lost', requires: [], playbook: [] },
+    {
+      key: 'negotiation',
+      names: { en: 'Negotiation', zh: '商务谈判' },
+      aliases: ['negotiate', 'contract', '谈判', '合同'],
+      probability: 0.75,
+      requires: [REQUIREMENTS.nextContact],
+      stallDays: 14,
+      playbook: [
+        {
+          text: {
+            en: 'Agree the contract start and payment dates with the customer',
+            zh: '与客户确认合同启动与付款时间',
+          },
+          dueInDays: 7,
+        },
+      ],
+    },
+    {
+      key: 'won',
+      names: { en: 'Won', zh: '赢单' },
+      aliases: ['win', 'closed won', '成交'],
+      probability: 1,
+      terminal: 'won',
+      requires: [],
+      playbook: [],
+    },
+    {
+      key: 'lost',
+      names: { en: 'Lost', zh: '输单' },
+      aliases: ['lose', 'closed lost', '丢单'],
+      probability: 0,
+      terminal: 'lost',
+      requires: [],
+      playbook: [],
+    },
   ],
 };
 
@@ -96,7 +156,11 @@ export function openStages(process: Process): Stage[] {
   return process.stages.filter((s) => !s.terminal);
 }
 
-const norm = (s: string) => s.toLowerCase().normalize('NFKC').replace(/[\s_\-]+/g, '');
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .normalize('NFKC')
+    .replace(/[\s_\-]+/g, '');
 
 /** Fuzzy stage match on keys, English and Chinese names and aliases: exact first, then a unique
  * prefix, then a unique substring. Returns the candidates when ambiguous. */
@@ -106,7 +170,10 @@ export function matchStage(process: Process, input: string): { stage?: Stage; ca
   const words = (s: Stage) => [s.key, s.names.en, s.names.zh, ...s.aliases].map(norm);
   const exact = process.stages.filter((s) => words(s).includes(q));
   if (exact.length === 1) return { stage: exact[0], candidates: exact };
-  for (const test of [(w: string) => w.startsWith(q), (w: string) => w.includes(q) || (q.length >= 3 && q.includes(w))]) {
+  for (const test of [
+    (w: string) => w.startsWith(q),
+    (w: string) => w.includes(q) || (q.length >= 3 && q.includes(w)),
+  ]) {
     const found = process.stages.filter((s) => words(s).some(test));
     if (found.length === 1) return { stage: found[0], candidates: found };
     if (found.length > 1) return { candidates: found };

@@ -42,7 +42,8 @@ const en: Catalog = {
   'digest.unchanged': () => '(unchanged)',
   'digest.entered': (p) => `${p.count} entered`,
   'digest.coaching_title': () => 'Coaching focus',
-  'digest.coaching': (p) => `${p.who}: ${p.stage} — ${p.rep} vs team ${p.team} (${p.count} deals) · ${p.rep_days} vs team ${p.team_days}`,
+  'digest.coaching': (p) =>
+    `${p.who}: ${p.stage} — ${p.rep} vs team ${p.team} (${p.count} deals) · ${p.rep_days} vs team ${p.team_days}`,
 };
 
 const zh: Catalog = {
@@ -82,7 +83,8 @@ const zh: Catalog = {
   'digest.unchanged': () => '（持平）',
   'digest.entered': (p) => `进入 ${p.count} 个`,
   'digest.coaching_title': () => '辅导重点',
-  'digest.coaching': (p) => `${p.who}：${p.stage} — 转化率 ${p.rep}，团队 ${p.team}（${p.count} 个商机）· 用时 ${p.rep_days}，团队 ${p.team_days}`,
+  'digest.coaching': (p) =>
+    `${p.who}：${p.stage} — 转化率 ${p.rep}，团队 ${p.team}（${p.count} 个商机）· 用时 ${p.rep_days}，团队 ${p.team_days}`,
 };
 
 export const digestMessages = { en, zh };

@@ -11,42 +11,59 @@ const AMOUNT_EXAMPLES = '120000, 120k, 1.2m, $120k, 120k EUR, 12万';
 
 export const parseMessages: { en: Catalog; zh: Catalog } = {
   en: {
-    'parse.unknown_verb': (p) => (p.suggestion && p.suggestion !== 'help'
-      ? `I don't know the command “${p.verb}”. Did you mean “${p.suggestion}”?${usageEn(p)}`
-      : `I don't know the command “${p.verb}”. Type /deal help to see all commands.${usageEn(p)}`),
-    'parse.deal_not_allowed': (p) => `/deal ${p.command} doesn't work on a single deal, so leave out the #number.${usageEn(p)}`,
-    'parse.duplicate_deal': (p) => `Give the deal number (#n) only once, right before or after the command.${usageEn(p)}`,
+    'parse.unknown_verb': (p) =>
+      p.suggestion && p.suggestion !== 'help'
+        ? `I don't know the command “${p.verb}”. Did you mean “${p.suggestion}”?${usageEn(p)}`
+        : `I don't know the command “${p.verb}”. Type /deal help to see all commands.${usageEn(p)}`,
+    'parse.deal_not_allowed': (p) =>
+      `/deal ${p.command} doesn't work on a single deal, so leave out the #number.${usageEn(p)}`,
+    'parse.duplicate_deal': (p) =>
+      `Give the deal number (#n) only once, right before or after the command.${usageEn(p)}`,
     'parse.bad_deal_number': (p) => `“${p.text}” isn't a deal number. Deal numbers start at #1.${usageEn(p)}`,
-    'parse.new_format': (p) => `Write the account and the deal title separated by “|”, e.g. /deal new Acme | Data platform renewal.${usageEn(p)}`,
+    'parse.new_format': (p) =>
+      `Write the account and the deal title separated by “|”, e.g. /deal new Acme | Data platform renewal.${usageEn(p)}`,
     'parse.missing_stage': (p) => `Which stage? Add the stage name, e.g. /deal stage proposal.${usageEn(p)}`,
     'parse.missing_field': (p) => `Which field should I change? Fields: ${p.fields}.${usageEn(p)}`,
     'parse.unknown_field': (p) => `“${p.field}” isn't a field I can set. Fields: ${p.fields}.${usageEn(p)}`,
     'parse.missing_value': (p) => `What should ${p.field} be? Add the new value after the field name.${usageEn(p)}`,
     'parse.bad_date': (p) => `I couldn't read “${p.text}” as a date for ${p.field}. ${DATE_EXAMPLES_EN}.${usageEn(p)}`,
-    'parse.bad_amount': (p) => `I couldn't read “${p.text}” as an amount for ${p.field}. Try ${AMOUNT_EXAMPLES} (no negatives, at most 2 decimals).${usageEn(p)}`,
-    'parse.bad_currency': (p) => `“${p.text}” isn't a currency I know. Use a 3-letter code such as USD, EUR, GBP or CNY.${usageEn(p)}`,
-    'parse.missing_contact': (p) => `Whose details are these? Start with the contact's name, e.g. /deal contact Jane Doe role:champion.${usageEn(p)}`,
-    'parse.bad_role': (p) => `“${p.role}” isn't a contact role. Roles: ${p.roles} (dm works for decision_maker).${usageEn(p)}`,
-    'parse.bad_email': (p) => `“${p.text}” doesn't look like an email address. Write it like jane@acme.com.${usageEn(p)}`,
-    'parse.missing_note': (p) => `What happened? Add a short note, e.g. /deal log Call with CFO, budget confirmed next:friday.${usageEn(p)}`,
+    'parse.bad_amount': (p) =>
+      `I couldn't read “${p.text}” as an amount for ${p.field}. Try ${AMOUNT_EXAMPLES} (no negatives, at most 2 decimals).${usageEn(p)}`,
+    'parse.bad_currency': (p) =>
+      `“${p.text}” isn't a currency I know. Use a 3-letter code such as USD, EUR, GBP or CNY.${usageEn(p)}`,
+    'parse.missing_contact': (p) =>
+      `Whose details are these? Start with the contact's name, e.g. /deal contact Jane Doe role:champion.${usageEn(p)}`,
+    'parse.bad_role': (p) =>
+      `“${p.role}” isn't a contact role. Roles: ${p.roles} (dm works for decision_maker).${usageEn(p)}`,
+    'parse.bad_email': (p) =>
+      `“${p.text}” doesn't look like an email address. Write it like jane@acme.com.${usageEn(p)}`,
+    'parse.missing_note': (p) =>
+      `What happened? Add a short note, e.g. /deal log Call with CFO, budget confirmed next:friday.${usageEn(p)}`,
     'parse.missing_mention': (p) => `Mention who this is for with @, e.g. @jane.${usageEn(p)}`,
     'parse.missing_text': (p) => `What should they do? Add the action after the @mention.${usageEn(p)}`,
-    'parse.bad_action_number': (p) => (p.text
-      ? `“${p.text}” isn't an action number. Write the number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`
-      : `Which action? Add its number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`),
-    'parse.missing_reason': (p) => `Why was the deal lost? Add a short reason, e.g. /deal lost price too high.${usageEn(p)}`,
+    'parse.bad_action_number': (p) =>
+      p.text
+        ? `“${p.text}” isn't an action number. Write the number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`
+        : `Which action? Add its number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`,
+    'parse.missing_reason': (p) =>
+      `Why was the deal lost? Add a short reason, e.g. /deal lost price too high.${usageEn(p)}`,
     'parse.unexpected_text': (p) => `I didn't expect “${p.text}” here. Remove it and try again.${usageEn(p)}`,
-    'parse.team_needs_reps': (p) => `Mention the manager first, then at least one rep, e.g. /deal team @maria @jon @li.${usageEn(p)}`,
-    'parse.bad_digest': (p) => `I couldn't read that digest setting. Examples: /deal digest, /deal digest @bob, /deal digest time 07:45, /deal digest weekends off.${usageEn(p)}`,
+    'parse.team_needs_reps': (p) =>
+      `Mention the manager first, then at least one rep, e.g. /deal team @maria @jon @li.${usageEn(p)}`,
+    'parse.bad_digest': (p) =>
+      `I couldn't read that digest setting. Examples: /deal digest, /deal digest @bob, /deal digest time 07:45, /deal digest weekends off.${usageEn(p)}`,
     'parse.duplicate_option': (p) => `${p.key} is given twice. Keep just one.${usageEn(p)}`,
-    'parse.empty_option': (p) => `${p.key} has no value. Write the value right after the colon (no space).${usageEn(p)}`,
-    'parse.invalid': (p) => `Something in ${p.field || 'the command'} isn't right (${p.issue}). Check it and try again.${usageEn(p)}`,
+    'parse.empty_option': (p) =>
+      `${p.key} has no value. Write the value right after the colon (no space).${usageEn(p)}`,
+    'parse.invalid': (p) =>
+      `Something in ${p.field || 'the command'} isn't right (${p.issue}). Check it and try again.${usageEn(p)}`,
     'parse.warn.past_date': (p) => `Note: ${p.date} is already in the past. I saved it anyway.`,
   },
   zh: {
-    'parse.unknown_verb': (p) => (p.suggestion && p.suggestion !== 'help'
-      ? `没有“${p.verb}”这个命令。你是想用“${p.suggestion}”吗？${usageZh(p)}`
-      : `没有“${p.verb}”这个命令。输入 /deal help（或 /deal 帮助）查看全部命令。${usageZh(p)}`),
+    'parse.unknown_verb': (p) =>
+      p.suggestion && p.suggestion !== 'help'
+        ? `没有“${p.verb}”这个命令。你是想用“${p.suggestion}”吗？${usageZh(p)}`
+        : `没有“${p.verb}”这个命令。输入 /deal help（或 /deal 帮助）查看全部命令。${usageZh(p)}`,
     'parse.deal_not_allowed': (p) => `/deal ${p.command} 不针对单个商机，请去掉 #编号。${usageZh(p)}`,
     'parse.duplicate_deal': (p) => `商机编号（#n）只需写一次，放在命令前面或紧跟在命令后面。${usageZh(p)}`,
     'parse.bad_deal_number': (p) => `“${p.text}”不是有效的商机编号，编号从 #1 开始。${usageZh(p)}`,
@@ -56,21 +73,28 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.unknown_field': (p) => `无法设置“${p.field}”。可选字段：${p.fields}。${usageZh(p)}`,
     'parse.missing_value': (p) => `${p.field} 要改成什么？请在字段名后写上新的值。${usageZh(p)}`,
     'parse.bad_date': (p) => `看不懂 ${p.field} 的日期“${p.text}”。${DATE_EXAMPLES_ZH}。${usageZh(p)}`,
-    'parse.bad_amount': (p) => `看不懂 ${p.field} 的金额“${p.text}”。可以写 ${AMOUNT_EXAMPLES}（不能为负数，最多两位小数）。${usageZh(p)}`,
+    'parse.bad_amount': (p) =>
+      `看不懂 ${p.field} 的金额“${p.text}”。可以写 ${AMOUNT_EXAMPLES}（不能为负数，最多两位小数）。${usageZh(p)}`,
     'parse.bad_currency': (p) => `不认识币种“${p.text}”。请用三位字母代码，例如 CNY、USD、EUR。${usageZh(p)}`,
-    'parse.missing_contact': (p) => `这是谁的信息？请先写联系人姓名，例如：/deal contact 张三 角色:决策者。${usageZh(p)}`,
-    'parse.bad_role': (p) => `“${p.role}”不是联系人角色。可选：决策者、支持者、影响者、使用者、采购、反对者（或 ${p.roles}）。${usageZh(p)}`,
+    'parse.missing_contact': (p) =>
+      `这是谁的信息？请先写联系人姓名，例如：/deal contact 张三 角色:决策者。${usageZh(p)}`,
+    'parse.bad_role': (p) =>
+      `“${p.role}”不是联系人角色。可选：决策者、支持者、影响者、使用者、采购、反对者（或 ${p.roles}）。${usageZh(p)}`,
     'parse.bad_email': (p) => `“${p.text}”不像邮箱地址，请写成 zhangsan@example.com 这样的格式。${usageZh(p)}`,
-    'parse.missing_note': (p) => `发生了什么？请写一句记录，例如：/deal log 和财务总监通话，预算已确认 下次:周五。${usageZh(p)}`,
+    'parse.missing_note': (p) =>
+      `发生了什么？请写一句记录，例如：/deal log 和财务总监通话，预算已确认 下次:周五。${usageZh(p)}`,
     'parse.missing_mention': (p) => `请用 @ 指定同事，例如 @张三。${usageZh(p)}`,
     'parse.missing_text': (p) => `要做什么？请在 @同事 后面写上待办内容。${usageZh(p)}`,
-    'parse.bad_action_number': (p) => (p.text
-      ? `“${p.text}”不是待办编号。请写待办列表里的数字，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`
-      : `是哪个待办？请写上待办列表里的编号，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`),
+    'parse.bad_action_number': (p) =>
+      p.text
+        ? `“${p.text}”不是待办编号。请写待办列表里的数字，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`
+        : `是哪个待办？请写上待办列表里的编号，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`,
     'parse.missing_reason': (p) => `为什么输单？请写一句原因，例如：/deal lost 价格太高。${usageZh(p)}`,
     'parse.unexpected_text': (p) => `这里不需要“${p.text}”，请去掉后再试。${usageZh(p)}`,
-    'parse.team_needs_reps': (p) => `请先 @ 经理，再 @ 至少一位销售，例如：/deal team @王经理 @小李 @小张。${usageZh(p)}`,
-    'parse.bad_digest': (p) => `无法识别这个摘要设置。例如：/deal digest、/deal digest @小李、/deal digest time 07:45、/deal digest weekends off。${usageZh(p)}`,
+    'parse.team_needs_reps': (p) =>
+      `请先 @ 经理，再 @ 至少一位销售，例如：/deal team @王经理 @小李 @小张。${usageZh(p)}`,
+    'parse.bad_digest': (p) =>
+      `无法识别这个摘要设置。例如：/deal digest、/deal digest @小李、/deal digest time 07:45、/deal digest weekends off。${usageZh(p)}`,
     'parse.duplicate_option': (p) => `${p.key} 写了两次，请只保留一个。${usageZh(p)}`,
     'parse.empty_option': (p) => `${p.key} 后面没有内容，请把值紧跟在冒号后面。${usageZh(p)}`,
     'parse.invalid': (p) => `${p.field || '命令'} 的内容不正确（${p.issue}），请检查后再试。${usageZh(p)}`,

@@ -26,7 +26,14 @@ export interface DigestSchedulerOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export interface TickResult { scheduled: number; sent: number; skipped: number; failed: number; retried: number; abandoned: number }
+export interface TickResult {
+  scheduled: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  retried: number;
+  abandoned: number;
+}
 
 export class DigestScheduler {
   readonly instanceId: string;
@@ -35,12 +42,16 @@ export class DigestScheduler {
     this.instanceId = o.instanceId ?? `dealroom-${process.pid}-${randomUUID().slice(0, 8)}`;
   }
 
-  private get deps() { return this.o.deps; }
+  private get deps() {
+    return this.o.deps;
+  }
 
   async tick(): Promise<TickResult> {
     const now = this.deps.clock.now();
     const r: TickResult = { scheduled: 0, sent: 0, skipped: 0, failed: 0, retried: 0, abandoned: 0 };
-    r.abandoned = await this.deps.store.digests.abandonStaleSending(new Date(now.getTime() - (this.o.staleAfterMs ?? 15 * 60_000)));
+    r.abandoned = await this.deps.store.digests.abandonStaleSending(
+      new Date(now.getTime() - (this.o.staleAfterMs ?? 15 * 60_000)),
+    );
     r.scheduled = await this.schedule(now);
     if (now.getTime() >= this.pausedUntil) await this.sendPending(r);
     return r;
@@ -54,7 +65,10 @@ export class DigestScheduler {
       try {
         const members = await store.repos.listMembers(ws.id);
         for (const m of members) {
-          const kinds = [...(isDigestManager(m, members) ? ['manager' as const] : []), ...(isNudgedRep(m) ? ['rep' as const] : [])];
+          const kinds = [
+            ...(isDigestManager(m, members) ? ['manager' as const] : []),
+            ...(isNudgedRep(m) ? ['rep' as const] : []),
+          ];
           if (!kinds.length) continue;
           const local = DateTime.fromJSDate(now).setZone(memberZone(ws, m));
           if (!local.isValid) continue;
@@ -64,7 +78,16 @@ export class DigestScheduler {
           for (const kind of kinds) {
             const last = await store.digests.lastSentDelivery(m.id, kind);
             const since = last?.until ?? new Date(now.getTime() - DAY);
-            if (await store.digests.ensureDelivery({ workspaceId: ws.id, recipientId: m.id, kind, period: local.toISODate()!, since })) created++;
+            if (
+              await store.digests.ensureDelivery({
+                workspaceId: ws.id,
+                recipientId: m.id,
+                kind,
+                period: local.toISODate()!,
+                since,
+              })
+            )
+              created++;
           }
         }
       } catch (e) {
@@ -78,7 +101,12 @@ export class DigestScheduler {
     const { store } = this.deps;
     const batch = this.o.batch ?? 20;
     for (;;) {
-      const claimed = await store.digests.claimDeliveries(this.deps.platform.kind, this.instanceId, this.deps.clock.now(), batch);
+      const claimed = await store.digests.claimDeliveries(
+        this.deps.platform.kind,
+        this.instanceId,
+        this.deps.clock.now(),
+        batch,
+      );
       for (const d of claimed) {
         const outcome = await this.sendOne(d);
         r[outcome]++;
@@ -98,7 +126,10 @@ export class DigestScheduler {
         return 'failed';
       }
       const now = clock.now();
-      const message = d.kind === 'manager' ? await composeManagerDigest(this.deps, ws, member, d.since, now) : await composeRepNudge(this.deps, ws, member, now);
+      const message =
+        d.kind === 'manager'
+          ? await composeManagerDigest(this.deps, ws, member, d.since, now)
+          : await composeRepNudge(this.deps, ws, member, now);
       if (!message) {
         await store.digests.finishDelivery(d.id, { status: 'sent', until: now, error: 'nothing to send' });
         return 'skipped';
@@ -108,10 +139,14 @@ export class DigestScheduler {
       return 'sent';
     } catch (e) {
       const retryable = e instanceof PlatformError && (e.code === 'rate_limited' || e.code === 'network');
-      if (e instanceof PlatformError && e.code === 'rate_limited') this.pausedUntil = clock.now().getTime() + (e.retryAfterSeconds ?? 30) * 1000;
+      if (e instanceof PlatformError && e.code === 'rate_limited')
+        this.pausedUntil = clock.now().getTime() + (e.retryAfterSeconds ?? 30) * 1000;
       const again = retryable && d.attempts < (this.o.maxAttempts ?? 5);
       log.warn({ err: e, delivery: d.id, again }, 'digest delivery failed');
-      await store.digests.finishDelivery(d.id, { status: again ? 'pending' : 'failed', error: e instanceof Error ? e.message : String(e) });
+      await store.digests.finishDelivery(d.id, {
+        status: again ? 'pending' : 'failed',
+        error: e instanceof Error ? e.message : String(e),
+      });
       return again ? 'retried' : 'failed';
     }
   }

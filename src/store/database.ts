@@ -39,8 +39,14 @@ export async function openDatabase(target: DatabaseTarget, opts: { migrate?: boo
     const applied = migrate ? await applyMigrations(factory) : [];
     const prisma = new PrismaClient({ adapter: factory });
     return {
-      prisma, kind: 'pglite', applied,
-      close: async () => { await prisma.$disconnect(); await pg.close(); release(); },
+      prisma,
+      kind: 'pglite',
+      applied,
+      close: async () => {
+        await prisma.$disconnect();
+        await pg.close();
+        release();
+      },
     };
   } catch (e) {
     release();
@@ -61,7 +67,10 @@ function lockDataDir(dataDir: string): () => void {
       if (e.code !== 'EEXIST') throw e;
       const pid = Number(fs.readFileSync(lock, 'utf8'));
       if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new DealroomError('database_locked', `The embedded database in ${path.resolve(dataDir)} is in use by process ${pid}. Stop that process first, or point DEALROOM_DATA_DIR at another folder.`);
+        throw new DealroomError(
+          'database_locked',
+          `The embedded database in ${path.resolve(dataDir)} is in use by process ${pid}. Stop that process first, or point DEALROOM_DATA_DIR at another folder.`,
+        );
       }
       fs.rmSync(lock, { force: true }); // stale: its process is gone
     }
@@ -70,5 +79,10 @@ function lockDataDir(dataDir: string): () => void {
 }
 
 function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e: any) { return e.code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e: any) {
+    return e.code === 'EPERM';
+  }
 }

@@ -6,7 +6,8 @@ import { openDatabase } from './database.ts';
 try {
   const config = loadConfig();
   const db = await openDatabase(config.database);
-  const where = config.database.kind === 'postgresql' ? 'PostgreSQL' : `the embedded database in ${config.database.dataDir}`;
+  const where =
+    config.database.kind === 'postgresql' ? 'PostgreSQL' : `the embedded database in ${config.database.dataDir}`;
   console.log(db.applied.length ? `Applied to ${where}: ${db.applied.join(', ')}` : `${where} is up to date.`);
   await db.close();
 } catch (e) {

@@ -2,7 +2,17 @@
 // behind the app's `Repos` port. No business rules here, only reads and writes.
 import type { Db } from './database.ts';
 import type { DealFilter, DigestDelivery, DigestRepos, Repos, Store } from '../app/ports.ts';
-import type { Account, ActionItem, Contact, Deal, DealEvent, DealMember, Member, NewEvent, Workspace } from '../domain/model.ts';
+import type {
+  Account,
+  ActionItem,
+  Contact,
+  Deal,
+  DealEvent,
+  DealMember,
+  Member,
+  NewEvent,
+  Workspace,
+} from '../domain/model.ts';
 import type { Prisma } from './generated/client.ts';
 import { DealroomError } from '../domain/errors.ts';
 
@@ -14,30 +24,107 @@ const fromIsoDate = (s: string | null | undefined): Date | null | undefined =>
 const key = (s: string) => s.trim().toLowerCase().normalize('NFKC').replace(/\s+/g, ' ');
 
 function workspace(r: any): Workspace {
-  return { id: r.id, platform: r.platform, externalId: r.externalId, name: r.name, defaultCurrency: r.defaultCurrency, timezone: r.timezone, locale: r.locale, digestTime: r.digestTime, digestWeekends: r.digestWeekends };
+  return {
+    id: r.id,
+    platform: r.platform,
+    externalId: r.externalId,
+    name: r.name,
+    defaultCurrency: r.defaultCurrency,
+    timezone: r.timezone,
+    locale: r.locale,
+    digestTime: r.digestTime,
+    digestWeekends: r.digestWeekends,
+  };
 }
 function member(r: any): Member {
-  return { id: r.id, workspaceId: r.workspaceId, externalId: r.externalId, name: r.name, displayName: r.displayName, role: r.role, managerId: r.managerId, timezone: r.timezone, locale: r.locale, digestTime: r.digestTime, nudgeOptOut: r.nudgeOptOut, profileAt: r.profileAt };
+  return {
+    id: r.id,
+    workspaceId: r.workspaceId,
+    externalId: r.externalId,
+    name: r.name,
+    displayName: r.displayName,
+    role: r.role,
+    managerId: r.managerId,
+    timezone: r.timezone,
+    locale: r.locale,
+    digestTime: r.digestTime,
+    nudgeOptOut: r.nudgeOptOut,
+    profileAt: r.profileAt,
+  };
 }
 function account(r: any): Account {
-  return { id: r.id, workspaceId: r.workspaceId, name: r.name, industry: r.industry, region: r.region, address: r.address };
+  return {
+    id: r.id,
+    workspaceId: r.workspaceId,
+    name: r.name,
+    industry: r.industry,
+    region: r.region,
+    address: r.address,
+  };
 }
 function contact(r: any): Contact {
-  return { id: r.id, accountId: r.accountId, name: r.name, title: r.title, role: r.role, email: r.email, phone: r.phone };
+  return {
+    id: r.id,
+    accountId: r.accountId,
+    name: r.name,
+    title: r.title,
+    role: r.role,
+    email: r.email,
+    phone: r.phone,
+  };
 }
 export function deal(r: any): Deal {
   return {
-    id: r.id, workspaceId: r.workspaceId, number: r.number, accountId: r.accountId, title: r.title, process: r.process, stage: r.stage,
-    status: r.status, amount: r.amount === null ? null : r.amount.toFixed(2), currency: r.currency, closeDate: toIsoDate(r.closeDate),
-    competitors: r.competitors, nextStep: r.nextStep, lastContactAt: r.lastContactAt, nextContactOn: toIsoDate(r.nextContactOn), ownerId: r.ownerId,
-    roomId: r.roomId, cardRef: r.cardRef, roomArchivedAt: r.roomArchivedAt, lostReason: r.lostReason, stageEnteredAt: r.stageEnteredAt, closedAt: r.closedAt, createdAt: r.createdAt,
+    id: r.id,
+    workspaceId: r.workspaceId,
+    number: r.number,
+    accountId: r.accountId,
+    title: r.title,
+    process: r.process,
+    stage: r.stage,
+    status: r.status,
+    amount: r.amount === null ? null : r.amount.toFixed(2),
+    currency: r.currency,
+    closeDate: toIsoDate(r.closeDate),
+    competitors: r.competitors,
+    nextStep: r.nextStep,
+    lastContactAt: r.lastContactAt,
+    nextContactOn: toIsoDate(r.nextContactOn),
+    ownerId: r.ownerId,
+    roomId: r.roomId,
+    cardRef: r.cardRef,
+    roomArchivedAt: r.roomArchivedAt,
+    lostReason: r.lostReason,
+    stageEnteredAt: r.stageEnteredAt,
+    closedAt: r.closedAt,
+    createdAt: r.createdAt,
   };
 }
 function action(r: any): ActionItem {
-  return { id: r.id, dealId: r.dealId, number: r.number, text: r.text, assigneeId: r.assigneeId, dueOn: toIsoDate(r.dueOn), status: r.status, createdById: r.createdById, closedById: r.closedById, closedAt: r.closedAt, createdAt: r.createdAt };
+  return {
+    id: r.id,
+    dealId: r.dealId,
+    number: r.number,
+    text: r.text,
+    assigneeId: r.assigneeId,
+    dueOn: toIsoDate(r.dueOn),
+    status: r.status,
+    createdById: r.createdById,
+    closedById: r.closedById,
+    closedAt: r.closedAt,
+    createdAt: r.createdAt,
+  };
 }
 function event(r: any): DealEvent {
-  return { id: r.id, workspaceId: r.workspaceId, dealId: r.dealId, actorId: r.actorId, type: r.type, at: r.at, data: r.data };
+  return {
+    id: r.id,
+    workspaceId: r.workspaceId,
+    dealId: r.dealId,
+    actorId: r.actorId,
+    type: r.type,
+    at: r.at,
+    data: r.data,
+  };
 }
 
 function dealData(p: Partial<Deal>) {
@@ -57,7 +144,13 @@ export function makeRepos(db: Tx): Repos {
     },
     async createWorkspace(platform, externalId, init) {
       // upsert: two first commands arriving together must not fail on the unique key
-      return workspace(await db.workspace.upsert({ where: { platform_externalId: { platform, externalId } }, create: { platform, externalId, ...init }, update: {} }));
+      return workspace(
+        await db.workspace.upsert({
+          where: { platform_externalId: { platform, externalId } },
+          create: { platform, externalId, ...init },
+          update: {},
+        }),
+      );
     },
     async updateWorkspace(id, patch) {
       return workspace(await db.workspace.update({ where: { id }, data: patch }));
@@ -73,7 +166,10 @@ export function makeRepos(db: Tx): Repos {
     },
     async findMembersByName(workspaceId, name) {
       const rows = await db.member.findMany({
-        where: { workspaceId, OR: [{ name: { equals: name, mode: 'insensitive' } }, { displayName: { equals: name, mode: 'insensitive' } }] },
+        where: {
+          workspaceId,
+          OR: [{ name: { equals: name, mode: 'insensitive' } }, { displayName: { equals: name, mode: 'insensitive' } }],
+        },
         orderBy: { createdAt: 'asc' },
       });
       return rows.map(member);
@@ -89,10 +185,13 @@ export function makeRepos(db: Tx): Repos {
       return db.member.count({ where: { workspaceId } });
     },
     async createMember(workspaceId, m) {
-      return member(await db.member.upsert({
-        where: { workspaceId_externalId: { workspaceId, externalId: m.externalId } },
-        create: { workspaceId, ...m }, update: {},
-      }));
+      return member(
+        await db.member.upsert({
+          where: { workspaceId_externalId: { workspaceId, externalId: m.externalId } },
+          create: { workspaceId, ...m },
+          update: {},
+        }),
+      );
     },
     async updateMember(workspaceId, id, patch) {
       await db.member.updateMany({ where: { id, workspaceId }, data: patch });
@@ -113,7 +212,13 @@ export function makeRepos(db: Tx): Repos {
     },
     async findOrCreateAccount(workspaceId, name) {
       const nameKey = key(name);
-      return account(await db.account.upsert({ where: { workspaceId_nameKey: { workspaceId, nameKey } }, create: { workspaceId, name: name.trim(), nameKey }, update: {} }));
+      return account(
+        await db.account.upsert({
+          where: { workspaceId_nameKey: { workspaceId, nameKey } },
+          create: { workspaceId, name: name.trim(), nameKey },
+          update: {},
+        }),
+      );
     },
     async updateAccount(workspaceId, id, patch) {
       const data = patch.name ? { ...patch, nameKey: key(patch.name) } : patch;
@@ -127,11 +232,13 @@ export function makeRepos(db: Tx): Repos {
     async saveContact(workspaceId, accountId, c) {
       const nameKey = key(c.name);
       const { name, ...fields } = c;
-      return contact(await db.contact.upsert({
-        where: { accountId_nameKey: { accountId, nameKey } },
-        create: { workspaceId, accountId, name: name.trim(), nameKey, ...fields },
-        update: fields,
-      }));
+      return contact(
+        await db.contact.upsert({
+          where: { accountId_nameKey: { accountId, nameKey } },
+          create: { workspaceId, accountId, name: name.trim(), nameKey, ...fields },
+          update: fields,
+        }),
+      );
     },
     async listContacts(accountId) {
       return (await db.contact.findMany({ where: { accountId }, orderBy: { createdAt: 'asc' } })).map(contact);
@@ -143,7 +250,11 @@ export function makeRepos(db: Tx): Repos {
     },
     async createDeal(d) {
       const { closeDate, at, ...rest } = d;
-      return deal(await db.deal.create({ data: { ...rest, closeDate: fromIsoDate(closeDate), stageEnteredAt: at, createdAt: at } }));
+      return deal(
+        await db.deal.create({
+          data: { ...rest, closeDate: fromIsoDate(closeDate), stageEnteredAt: at, createdAt: at },
+        }),
+      );
     },
     async findDealById(workspaceId, id) {
       const r = await db.deal.findFirst({ where: { id, workspaceId } });
@@ -176,20 +287,30 @@ export function makeRepos(db: Tx): Repos {
     async listDeals(workspaceId, f: DealFilter) {
       const rows = await db.deal.findMany({
         where: {
-          workspaceId, status: f.status, stage: f.stage,
+          workspaceId,
+          status: f.status,
+          stage: f.stage,
           ownerId: f.ownerIds ? { in: f.ownerIds } : undefined,
           members: f.memberId ? { some: { memberId: f.memberId } } : undefined,
           ...(f.openOrClosedSince ? { OR: [{ status: 'open' }, { closedAt: { gte: f.openOrClosedSince } }] } : {}),
         },
-        orderBy: { number: 'asc' }, take: f.limit,
+        orderBy: { number: 'asc' },
+        take: f.limit,
       });
       return rows.map(deal);
     },
 
     async listRoomsToArchive(closedBefore, limit) {
       const rows = await db.deal.findMany({
-        where: { status: { not: 'open' }, closedAt: { lt: closedBefore }, roomArchivedAt: null, roomId: { not: null }, NOT: { roomId: { startsWith: 'pending:' } } },
-        orderBy: { closedAt: 'asc' }, take: limit,
+        where: {
+          status: { not: 'open' },
+          closedAt: { lt: closedBefore },
+          roomArchivedAt: null,
+          roomId: { not: null },
+          NOT: { roomId: { startsWith: 'pending:' } },
+        },
+        orderBy: { closedAt: 'asc' },
+        take: limit,
       });
       return rows.map(deal);
     },
@@ -240,7 +361,14 @@ export function makeRepos(db: Tx): Repos {
     async appendEvents(workspaceId, dealId, events: NewEvent[]) {
       if (!events.length) return;
       await db.dealEvent.createMany({
-        data: events.map((e) => ({ workspaceId, dealId, actorId: e.actorId, type: e.type, at: e.at, data: e.data as Prisma.InputJsonValue })),
+        data: events.map((e) => ({
+          workspaceId,
+          dealId,
+          actorId: e.actorId,
+          type: e.type,
+          at: e.at,
+          data: e.data as Prisma.InputJsonValue,
+        })),
       });
     },
     async listEvents(dealId, limit) {
@@ -250,7 +378,19 @@ export function makeRepos(db: Tx): Repos {
 }
 
 function delivery(r: any): DigestDelivery {
-  return { id: r.id, workspaceId: r.workspaceId, recipientId: r.recipientId, kind: r.kind, period: r.period, status: r.status, attempts: r.attempts, since: r.since, until: r.until, sentAt: r.sentAt, error: r.error };
+  return {
+    id: r.id,
+    workspaceId: r.workspaceId,
+    recipientId: r.recipientId,
+    kind: r.kind,
+    period: r.period,
+    status: r.status,
+    attempts: r.attempts,
+    since: r.since,
+    until: r.until,
+    sentAt: r.sentAt,
+    error: r.error,
+  };
 }
 
 export function makeDigestRepos(db: Db): DigestRepos {
@@ -260,7 +400,10 @@ export function makeDigestRepos(db: Db): DigestRepos {
     },
     async listEventsForDeals(workspaceId, dealIds, since) {
       if (!dealIds.length) return [];
-      const rows = await db.dealEvent.findMany({ where: { workspaceId, dealId: { in: dealIds }, at: { gte: since } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+      const rows = await db.dealEvent.findMany({
+        where: { workspaceId, dealId: { in: dealIds }, at: { gte: since } },
+        orderBy: [{ at: 'asc' }, { id: 'asc' }],
+      });
       return rows.map(event);
     },
     async listOpenActionsForAssignees(workspaceId, memberIds) {
@@ -270,10 +413,19 @@ export function makeDigestRepos(db: Db): DigestRepos {
         include: { deal: { select: { number: true, title: true, roomId: true, account: { select: { name: true } } } } },
         orderBy: [{ dueOn: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }],
       });
-      return rows.map((r) => ({ ...action(r), dealNumber: r.deal.number, dealTitle: r.deal.title, roomId: r.deal.roomId, account: r.deal.account.name }));
+      return rows.map((r) => ({
+        ...action(r),
+        dealNumber: r.deal.number,
+        dealTitle: r.deal.title,
+        roomId: r.deal.roomId,
+        account: r.deal.account.name,
+      }));
     },
     async lastSentDelivery(recipientId, kind) {
-      const r = await db.digestDelivery.findFirst({ where: { recipientId, kind, status: 'sent' }, orderBy: { sentAt: 'desc' } });
+      const r = await db.digestDelivery.findFirst({
+        where: { recipientId, kind, status: 'sent' },
+        orderBy: { sentAt: 'desc' },
+      });
       return r && delivery(r);
     },
     async ensureDelivery(d) {
@@ -295,11 +447,19 @@ export function makeDigestRepos(db: Db): DigestRepos {
       await db.digestDelivery.update({ where: { id }, data: patch });
     },
     async abandonStaleSending(before) {
-      const r = await db.digestDelivery.updateMany({ where: { status: 'sending', claimedAt: { lt: before } }, data: { status: 'failed', error: 'interrupted while sending; not resent to avoid a duplicate' } });
+      const r = await db.digestDelivery.updateMany({
+        where: { status: 'sending', claimedAt: { lt: before } },
+        data: { status: 'failed', error: 'interrupted while sending; not resent to avoid a duplicate' },
+      });
       return r.count;
     },
     async listDeliveries(f) {
-      return (await db.digestDelivery.findMany({ where: { recipientId: f.recipientId, period: f.period }, orderBy: { createdAt: 'asc' } })).map(delivery);
+      return (
+        await db.digestDelivery.findMany({
+          where: { recipientId: f.recipientId, period: f.period },
+          orderBy: { createdAt: 'asc' },
+        })
+      ).map(delivery);
     },
   };
 }
@@ -314,7 +474,8 @@ export function prismaStore(db: Db): Store {
       } catch (e: any) {
         // A unique key taken by a concurrent transaction (two deliveries of one command racing):
         // the app retries once and then sees the winner's row.
-        if (e?.code === 'P2002') throw new DealroomError('conflict', 'A concurrent change took the same key', {}, { cause: e });
+        if (e?.code === 'P2002')
+          throw new DealroomError('conflict', 'A concurrent change took the same key', {}, { cause: e });
         throw e;
       }
     },

@@ -7,7 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 
 export const SCHEMA_PATH = path.resolve(import.meta.dirname, '../../prisma/schema.prisma');
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
@@ -39,7 +42,11 @@ function loadEngineModule(): Promise<any> {
 
 async function newEngine(schema: string, factory: SqlMigrationAwareDriverAdapterFactory): Promise<Engine> {
   const bg = await loadEngineModule();
-  return bg.SchemaEngine.new({ datamodels: [['schema.prisma', schema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(wholeScripts(factory)));
+  return bg.SchemaEngine.new(
+    { datamodels: [['schema.prisma', schema]] },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(wholeScripts(factory)),
+  );
 }
 
 /** Migration scripts must reach the database whole. @prisma/adapter-pg splits a script on every
@@ -48,14 +55,25 @@ async function newEngine(schema: string, factory: SqlMigrationAwareDriverAdapter
  * clients run a multi-statement script natively, so we hand it to them in one call. */
 function wholeScripts(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
   const wrap = async <A extends { executeScript(s: string): Promise<void> }>(adapter: A): Promise<A> => {
-    const raw = adapter as unknown as { client?: { query?: Function; exec?: Function }; onError?: (e: unknown) => never };
-    const run = raw.client?.exec ? (s: string) => raw.client!.exec!(s) : raw.client?.query ? (s: string) => raw.client!.query!(s) : null;
+    const raw = adapter as unknown as {
+      client?: { query?: Function; exec?: Function };
+      onError?: (e: unknown) => never;
+    };
+    const run = raw.client?.exec
+      ? (s: string) => raw.client!.exec!(s)
+      : raw.client?.query
+        ? (s: string) => raw.client!.query!(s)
+        : null;
     if (run) {
       adapter.executeScript = async (script: string) => {
         try {
           await run(script);
         } catch (e) {
-          raw.onError ? raw.onError(e) : (() => { throw e; })();
+          raw.onError
+            ? raw.onError(e)
+            : (() => {
+                throw e;
+              })();
         }
       };
     }
@@ -69,12 +87,16 @@ function wholeScripts(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrat
   };
 }
 
-export interface MigrationDir { name: string; sql: string }
+export interface MigrationDir {
+  name: string;
+  sql: string;
+}
 
 /** The migrations on disk, oldest first (folder names sort by their timestamp/number prefix). */
 export function readMigrations(dir = MIGRATIONS_DIR): MigrationDir[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, 'migration.sql')))
     .map((d) => ({ name: d.name, sql: fs.readFileSync(path.join(dir, d.name, 'migration.sql'), 'utf8') }))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -93,11 +115,17 @@ function migrationsList(migrations: MigrationDir[], dir: string) {
 }
 
 /** Applies every migration not yet recorded in `_prisma_migrations`; returns the names applied. */
-export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFactory, dir = MIGRATIONS_DIR): Promise<string[]> {
+export async function applyMigrations(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  dir = MIGRATIONS_DIR,
+): Promise<string[]> {
   const schema = fs.readFileSync(SCHEMA_PATH, 'utf8');
   const engine = await newEngine(schema, factory);
   try {
-    const out = await engine.applyMigrations({ migrationsList: migrationsList(readMigrations(dir), dir), filters: NO_FILTERS });
+    const out = await engine.applyMigrations({
+      migrationsList: migrationsList(readMigrations(dir), dir),
+      filters: NO_FILTERS,
+    });
     return out.appliedMigrationNames;
   } finally {
     engine.free();
@@ -106,15 +134,21 @@ export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFac
 
 /** SQL that takes a database built by the migrations on disk to the current schema ('' when in sync).
  * `factory` must offer a shadow database (PGlite's adapter gives an in-memory one). */
-export async function diffMigrationsToSchema(factory: SqlMigrationAwareDriverAdapterFactory, dir = MIGRATIONS_DIR): Promise<string> {
+export async function diffMigrationsToSchema(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  dir = MIGRATIONS_DIR,
+): Promise<string> {
   const schema = fs.readFileSync(SCHEMA_PATH, 'utf8');
   const engine = await newEngine(schema, factory);
   try {
     const migrations = readMigrations(dir);
     const from = migrations.length ? { tag: 'migrations', ...migrationsList(migrations, dir) } : { tag: 'empty' };
     const r = await engine.diff({
-      from, to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
-      script: true, exitCode: null, filters: NO_FILTERS,
+      from,
+      to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTERS,
     });
     return /^\s*(-- This is an empty migration\.)?\s*$/.test(r.stdout) ? '' : r.stdout;
   } finally {
@@ -125,11 +159,19 @@ export async function diffMigrationsToSchema(factory: SqlMigrationAwareDriverAda
 /** Writes `prisma/migrations/<timestamp>_<name>/migration.sql` the way `prisma migrate dev` names it. */
 export function writeMigration(name: string, sql: string, dir = MIGRATIONS_DIR, now = new Date()): string {
   const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'migration';
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '') || 'migration';
   const folder = path.join(dir, `${stamp}_${slug}`);
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(folder, 'migration.sql'), sql);
   const lock = path.join(dir, LOCKFILE);
-  if (!fs.existsSync(lock)) fs.writeFileSync(lock, '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n');
+  if (!fs.existsSync(lock))
+    fs.writeFileSync(
+      lock,
+      '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n',
+    );
   return folder;
 }

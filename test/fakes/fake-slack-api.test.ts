@@ -8,15 +8,34 @@ let fake: FakeSlack;
 let web: WebClient;
 
 // WebClient logs the `[ERROR] …` lines of response_metadata.messages (invalid_blocks, invalid_arguments) itself.
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
+const quiet: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
 
 /** A WebClient for tests: no retries (the default is 10 over ~30 min), 429s thrown, quiet. */
 const client = (token = 'xoxb-test', o: WebClientOptions = {}) =>
-  new WebClient(token, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quiet, ...o });
+  new WebClient(token, {
+    slackApiUrl: fake.url,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: quiet,
+    ...o,
+  });
 
 /** The rejection of `p` (fails the test if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<any> {
-  return p.then(() => { throw new Error('expected the call to fail'); }, (e: unknown) => e);
+  return p.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
 }
 /** The Slack error code of a failed call, after checking it is WebClient's platform error. */
 async function slackError(p: Promise<unknown>): Promise<string> {
@@ -27,7 +46,14 @@ async function slackError(p: Promise<unknown>): Promise<string> {
 
 beforeEach(async () => {
   fake = await startFakeSlack();
-  fake.addUser({ id: 'U1', name: 'ana', real_name: 'Ana Lima', display_name: 'ana', tz: 'Asia/Kolkata', locale: 'pt-BR' });
+  fake.addUser({
+    id: 'U1',
+    name: 'ana',
+    real_name: 'Ana Lima',
+    display_name: 'ana',
+    tz: 'Asia/Kolkata',
+    locale: 'pt-BR',
+  });
   fake.addUser({ id: 'U2', name: 'bo' });
   fake.addUser({ id: 'U3', name: 'cy' });
   web = client();
@@ -37,8 +63,18 @@ afterEach(() => fake.close());
 describe('auth', () => {
   it('auth.test answers the bot identity and records the token', async () => {
     const r = await web.auth.test();
-    expect(r).toMatchObject({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', team: 'Acme', url: 'https://acme.slack.com/' });
-    expect(fake.callsOf('auth.test')[0]).toMatchObject({ token: 'xoxb-test', contentType: 'application/x-www-form-urlencoded' });
+    expect(r).toMatchObject({
+      ok: true,
+      user_id: 'UBOT',
+      bot_id: 'BBOT',
+      team_id: 'T1',
+      team: 'Acme',
+      url: 'https://acme.slack.com/',
+    });
+    expect(fake.callsOf('auth.test')[0]).toMatchObject({
+      token: 'xoxb-test',
+      contentType: 'application/x-www-form-urlencoded',
+    });
   });
 
   it('no token -> not_authed; an unknown token -> invalid_auth (HTTP 200, thrown as a platform error)', async () => {
@@ -46,7 +82,11 @@ describe('auth', () => {
     expect(await slackError(anonymous.auth.test())).toBe('not_authed');
     const e = await rejection(client('xoxb-wrong').chat.postMessage({ channel: 'C1', text: 'x' }));
     expect(e).toBeInstanceOf(Error);
-    expect(e).toMatchObject({ code: 'slack_webapi_platform_error', message: 'An API error occurred: invalid_auth', data: { ok: false, error: 'invalid_auth' } });
+    expect(e).toMatchObject({
+      code: 'slack_webapi_platform_error',
+      message: 'An API error occurred: invalid_auth',
+      data: { ok: false, error: 'invalid_auth' },
+    });
     expect(fake.calls.map((c) => c.token)).toEqual([undefined, 'xoxb-wrong']);
   });
 });
@@ -54,7 +94,16 @@ describe('auth', () => {
 describe('users', () => {
   it('users.info: Slack shape, tz label/offset, locale only with include_locale, user_not_found', async () => {
     const { user } = await web.users.info({ user: 'U1' });
-    expect(user).toMatchObject({ id: 'U1', team_id: 'T1', name: 'ana', real_name: 'Ana Lima', tz: 'Asia/Kolkata', tz_label: 'India Standard Time', tz_offset: 19800, profile: { display_name: 'ana', real_name: 'Ana Lima' } });
+    expect(user).toMatchObject({
+      id: 'U1',
+      team_id: 'T1',
+      name: 'ana',
+      real_name: 'Ana Lima',
+      tz: 'Asia/Kolkata',
+      tz_label: 'India Standard Time',
+      tz_offset: 19800,
+      profile: { display_name: 'ana', real_name: 'Ana Lima' },
+    });
     expect(user).not.toHaveProperty('locale');
     expect((await web.users.info({ user: 'U1', include_locale: true })).user?.locale).toBe('pt-BR');
     expect(await slackError(web.users.info({ user: 'U404' }))).toBe('user_not_found');
@@ -90,7 +139,10 @@ describe('conversations', () => {
     expect([...fake.channel(id)!.members]).toEqual(['UBOT', 'U1', 'U2']);
     expect(await slackError(web.conversations.invite({ channel: id, users: 'U1' }))).toBe('already_in_channel');
     const e = await rejection(web.conversations.invite({ channel: id, users: 'U1,U3' }));
-    expect(e.data).toMatchObject({ error: 'already_in_channel', errors: [{ user: 'U1', ok: false, error: 'already_in_channel' }] });
+    expect(e.data).toMatchObject({
+      error: 'already_in_channel',
+      errors: [{ user: 'U1', ok: false, error: 'already_in_channel' }],
+    });
     expect(fake.channel(id)!.members.has('U3')).toBe(false);
     const forced = await web.conversations.invite({ channel: id, users: 'U1,U3', force: true });
     expect(forced.errors).toEqual([{ user: 'U1', ok: false, error: 'already_in_channel' }]);
@@ -129,9 +181,17 @@ describe('conversations', () => {
     await web.conversations.setPurpose({ channel: id, purpose: 'Close Acme' });
     expect(await slackError(web.conversations.setTopic({ channel: id, topic: 'x'.repeat(251) }))).toBe('too_long');
     const info = await web.conversations.info({ channel: id, include_num_members: true });
-    expect(info.channel).toMatchObject({ id, name: 'deal-acme', topic: { value: 'Acme · $120k · Negotiation' }, purpose: { value: 'Close Acme' }, num_members: 4, is_member: true });
+    expect(info.channel).toMatchObject({
+      id,
+      name: 'deal-acme',
+      topic: { value: 'Acme · $120k · Negotiation' },
+      purpose: { value: 'Close Acme' },
+      num_members: 4,
+      is_member: true,
+    });
     const pages: string[][] = [];
-    for await (const page of web.paginate('conversations.members', { channel: id, limit: 3 })) pages.push((page as { members?: string[] }).members ?? []);
+    for await (const page of web.paginate('conversations.members', { channel: id, limit: 3 }))
+      pages.push((page as { members?: string[] }).members ?? []);
     expect(pages).toEqual([['UBOT', 'U1', 'U2'], ['U3']]);
   });
 
@@ -142,7 +202,10 @@ describe('conversations', () => {
     expect(r.channel).toBe(channel?.id);
     expect(fake.messages('U1').map((m) => m.text)).toEqual(['your digest']);
     expect(fake.messages(channel!.id!)).toHaveLength(1);
-    expect(await web.conversations.open({ users: 'U1' })).toMatchObject({ already_open: true, channel: { id: channel?.id } });
+    expect(await web.conversations.open({ users: 'U1' })).toMatchObject({
+      already_open: true,
+      channel: { id: channel?.id },
+    });
     expect(await slackError(web.conversations.open({ users: 'U404' }))).toBe('user_not_found');
   });
 });
@@ -171,8 +234,17 @@ describe('chat and pins', () => {
     expect(await slackError(web.chat.postMessage({ channel: 'CPUB', text: 'x' }))).toBe('not_in_channel');
     const id = (await web.conversations.create({ name: 'deal-acme' })).channel!.id!;
     expect(await slackError(web.chat.postMessage({ channel: id } as never))).toBe('no_text');
-    const e = await rejection(web.chat.postMessage({ channel: id, text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'Acme' } }] as never }));
-    expect(e.data).toMatchObject({ error: 'invalid_blocks', errors: ['[ERROR] must be plain_text [json-pointer:/blocks/0/text/type]'] });
+    const e = await rejection(
+      web.chat.postMessage({
+        channel: id,
+        text: 'x',
+        blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'Acme' } }] as never,
+      }),
+    );
+    expect(e.data).toMatchObject({
+      error: 'invalid_blocks',
+      errors: ['[ERROR] must be plain_text [json-pointer:/blocks/0/text/type]'],
+    });
     expect(fake.messages(id)).toEqual([]);
   });
 
@@ -183,7 +255,9 @@ describe('chat and pins', () => {
     expect(r.message_ts).toMatch(/^\d{10}\.\d{6}$/);
     expect(fake.ephemerals(id)).toMatchObject([{ user: 'U1', text: 'only you' }]);
     expect(fake.messages(id)).toEqual([]);
-    expect(await slackError(web.chat.postEphemeral({ channel: id, user: 'U2', text: 'x' }))).toBe('user_not_in_channel');
+    expect(await slackError(web.chat.postEphemeral({ channel: id, user: 'U2', text: 'x' }))).toBe(
+      'user_not_in_channel',
+    );
   });
 
   it('pins.add records the pin; already_pinned, message_not_found', async () => {
@@ -203,13 +277,28 @@ describe('views', () => {
   it('views.open needs a trigger_id and answers a view id; views.update checks the hash', async () => {
     expect(await slackError(web.views.open({ view: modal } as never))).toBe('invalid_arguments');
     const { view } = await web.views.open({ trigger_id: '123.456.abc', view: modal });
-    expect(view).toMatchObject({ id: expect.stringMatching(/^V/), type: 'modal', title: { text: 'New deal' }, team_id: 'T1' });
-    expect(await slackError(web.views.update({ view_id: view!.id!, hash: 'stale', view: modal }))).toBe('hash_conflict');
-    const updated = await web.views.update({ view_id: view!.id!, hash: view!.hash!, view: { ...modal, title: { type: 'plain_text', text: 'Saved' } } });
+    expect(view).toMatchObject({
+      id: expect.stringMatching(/^V/),
+      type: 'modal',
+      title: { text: 'New deal' },
+      team_id: 'T1',
+    });
+    expect(await slackError(web.views.update({ view_id: view!.id!, hash: 'stale', view: modal }))).toBe(
+      'hash_conflict',
+    );
+    const updated = await web.views.update({
+      view_id: view!.id!,
+      hash: view!.hash!,
+      view: { ...modal, title: { type: 'plain_text', text: 'Saved' } },
+    });
     expect(fake.view(view!.id!)).toMatchObject({ title: { text: 'Saved' }, hash: updated.view?.hash });
     expect(await slackError(web.views.update({ view_id: 'V404', view: modal }))).toBe('not_found');
-    const tooLong = await rejection(web.views.open({ trigger_id: 't', view: { ...modal, title: { type: 'plain_text', text: 'x'.repeat(25) } } }));
-    expect(tooLong.data.response_metadata.messages).toEqual(['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]']);
+    const tooLong = await rejection(
+      web.views.open({ trigger_id: 't', view: { ...modal, title: { type: 'plain_text', text: 'x'.repeat(25) } } }),
+    );
+    expect(tooLong.data.response_metadata.messages).toEqual([
+      '[ERROR] must be less than 25 characters [json-pointer:/view/title/text]',
+    ]);
   });
 
   it('views.publish keeps the App Home per user', async () => {
@@ -240,7 +329,10 @@ describe('failure injection, and what WebClient makes of it', () => {
   });
 
   it('429 with retries allowed (rejectRateLimitedCalls false): WebClient waits Retry-After, retries, succeeds', async () => {
-    const patient = client('xoxb-test', { rejectRateLimitedCalls: false, retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 } });
+    const patient = client('xoxb-test', {
+      rejectRateLimitedCalls: false,
+      retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 },
+    });
     const waits: number[] = [];
     patient.on(WebClientEvent.RATE_LIMITED, (sec: number) => waits.push(sec));
     fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
@@ -258,14 +350,20 @@ describe('failure injection, and what WebClient makes of it', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
     expect(e.code).toBe('slack_webapi_request_error');
     expect(e.retryAfter).toBeUndefined();
-    expect(e.message).toMatch(/^A request error occurred: A rate limit was exceeded \(url: .*auth\.test, retry-after: 1\)$/);
+    expect(e.message).toMatch(
+      /^A request error occurred: A rate limit was exceeded \(url: .*auth\.test, retry-after: 1\)$/,
+    );
     expect(fake.callsOf('auth.test')).toHaveLength(1);
   });
 
   it('a dropped connection: WebAPIRequestError with the fetch error as `original`', async () => {
     fake.failNext('auth.test', 'network');
     const e = await rejection(web.auth.test());
-    expect(e).toMatchObject({ code: 'slack_webapi_request_error', name: 'WebAPIRequestError', message: 'A request error occurred: fetch failed' });
+    expect(e).toMatchObject({
+      code: 'slack_webapi_request_error',
+      name: 'WebAPIRequestError',
+      message: 'A request error occurred: fetch failed',
+    });
     expect(e.original).toBeInstanceOf(TypeError);
     expect(e.cause).toBe(e.original);
     expect(e.original.cause).toMatchObject({ code: 'UND_ERR_SOCKET' });
@@ -276,7 +374,11 @@ describe('failure injection, and what WebClient makes of it', () => {
   it('HTTP 500: WebAPIHTTPError with statusCode and the parsed body', async () => {
     fake.failNext('auth.test', { status: 500 });
     const e = await rejection(web.auth.test());
-    expect(e).toMatchObject({ code: 'slack_webapi_http_error', statusCode: 500, body: { ok: false, error: 'internal_error' } });
+    expect(e).toMatchObject({
+      code: 'slack_webapi_http_error',
+      statusCode: 500,
+      body: { ok: false, error: 'internal_error' },
+    });
   });
 
   it('override replaces an answer until removed; unknown methods -> unknown_method', async () => {
@@ -284,7 +386,9 @@ describe('failure injection, and what WebClient makes of it', () => {
     expect((await web.auth.test()).user_id).toBe('UOTHER');
     restore();
     expect((await web.auth.test()).user_id).toBe('UBOT');
-    fake.override('users.info', (call) => (call.args.user === 'U9' ? { ok: false, error: 'user_not_visible' } : undefined));
+    fake.override('users.info', (call) =>
+      call.args.user === 'U9' ? { ok: false, error: 'user_not_visible' } : undefined,
+    );
     expect(await slackError(web.users.info({ user: 'U9' }))).toBe('user_not_visible');
     expect((await web.users.info({ user: 'U2' })).user?.name).toBe('bo');
     expect(await slackError(web.apiCall('deals.make'))).toBe('unknown_method');
@@ -311,11 +415,15 @@ describe('wire formats', () => {
 
   it('response_url sink records JSON posts per path', async () => {
     const res = await fetch(`${fake.base}/hooks/T1/abc?x=1`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ replace_original: true, text: 'done' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replace_original: true, text: 'done' }),
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
-    expect(fake.responses('/hooks/T1/abc')).toMatchObject([{ method: 'response_url:/hooks/T1/abc', args: { x: '1', replace_original: true, text: 'done' } }]);
+    expect(fake.responses('/hooks/T1/abc')).toMatchObject([
+      { method: 'response_url:/hooks/T1/abc', args: { x: '1', replace_original: true, text: 'done' } },
+    ]);
     expect(fake.responses()).toHaveLength(1);
     expect(fake.responses('/hooks/other')).toEqual([]);
   });

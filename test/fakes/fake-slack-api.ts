@@ -8,12 +8,32 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  BOT_ID, BOT_USER_ID, SlackState,
-  type Answer, type Args, type FakeChannel, type FakeChannelSeed, type FakeEphemeral, type FakeMessage, type FakeUser, type FakeUserSeed, type FakeView,
+  BOT_ID,
+  BOT_USER_ID,
+  SlackState,
+  type Answer,
+  type Args,
+  type FakeChannel,
+  type FakeChannelSeed,
+  type FakeEphemeral,
+  type FakeMessage,
+  type FakeUser,
+  type FakeUserSeed,
+  type FakeView,
 } from './fake-slack-state.ts';
 
 export { APP_ID, BOT_ID, BOT_USER_ID, SlackState, blockErrors, tzInfo } from './fake-slack-state.ts';
-export type { Answer, Args, FakeChannel, FakeChannelSeed, FakeEphemeral, FakeMessage, FakeUser, FakeUserSeed, FakeView } from './fake-slack-state.ts';
+export type {
+  Answer,
+  Args,
+  FakeChannel,
+  FakeChannelSeed,
+  FakeEphemeral,
+  FakeMessage,
+  FakeUser,
+  FakeUserSeed,
+  FakeView,
+} from './fake-slack-state.ts';
 
 export interface RecordedCall {
   /** 'chat.postMessage', … or 'response_url:/path' */
@@ -72,7 +92,10 @@ export interface FakeSlack {
   /** seed a channel; members default to [botUserId] (leave the bot out for a channel it is not in) */
   addChannel(c: FakeChannelSeed): FakeChannel;
   /** seed a message from a user (the bot may not chat.update it: cant_update_message) */
-  addMessage(channel: string, m: { text: string; user: string; ts?: string; blocks?: unknown[]; thread_ts?: string }): FakeMessage;
+  addMessage(
+    channel: string,
+    m: { text: string; user: string; ts?: string; blocks?: unknown[]; thread_ts?: string },
+  ): FakeMessage;
   /** by id (C…/D…/G…), by name ('deal-acme' or '#deal-acme'), or a user id for the app's DM with them */
   channel(idOrName: string): FakeChannel | undefined;
   /** current (post-update, minus deleted) messages, oldest first, thread replies included */
@@ -92,19 +115,34 @@ export interface FakeSlack {
 }
 
 function decodeValue(v: string): unknown {
-  if (/^\s*[[{]/.test(v)) { try { return JSON.parse(v) as unknown; } catch { /* keep the string */ } }
+  if (/^\s*[[{]/.test(v)) {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      /* keep the string */
+    }
+  }
   return v;
 }
 
-async function parseBody(raw: Buffer, contentType: string, query: URLSearchParams): Promise<{ args: Args; error?: string }> {
+async function parseBody(
+  raw: Buffer,
+  contentType: string,
+  query: URLSearchParams,
+): Promise<{ args: Args; error?: string }> {
   const args: Args = {};
   for (const [k, v] of query) args[k] = decodeValue(v);
   const type = contentType.split(';')[0].trim().toLowerCase();
   if (!raw.length) return { args };
   if (type === 'application/json') {
     let parsed: unknown;
-    try { parsed = JSON.parse(raw.toString('utf8')); } catch { return { args, error: 'invalid_json' }; }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { args, error: 'json_not_object' };
+    try {
+      parsed = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return { args, error: 'invalid_json' };
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return { args, error: 'json_not_object' };
     return { args: { ...args, ...(parsed as Args) } };
   }
   if (type === 'multipart/form-data') {
@@ -121,7 +159,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const appToken = opts.appToken ?? 'xapp-test';
   const teamId = opts.teamId ?? 'T1';
   const teamName = opts.teamName ?? 'Acme';
-  const state = new SlackState({ teamId, teamName, domain: teamName.toLowerCase().replace(/[^a-z0-9-]/g, '') || 'acme', singleUseTriggers: opts.singleUseTriggers ?? false });
+  const state = new SlackState({
+    teamId,
+    teamName,
+    domain: teamName.toLowerCase().replace(/[^a-z0-9-]/g, '') || 'acme',
+    singleUseTriggers: opts.singleUseTriggers ?? false,
+  });
   const calls: RecordedCall[] = [];
   const failures = new Map<string, Failure[]>();
   const overrides = new Map<string, Responder>();
@@ -147,10 +190,14 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const url = new URL(req.url ?? '/', 'http://fake');
     const contentType = req.headers['content-type'] ?? '';
     const { args, error: bodyError } = await parseBody(Buffer.concat(chunks), contentType, url.searchParams);
-    const method = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : `response_url:${url.pathname}`;
+    const method = url.pathname.startsWith('/api/')
+      ? url.pathname.slice('/api/'.length)
+      : `response_url:${url.pathname}`;
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     // A token in the body counts for form posts, not for JSON ones.
-    const tok = bearer ?? (!contentType.startsWith('application/json') && typeof args.token === 'string' ? args.token : undefined);
+    const tok =
+      bearer ??
+      (!contentType.startsWith('application/json') && typeof args.token === 'string' ? args.token : undefined);
     const call: RecordedCall = { method, args, contentType, ...(tok ? { token: tok } : {}) };
     calls.push(call);
 
@@ -167,7 +214,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return;
     }
     if (typeof failure === 'string') return send(200, { ok: false, error: failure });
-    if (failure?.status === 429) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+    if (failure?.status === 429)
+      return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
     if (failure) return send(failure.status, { ok: false, error: 'internal_error' });
 
     if (method.startsWith('response_url:')) {
@@ -186,27 +234,52 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       // A bug in the fake (or an override): make it loud, as an HTTP 500 carrying the message.
-      const detail = e instanceof Error ? e.stack ?? e.message : String(e);
-      if (!res.headersSent) { res.writeHead(500, { 'content-type': 'application/json' }); res.end(JSON.stringify({ ok: false, error: 'fake_slack_crashed', detail })); }
+      const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: 'fake_slack_crashed', detail }));
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    url: `${base}/api/`, base, token, teamId, botUserId: BOT_USER_ID, botId: BOT_ID, calls, state,
+    url: `${base}/api/`,
+    base,
+    token,
+    teamId,
+    botUserId: BOT_USER_ID,
+    botId: BOT_ID,
+    calls,
+    state,
     callsOf: (m) => calls.filter((c) => c.method === m),
-    responses: (path) => calls.filter((c) => (path === undefined ? c.method.startsWith('response_url:') : c.method === `response_url:${path.split('?')[0]}`)),
-    reset: () => { calls.length = 0; },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    responses: (path) =>
+      calls.filter((c) =>
+        path === undefined ? c.method.startsWith('response_url:') : c.method === `response_url:${path.split('?')[0]}`,
+      ),
+    reset: () => {
+      calls.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
 
     addUser: (u) => state.addUser(u),
     addChannel: (c) => state.addChannel(c),
     addMessage: (channel, m) => state.addMessage(channel, m),
     channel: (ref) => state.lookup(ref),
     messages: (ref) => state.messagesOf(ref),
-    ephemerals: (ref) => { const c = state.lookup(ref); return c ? state.ephemerals.get(c.id) ?? [] : []; },
-    pins: (ref) => { const c = state.lookup(ref); return c ? state.pins.get(c.id) ?? [] : []; },
+    ephemerals: (ref) => {
+      const c = state.lookup(ref);
+      return c ? (state.ephemerals.get(c.id) ?? []) : [];
+    },
+    pins: (ref) => {
+      const c = state.lookup(ref);
+      return c ? (state.pins.get(c.id) ?? []) : [];
+    },
     views: state.homeViews,
     view: (id) => state.views.get(id),
 
@@ -215,7 +288,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     override: (method, fn) => {
       overrides.set(method, fn);
-      return () => { if (overrides.get(method) === fn) overrides.delete(method); };
+      return () => {
+        if (overrides.get(method) === fn) overrides.delete(method);
+      };
     },
   };
 }

@@ -10,17 +10,40 @@ export type Args = Record<string, unknown>;
 export type Answer = Record<string, unknown>;
 
 export class SlackRefusal extends Error {
-  constructor(readonly code: string, readonly extra: Answer = {}) { super(code); }
+  constructor(
+    readonly code: string,
+    readonly extra: Answer = {},
+  ) {
+    super(code);
+  }
 }
-function refuse(code: string, extra?: Answer): never { throw new SlackRefusal(code, extra); }
+function refuse(code: string, extra?: Answer): never {
+  throw new SlackRefusal(code, extra);
+}
 /** invalid_arguments with the `[ERROR] … [json-pointer:…]` messages Slack puts in response_metadata. */
-function invalid(messages: string[]): never { return refuse('invalid_arguments', { response_metadata: { messages } }); }
+function invalid(messages: string[]): never {
+  return refuse('invalid_arguments', { response_metadata: { messages } });
+}
 
 export interface FakeUserSeed {
-  id: string; name: string; real_name?: string; display_name?: string;
-  tz?: string; locale?: string; is_bot?: boolean; email?: string; deleted?: boolean;
+  id: string;
+  name: string;
+  real_name?: string;
+  display_name?: string;
+  tz?: string;
+  locale?: string;
+  is_bot?: boolean;
+  email?: string;
+  deleted?: boolean;
 }
-export interface FakeUser extends FakeUserSeed { real_name: string; display_name: string; tz: string; locale: string; is_bot: boolean; deleted: boolean }
+export interface FakeUser extends FakeUserSeed {
+  real_name: string;
+  display_name: string;
+  tz: string;
+  locale: string;
+  is_bot: boolean;
+  deleted: boolean;
+}
 
 export interface FakeChannel {
   id: string;
@@ -38,22 +61,47 @@ export interface FakeChannel {
   user?: string;
 }
 export interface FakeChannelSeed {
-  id?: string; name: string; is_private?: boolean; archived?: boolean; topic?: string; purpose?: string; creator?: string;
+  id?: string;
+  name: string;
+  is_private?: boolean;
+  archived?: boolean;
+  topic?: string;
+  purpose?: string;
+  creator?: string;
   /** Default [BOT_USER_ID]. Leave the bot out to get a channel the bot is not in. */
   members?: string[];
 }
 
 export interface FakeMessage {
-  type: 'message'; channel: string; ts: string; text: string; user: string;
-  bot_id?: string; app_id?: string; blocks?: unknown[]; attachments?: unknown[]; metadata?: unknown;
-  thread_ts?: string; reply_count?: number; edited?: { user: string; ts: string };
+  type: 'message';
+  channel: string;
+  ts: string;
+  text: string;
+  user: string;
+  bot_id?: string;
+  app_id?: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  metadata?: unknown;
+  thread_ts?: string;
+  reply_count?: number;
+  edited?: { user: string; ts: string };
 }
-export interface FakeEphemeral { channel: string; user: string; message_ts: string; text: string; blocks?: unknown[]; thread_ts?: string }
+export interface FakeEphemeral {
+  channel: string;
+  user: string;
+  message_ts: string;
+  text: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+}
 export type FakeView = Record<string, unknown> & { id: string; type: string; hash: string; user_id?: string };
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 const bool = (v: unknown): boolean => v === true || v === 'true' || v === 1 || v === '1';
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : str(v).split(',')).map((s) => s.trim()).filter(Boolean);
+const list = (v: unknown): string[] =>
+  (Array.isArray(v) ? v.map(str) : str(v).split(',')).map((s) => s.trim()).filter(Boolean);
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Slack's rules for conversations.create/rename. */
@@ -67,7 +115,9 @@ function checkChannelName(name: string): void {
 /** tz_label / tz_offset (seconds) as users.info reports them, for the current instant. Throws on unknown zones. */
 export function tzInfo(tz: string, at = new Date()): { tz_label: string; tz_offset: number } {
   const part = (timeZoneName: 'long' | 'longOffset') =>
-    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value ?? '';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part('longOffset'));
   const tz_offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : 0;
   return { tz_label: part('long'), tz_offset };
@@ -80,10 +130,13 @@ export function blockErrors(blocks: unknown, max: number, at = '/blocks'): strin
   if (blocks.length > max) errs.push(`[ERROR] no more than ${max} items allowed [json-pointer:${at}]`);
   const ids = new Set<string>();
   blocks.forEach((b: unknown, i) => {
-    const e = (msg: string, p = '') => { errs.push(`[ERROR] ${msg} [json-pointer:${at}/${i}${p}]`); };
+    const e = (msg: string, p = '') => {
+      errs.push(`[ERROR] ${msg} [json-pointer:${at}/${i}${p}]`);
+    };
     if (!isObj(b) || typeof b.type !== 'string' || !b.type) return e('missing required field: type');
     if (b.block_id !== undefined) {
-      if (typeof b.block_id !== 'string' || b.block_id.length > 255) e('must be a string of at most 255 characters', '/block_id');
+      if (typeof b.block_id !== 'string' || b.block_id.length > 255)
+        e('must be a string of at most 255 characters', '/block_id');
       else if (ids.has(b.block_id)) e('duplicate block_id', '/block_id');
       else ids.add(b.block_id);
     }
@@ -94,10 +147,13 @@ export function blockErrors(blocks: unknown, max: number, at = '/blocks'): strin
       if (o.text.length > maxLen) e(`must be less than ${maxLen + 1} characters`, `${p}/text`);
     };
     const elements = (maxN: number) => {
-      if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > maxN) e(`must have 1 to ${maxN} elements`, '/elements');
+      if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > maxN)
+        e(`must have 1 to ${maxN} elements`, '/elements');
     };
     switch (b.type) {
-      case 'header': text(b.text, '/text', 150, true); break;
+      case 'header':
+        text(b.text, '/text', 150, true);
+        break;
       case 'section':
         if (b.text === undefined && b.fields === undefined) e('must provide either text or fields');
         if (b.text !== undefined) text(b.text, '/text', 3000);
@@ -106,8 +162,12 @@ export function blockErrors(blocks: unknown, max: number, at = '/blocks'): strin
           else b.fields.forEach((f: unknown, j) => text(f, `/fields/${j}`, 2000));
         }
         break;
-      case 'context': elements(10); break;
-      case 'actions': elements(25); break;
+      case 'context':
+        elements(10);
+        break;
+      case 'actions':
+        elements(25);
+        break;
       case 'input':
         text(b.label, '/label', 2000, true);
         if (!isObj(b.element)) e('missing required field: element', '/element');
@@ -117,7 +177,12 @@ export function blockErrors(blocks: unknown, max: number, at = '/blocks'): strin
   return errs;
 }
 
-export interface StateOptions { teamId: string; teamName: string; domain: string; singleUseTriggers: boolean }
+export interface StateOptions {
+  teamId: string;
+  teamName: string;
+  domain: string;
+  singleUseTriggers: boolean;
+}
 type Handler = (a: Args) => Answer;
 
 export class SlackState {
@@ -147,18 +212,26 @@ export class SlackState {
     const micros = ++this.tsSeq * 100;
     return `${1_700_000_000 + Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
   }
-  now(): number { return 1_700_000_000 + Math.floor((this.tsSeq * 100) / 1e6); }
+  now(): number {
+    return 1_700_000_000 + Math.floor((this.tsSeq * 100) / 1e6);
+  }
   newId(prefix: string): string {
     let id: string;
-    do id = `${prefix}${String(++this.idSeq).padStart(9, '0')}`; while (this.channels.has(id) || this.users.has(id) || this.views.has(id));
+    do id = `${prefix}${String(++this.idSeq).padStart(9, '0')}`;
+    while (this.channels.has(id) || this.users.has(id) || this.views.has(id));
     return id;
   }
 
   // ---- seeding --------------------------------------------------------------------------
   addUser(u: FakeUserSeed): FakeUser {
     const user: FakeUser = {
-      ...u, real_name: u.real_name ?? u.name, display_name: u.display_name ?? '', tz: u.tz ?? 'UTC',
-      locale: u.locale ?? 'en-US', is_bot: u.is_bot ?? false, deleted: u.deleted ?? false,
+      ...u,
+      real_name: u.real_name ?? u.name,
+      display_name: u.display_name ?? '',
+      tz: u.tz ?? 'UTC',
+      locale: u.locale ?? 'en-US',
+      is_bot: u.is_bot ?? false,
+      deleted: u.deleted ?? false,
     };
     tzInfo(user.tz); // throws RangeError for an unknown zone
     this.users.set(u.id, user);
@@ -168,17 +241,35 @@ export class SlackState {
     checkChannelName(s.name);
     if (this.byName(s.name)) refuse('name_taken');
     const c: FakeChannel = {
-      id: s.id ?? this.newId('C'), name: s.name, kind: 'channel', is_private: s.is_private ?? false, created: this.now(),
-      creator: s.creator ?? BOT_USER_ID, topic: s.topic ?? '', purpose: s.purpose ?? '',
-      members: new Set(s.members ?? [BOT_USER_ID]), archived: s.archived ?? false,
+      id: s.id ?? this.newId('C'),
+      name: s.name,
+      kind: 'channel',
+      is_private: s.is_private ?? false,
+      created: this.now(),
+      creator: s.creator ?? BOT_USER_ID,
+      topic: s.topic ?? '',
+      purpose: s.purpose ?? '',
+      members: new Set(s.members ?? [BOT_USER_ID]),
+      archived: s.archived ?? false,
     };
     this.channels.set(c.id, c);
     return c;
   }
   /** Store a message as if someone (default: a user, not the bot) had posted it. */
-  addMessage(channel: string, m: { text: string; user: string; ts?: string; blocks?: unknown[]; thread_ts?: string }): FakeMessage {
+  addMessage(
+    channel: string,
+    m: { text: string; user: string; ts?: string; blocks?: unknown[]; thread_ts?: string },
+  ): FakeMessage {
     const c = this.lookup(channel) ?? refuse('channel_not_found');
-    const msg: FakeMessage = { type: 'message', channel: c.id, ts: m.ts ?? this.nextTs(), text: m.text, user: m.user, ...(m.blocks ? { blocks: m.blocks } : {}), ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}) };
+    const msg: FakeMessage = {
+      type: 'message',
+      channel: c.id,
+      ts: m.ts ?? this.nextTs(),
+      text: m.text,
+      user: m.user,
+      ...(m.blocks ? { blocks: m.blocks } : {}),
+      ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+    };
     this.store(msg);
     return msg;
   }
@@ -193,7 +284,10 @@ export class SlackState {
     const dm = this.dmByUser.get(ref);
     return this.channels.get(ref) ?? (dm ? this.channels.get(dm) : undefined) ?? this.byName(ref.replace(/^#/, ''));
   }
-  messagesOf(ref: string): FakeMessage[] { const c = this.lookup(ref); return c ? this.messages.get(c.id) ?? [] : []; }
+  messagesOf(ref: string): FakeMessage[] {
+    const c = this.lookup(ref);
+    return c ? (this.messages.get(c.id) ?? []) : [];
+  }
 
   /** Private conversations the bot is not in are invisible: channel_not_found, like Slack. */
   private visible(ref: unknown): FakeChannel {
@@ -225,7 +319,19 @@ export class SlackState {
   openDm(userId: string): { c: FakeChannel; existed: boolean } {
     const existing = this.dmByUser.get(userId);
     if (existing) return { c: this.channels.get(existing)!, existed: true };
-    const c: FakeChannel = { id: this.newId('D'), name: '', kind: 'im', is_private: true, created: this.now(), creator: BOT_USER_ID, topic: '', purpose: '', members: new Set([BOT_USER_ID, userId]), archived: false, user: userId };
+    const c: FakeChannel = {
+      id: this.newId('D'),
+      name: '',
+      kind: 'im',
+      is_private: true,
+      created: this.now(),
+      creator: BOT_USER_ID,
+      topic: '',
+      purpose: '',
+      members: new Set([BOT_USER_ID, userId]),
+      archived: false,
+      user: userId,
+    };
     this.channels.set(c.id, c);
     this.dmByUser.set(userId, c.id);
     return { c, existed: false };
@@ -239,27 +345,71 @@ export class SlackState {
     all.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
     this.messages.set(m.channel, all);
     const parent = m.thread_ts && m.thread_ts !== m.ts ? all.find((x) => x.ts === m.thread_ts) : undefined;
-    if (parent) { parent.thread_ts = parent.ts; parent.reply_count = (parent.reply_count ?? 0) + 1; }
+    if (parent) {
+      parent.thread_ts = parent.ts;
+      parent.reply_count = (parent.reply_count ?? 0) + 1;
+    }
   }
 
   // ---- wire shapes -----------------------------------------------------------------------
   channelObject(c: FakeChannel, withCount = false): Answer {
-    if (c.kind === 'im') return { id: c.id, created: c.created, is_im: true, is_org_shared: false, user: c.user, is_user_deleted: false, priority: 0 };
+    if (c.kind === 'im')
+      return {
+        id: c.id,
+        created: c.created,
+        is_im: true,
+        is_org_shared: false,
+        user: c.user,
+        is_user_deleted: false,
+        priority: 0,
+      };
     const text = (value: string) => ({ value, creator: value ? BOT_USER_ID : '', last_set: value ? this.now() : 0 });
     return {
-      id: c.id, name: c.name, name_normalized: c.name, is_channel: c.kind === 'channel', is_group: false, is_im: false,
-      is_mpim: c.kind === 'mpim', is_private: c.is_private, created: c.created, creator: c.creator, is_archived: c.archived,
-      is_general: false, is_shared: false, is_ext_shared: false, is_org_shared: false, is_member: c.members.has(BOT_USER_ID),
-      context_team_id: this.o.teamId, topic: text(c.topic), purpose: text(c.purpose), ...(withCount ? { num_members: c.members.size } : {}),
+      id: c.id,
+      name: c.name,
+      name_normalized: c.name,
+      is_channel: c.kind === 'channel',
+      is_group: false,
+      is_im: false,
+      is_mpim: c.kind === 'mpim',
+      is_private: c.is_private,
+      created: c.created,
+      creator: c.creator,
+      is_archived: c.archived,
+      is_general: false,
+      is_shared: false,
+      is_ext_shared: false,
+      is_org_shared: false,
+      is_member: c.members.has(BOT_USER_ID),
+      context_team_id: this.o.teamId,
+      topic: text(c.topic),
+      purpose: text(c.purpose),
+      ...(withCount ? { num_members: c.members.size } : {}),
     };
   }
   userObject(u: FakeUser, withLocale: boolean): Answer {
     return {
-      id: u.id, team_id: this.o.teamId, name: u.name, deleted: u.deleted, real_name: u.real_name, tz: u.tz, ...tzInfo(u.tz),
-      is_admin: false, is_owner: false, is_bot: u.is_bot, is_app_user: false, updated: this.now(), ...(withLocale ? { locale: u.locale } : {}),
+      id: u.id,
+      team_id: this.o.teamId,
+      name: u.name,
+      deleted: u.deleted,
+      real_name: u.real_name,
+      tz: u.tz,
+      ...tzInfo(u.tz),
+      is_admin: false,
+      is_owner: false,
+      is_bot: u.is_bot,
+      is_app_user: false,
+      updated: this.now(),
+      ...(withLocale ? { locale: u.locale } : {}),
       profile: {
-        display_name: u.display_name, display_name_normalized: u.display_name, real_name: u.real_name, real_name_normalized: u.real_name,
-        team: this.o.teamId, ...(u.email ? { email: u.email } : {}), ...(u.id === BOT_USER_ID ? { bot_id: BOT_ID } : {}),
+        display_name: u.display_name,
+        display_name_normalized: u.display_name,
+        real_name: u.real_name,
+        real_name_normalized: u.real_name,
+        team: this.o.teamId,
+        ...(u.email ? { email: u.email } : {}),
+        ...(u.id === BOT_USER_ID ? { bot_id: BOT_ID } : {}),
       },
     };
   }
@@ -269,7 +419,9 @@ export class SlackState {
   }
   private page<T>(items: T[], a: Args): { items: T[]; response_metadata: { next_cursor: string } } {
     const limit = Math.max(1, Math.min(Number(a.limit) || 100, 1000));
-    const start = a.cursor ? Number(/^offset:(\d+)$/.exec(Buffer.from(str(a.cursor), 'base64').toString())?.[1] ?? NaN) : 0;
+    const start = a.cursor
+      ? Number(/^offset:(\d+)$/.exec(Buffer.from(str(a.cursor), 'base64').toString())?.[1] ?? NaN)
+      : 0;
     if (!Number.isInteger(start)) refuse('invalid_cursor');
     const next = start + limit < items.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
     return { items: items.slice(start, start + limit), response_metadata: { next_cursor: next } };
@@ -287,19 +439,27 @@ export class SlackState {
   private checkView(v: unknown, kinds: string[]): Record<string, unknown> {
     if (!isObj(v)) return invalid(['[ERROR] missing required field: view']);
     const errs: string[] = [];
-    if (!kinds.includes(str(v.type))) errs.push(`[ERROR] must be one of [${kinds.join(', ')}] [json-pointer:/view/type]`);
+    if (!kinds.includes(str(v.type)))
+      errs.push(`[ERROR] must be one of [${kinds.join(', ')}] [json-pointer:/view/type]`);
     if (v.type === 'modal') {
       for (const k of ['title', 'submit', 'close'] as const) {
         const t = v[k];
-        if (t === undefined) { if (k === 'title') errs.push('[ERROR] missing required field: title [json-pointer:/view/title]'); continue; }
-        if (!isObj(t) || t.type !== 'plain_text' || !str(t.text)) errs.push(`[ERROR] must be a plain_text object [json-pointer:/view/${k}]`);
-        else if (str(t.text).length > 24) errs.push(`[ERROR] must be less than 25 characters [json-pointer:/view/${k}/text]`);
+        if (t === undefined) {
+          if (k === 'title') errs.push('[ERROR] missing required field: title [json-pointer:/view/title]');
+          continue;
+        }
+        if (!isObj(t) || t.type !== 'plain_text' || !str(t.text))
+          errs.push(`[ERROR] must be a plain_text object [json-pointer:/view/${k}]`);
+        else if (str(t.text).length > 24)
+          errs.push(`[ERROR] must be less than 25 characters [json-pointer:/view/${k}/text]`);
       }
     }
     if (v.blocks === undefined) errs.push('[ERROR] missing required field: blocks [json-pointer:/view/blocks]');
     else errs.push(...blockErrors(v.blocks, 100, '/view/blocks'));
-    if (str(v.private_metadata).length > 3000) errs.push('[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]');
-    if (str(v.callback_id).length > 255) errs.push('[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]');
+    if (str(v.private_metadata).length > 3000)
+      errs.push('[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]');
+    if (str(v.callback_id).length > 255)
+      errs.push('[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]');
     if (errs.length) invalid(errs);
     return v;
   }
@@ -312,9 +472,22 @@ export class SlackState {
   private saveView(v: Record<string, unknown>, prev?: FakeView, userId?: string): FakeView {
     const id = prev?.id ?? this.newId('V');
     const view: FakeView = {
-      private_metadata: '', callback_id: '', external_id: '', clear_on_close: false, notify_on_close: false, ...v,
-      id, team_id: this.o.teamId, type: str(v.type), state: { values: {} }, hash: `${this.nextTs()}.${id}`,
-      root_view_id: prev?.root_view_id ?? id, previous_view_id: null, app_id: APP_ID, app_installed_team_id: this.o.teamId, bot_id: BOT_ID,
+      private_metadata: '',
+      callback_id: '',
+      external_id: '',
+      clear_on_close: false,
+      notify_on_close: false,
+      ...v,
+      id,
+      team_id: this.o.teamId,
+      type: str(v.type),
+      state: { values: {} },
+      hash: `${this.nextTs()}.${id}`,
+      root_view_id: prev?.root_view_id ?? id,
+      previous_view_id: null,
+      app_id: APP_ID,
+      app_installed_team_id: this.o.teamId,
+      bot_id: BOT_ID,
       ...((userId ?? prev?.user_id) ? { user_id: userId ?? prev?.user_id } : {}),
     };
     this.views.set(id, view);
@@ -337,9 +510,19 @@ export class SlackState {
   private table(): Record<string, Handler> {
     const { teamId, teamName, domain } = this.o;
     return {
-      'auth.test': () => ({ url: `https://${domain}.slack.com/`, team: teamName, user: 'dealroom', team_id: teamId, user_id: BOT_USER_ID, bot_id: BOT_ID, is_enterprise_install: false }),
+      'auth.test': () => ({
+        url: `https://${domain}.slack.com/`,
+        team: teamName,
+        user: 'dealroom',
+        team_id: teamId,
+        user_id: BOT_USER_ID,
+        bot_id: BOT_ID,
+        is_enterprise_install: false,
+      }),
 
-      'users.info': (a) => ({ user: this.userObject(this.users.get(str(a.user)) ?? refuse('user_not_found'), bool(a.include_locale)) }),
+      'users.info': (a) => ({
+        user: this.userObject(this.users.get(str(a.user)) ?? refuse('user_not_found'), bool(a.include_locale)),
+      }),
       'users.lookupByEmail': (a) => {
         const u = [...this.users.values()].find((x) => x.email && x.email === str(a.email) && !x.deleted);
         return { user: this.userObject(u ?? refuse('users_not_found'), false) };
@@ -352,7 +535,9 @@ export class SlackState {
         const c = this.addChannel({ name, is_private: bool(a.is_private) });
         return { channel: this.channelObject(c) };
       },
-      'conversations.info': (a) => ({ channel: this.channelObject(this.visible(a.channel), bool(a.include_num_members)) }),
+      'conversations.info': (a) => ({
+        channel: this.channelObject(this.visible(a.channel), bool(a.include_num_members)),
+      }),
       'conversations.members': (a) => {
         const { items, response_metadata } = this.page([...this.visible(a.channel).members], a);
         return { members: items, response_metadata };
@@ -360,8 +545,13 @@ export class SlackState {
       'conversations.list': (a) => {
         const types = new Set(list(a.types ?? 'public_channel'));
         const all = [...this.channels.values()].filter((c) => {
-          const type = c.kind === 'im' ? 'im' : c.kind === 'mpim' ? 'mpim' : c.is_private ? 'private_channel' : 'public_channel';
-          return types.has(type) && !(bool(a.exclude_archived) && c.archived) && (!c.is_private || c.members.has(BOT_USER_ID));
+          const type =
+            c.kind === 'im' ? 'im' : c.kind === 'mpim' ? 'mpim' : c.is_private ? 'private_channel' : 'public_channel';
+          return (
+            types.has(type) &&
+            !(bool(a.exclude_archived) && c.archived) &&
+            (!c.is_private || c.members.has(BOT_USER_ID))
+          );
         });
         const { items, response_metadata } = this.page(all, a);
         return { channels: items.map((c) => this.channelObject(c)), response_metadata };
@@ -371,7 +561,11 @@ export class SlackState {
         if (!c.members.has(BOT_USER_ID)) refuse('not_in_channel');
         const top = (this.messages.get(c.id) ?? []).filter((m) => !m.thread_ts || m.thread_ts === m.ts).reverse();
         const { items, response_metadata } = this.page(top, a);
-        return { messages: items.map((m) => this.messageObject(m)), has_more: response_metadata.next_cursor !== '', response_metadata };
+        return {
+          messages: items.map((m) => this.messageObject(m)),
+          has_more: response_metadata.next_cursor !== '',
+          response_metadata,
+        };
       },
       'conversations.invite': (a) => {
         const c = this.onlyChannels(this.joined(a.channel));
@@ -381,7 +575,14 @@ export class SlackState {
         // Slack fails the whole batch when any invitee fails, unless force=true. https://docs.slack.dev/reference/methods/conversations.invite
         const errors = ids.flatMap((user) => {
           const u = this.users.get(user);
-          const error = user === BOT_USER_ID ? 'cant_invite_self' : !u || u.deleted ? 'user_not_found' : c.members.has(user) ? 'already_in_channel' : '';
+          const error =
+            user === BOT_USER_ID
+              ? 'cant_invite_self'
+              : !u || u.deleted
+                ? 'user_not_found'
+                : c.members.has(user)
+                  ? 'already_in_channel'
+                  : '';
           return error ? [{ user, ok: false, error }] : [];
         });
         const fresh = ids.filter((u) => !errors.some((e) => e.user === u));
@@ -403,7 +604,12 @@ export class SlackState {
         if (c.archived) refuse('is_archived');
         const already = c.members.has(BOT_USER_ID);
         c.members.add(BOT_USER_ID);
-        return { channel: this.channelObject(c), ...(already ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) };
+        return {
+          channel: this.channelObject(c),
+          ...(already
+            ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } }
+            : {}),
+        };
       },
       'conversations.leave': (a) => {
         const c = this.onlyChannels(this.visible(a.channel));
@@ -454,21 +660,45 @@ export class SlackState {
         if (ids.length === 1) ({ c, existed } = this.openDm(ids[0]));
         else {
           const want = [BOT_USER_ID, ...ids].sort().join(',');
-          const found = [...this.channels.values()].find((x) => x.kind === 'mpim' && [...x.members].sort().join(',') === want);
+          const found = [...this.channels.values()].find(
+            (x) => x.kind === 'mpim' && [...x.members].sort().join(',') === want,
+          );
           existed = Boolean(found);
-          c = found ?? { id: this.newId('G'), name: `mpdm-${ids.join('--')}-1`, kind: 'mpim', is_private: true, created: this.now(), creator: BOT_USER_ID, topic: '', purpose: '', members: new Set([BOT_USER_ID, ...ids]), archived: false };
+          c = found ?? {
+            id: this.newId('G'),
+            name: `mpdm-${ids.join('--')}-1`,
+            kind: 'mpim',
+            is_private: true,
+            created: this.now(),
+            creator: BOT_USER_ID,
+            topic: '',
+            purpose: '',
+            members: new Set([BOT_USER_ID, ...ids]),
+            archived: false,
+          };
           this.channels.set(c.id, c);
         }
-        return { channel: bool(a.return_im) ? this.channelObject(c) : { id: c.id }, ...(existed ? { no_op: true, already_open: true } : {}) };
+        return {
+          channel: bool(a.return_im) ? this.channelObject(c) : { id: c.id },
+          ...(existed ? { no_op: true, already_open: true } : {}),
+        };
       },
 
       'chat.postMessage': (a) => {
         const c = this.postTarget(a.channel);
         this.checkContent(a);
         const m: FakeMessage = {
-          type: 'message', channel: c.id, ts: this.nextTs(), text: str(a.text), user: BOT_USER_ID, bot_id: BOT_ID, app_id: APP_ID,
-          ...(a.blocks !== undefined ? { blocks: a.blocks as unknown[] } : {}), ...(Array.isArray(a.attachments) ? { attachments: a.attachments } : {}),
-          ...(a.thread_ts ? { thread_ts: str(a.thread_ts) } : {}), ...(a.metadata !== undefined ? { metadata: a.metadata } : {}),
+          type: 'message',
+          channel: c.id,
+          ts: this.nextTs(),
+          text: str(a.text),
+          user: BOT_USER_ID,
+          bot_id: BOT_ID,
+          app_id: APP_ID,
+          ...(a.blocks !== undefined ? { blocks: a.blocks as unknown[] } : {}),
+          ...(Array.isArray(a.attachments) ? { attachments: a.attachments } : {}),
+          ...(a.thread_ts ? { thread_ts: str(a.thread_ts) } : {}),
+          ...(a.metadata !== undefined ? { metadata: a.metadata } : {}),
         };
         this.store(m);
         return { channel: c.id, ts: m.ts, message: this.messageObject(m) };
@@ -479,7 +709,14 @@ export class SlackState {
         this.knownUser(user);
         if (!c.members.has(user)) refuse('user_not_in_channel');
         this.checkContent(a);
-        const e: FakeEphemeral = { channel: c.id, user, message_ts: this.nextTs(), text: str(a.text), ...(Array.isArray(a.blocks) ? { blocks: a.blocks } : {}), ...(a.thread_ts ? { thread_ts: str(a.thread_ts) } : {}) };
+        const e: FakeEphemeral = {
+          channel: c.id,
+          user,
+          message_ts: this.nextTs(),
+          text: str(a.text),
+          ...(Array.isArray(a.blocks) ? { blocks: a.blocks } : {}),
+          ...(a.thread_ts ? { thread_ts: str(a.thread_ts) } : {}),
+        };
         this.ephemerals.set(c.id, [...(this.ephemerals.get(c.id) ?? []), e]);
         return { message_ts: e.message_ts };
       },
@@ -501,8 +738,14 @@ export class SlackState {
         const c = this.visible(a.channel);
         const m = this.message(c, a.ts);
         if (m.user !== BOT_USER_ID) refuse('cant_delete_message');
-        this.messages.set(c.id, (this.messages.get(c.id) ?? []).filter((x) => x !== m));
-        this.pins.set(c.id, (this.pins.get(c.id) ?? []).filter((ts) => ts !== m.ts));
+        this.messages.set(
+          c.id,
+          (this.messages.get(c.id) ?? []).filter((x) => x !== m),
+        );
+        this.pins.set(
+          c.id,
+          (this.pins.get(c.id) ?? []).filter((ts) => ts !== m.ts),
+        );
         return { channel: c.id, ts: m.ts };
       },
       'chat.getPermalink': (a) => {
@@ -523,12 +766,21 @@ export class SlackState {
         const c = this.joined(a.channel);
         const pinned = this.pins.get(c.id) ?? [];
         if (!pinned.includes(str(a.timestamp))) refuse('no_pin');
-        this.pins.set(c.id, pinned.filter((ts) => ts !== str(a.timestamp)));
+        this.pins.set(
+          c.id,
+          pinned.filter((ts) => ts !== str(a.timestamp)),
+        );
         return {};
       },
       'pins.list': (a) => {
         const c = this.visible(a.channel);
-        const items = (this.pins.get(c.id) ?? []).map((ts) => ({ type: 'message', channel: c.id, created: this.now(), created_by: BOT_USER_ID, message: this.messageObject(this.message(c, ts)) }));
+        const items = (this.pins.get(c.id) ?? []).map((ts) => ({
+          type: 'message',
+          channel: c.id,
+          created: this.now(),
+          created_by: BOT_USER_ID,
+          message: this.messageObject(this.message(c, ts)),
+        }));
         return { items };
       },
 
@@ -544,7 +796,9 @@ export class SlackState {
       },
       'views.update': (a) => {
         if (!a.view_id && !a.external_id) invalid(['[ERROR] either view_id or external_id is required']);
-        const prev = a.view_id ? this.views.get(str(a.view_id)) : [...this.views.values()].find((x) => x.external_id === str(a.external_id));
+        const prev = a.view_id
+          ? this.views.get(str(a.view_id))
+          : [...this.views.values()].find((x) => x.external_id === str(a.external_id));
         if (!prev) refuse('not_found');
         if (a.hash && str(a.hash) !== prev.hash) refuse('hash_conflict');
         const v = this.checkView(a.view, [prev.type]);

@@ -4,7 +4,16 @@ import { PlatformError } from '../../src/domain/errors.ts';
 import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../src/app/ports.ts';
 import type { Message } from '../../src/app/message.ts';
 
-export interface PlatformCall { op: string; ws: string; roomId?: string; userId?: string; userIds?: string[]; message?: Message; messageId?: string; name?: string }
+export interface PlatformCall {
+  op: string;
+  ws: string;
+  roomId?: string;
+  userId?: string;
+  userIds?: string[];
+  message?: Message;
+  messageId?: string;
+  name?: string;
+}
 
 export class RecordingPlatform implements ChatPlatform {
   readonly kind = 'slack' as const;
@@ -19,9 +28,14 @@ export class RecordingPlatform implements ChatPlatform {
   }
   /** The next call of `op` throws this platform error. */
   failNext(op: string, code: string, platformCode = code) {
-    this.failures.set(op, [...(this.failures.get(op) ?? []), new PlatformError(code, platformCode, `fake ${platformCode}`)]);
+    this.failures.set(op, [
+      ...(this.failures.get(op) ?? []),
+      new PlatformError(code, platformCode, `fake ${platformCode}`),
+    ]);
   }
-  of(op: string) { return this.calls.filter((c) => c.op === op); }
+  of(op: string) {
+    return this.calls.filter((c) => c.op === op);
+  }
   private hit(op: string, c: Omit<PlatformCall, 'op'>) {
     const f = this.failures.get(op)?.shift();
     if (f) throw f;
@@ -33,15 +47,29 @@ export class RecordingPlatform implements ChatPlatform {
     const roomId = `C${String(++this.seq).padStart(4, '0')}`;
     return { roomId, name: req.name };
   }
-  async invite(ws: WorkspaceRef, roomId: string, userIds: string[]) { this.hit('invite', { ws: ws.externalId, roomId, userIds }); }
+  async invite(ws: WorkspaceRef, roomId: string, userIds: string[]) {
+    this.hit('invite', { ws: ws.externalId, roomId, userIds });
+  }
   async post(ws: WorkspaceRef, roomId: string, message: Message) {
     this.hit('post', { ws: ws.externalId, roomId, message });
     return { messageId: `m${++this.seq}` };
   }
-  async update(ws: WorkspaceRef, roomId: string, messageId: string, message: Message) { this.hit('update', { ws: ws.externalId, roomId, messageId, message }); }
-  async pin(ws: WorkspaceRef, roomId: string, messageId: string) { this.hit('pin', { ws: ws.externalId, roomId, messageId }); }
-  async postPrivate(ws: WorkspaceRef, roomId: string, userId: string, message: Message) { this.hit('postPrivate', { ws: ws.externalId, roomId, userId, message }); }
-  async dm(ws: WorkspaceRef, userId: string, message: Message) { this.hit('dm', { ws: ws.externalId, userId, message }); }
-  async resolveUser(_ws: WorkspaceRef, userId: string) { return this.users.get(userId) ?? null; }
-  async archiveRoom(ws: WorkspaceRef, roomId: string) { this.hit('archiveRoom', { ws: ws.externalId, roomId }); }
+  async update(ws: WorkspaceRef, roomId: string, messageId: string, message: Message) {
+    this.hit('update', { ws: ws.externalId, roomId, messageId, message });
+  }
+  async pin(ws: WorkspaceRef, roomId: string, messageId: string) {
+    this.hit('pin', { ws: ws.externalId, roomId, messageId });
+  }
+  async postPrivate(ws: WorkspaceRef, roomId: string, userId: string, message: Message) {
+    this.hit('postPrivate', { ws: ws.externalId, roomId, userId, message });
+  }
+  async dm(ws: WorkspaceRef, userId: string, message: Message) {
+    this.hit('dm', { ws: ws.externalId, userId, message });
+  }
+  async resolveUser(_ws: WorkspaceRef, userId: string) {
+    return this.users.get(userId) ?? null;
+  }
+  async archiveRoom(ws: WorkspaceRef, roomId: string) {
+    this.hit('archiveRoom', { ws: ws.externalId, roomId });
+  }
 }

@@ -6,7 +6,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { FakeSlack } from './fake-slack-api.ts';
 
 export interface FakeSocket {
-  push(type: 'slash_commands' | 'interactive' | 'events_api', payload: object): Promise<{ envelope_id: string; payload?: any }>;
+  push(
+    type: 'slash_commands' | 'interactive' | 'events_api',
+    payload: object,
+  ): Promise<{ envelope_id: string; payload?: any }>;
   close(): Promise<void>;
 }
 
@@ -15,12 +18,21 @@ export async function startFakeSocket(fake: FakeSlack, appToken: string): Promis
   await new Promise<void>((r) => wss.once('listening', () => r()));
   const wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/link/?ticket=t1`;
   // apps.connections.open takes the app-level token, not the bot token.
-  fake.override('apps.connections.open', (c) => (c.token === appToken ? { ok: true, url: wsUrl } : { ok: false, error: 'invalid_auth' }));
+  fake.override('apps.connections.open', (c) =>
+    c.token === appToken ? { ok: true, url: wsUrl } : { ok: false, error: 'invalid_auth' },
+  );
   let current: WebSocket | undefined;
   const pending = new Map<string, (m: any) => void>();
   wss.on('connection', (ws) => {
     current = ws;
-    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A1' } }));
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'fake' },
+        connection_info: { app_id: 'A1' },
+      }),
+    );
     ws.on('message', (data) => {
       const m = JSON.parse(String(data));
       pending.get(m.envelope_id)?.(m);
@@ -33,10 +45,17 @@ export async function startFakeSocket(fake: FakeSlack, appToken: string): Promis
       const envelope_id = `env-${++n}`;
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`no ack for ${envelope_id}`)), 3000);
-        pending.set(envelope_id, (m) => { clearTimeout(t); resolve(m); });
+        pending.set(envelope_id, (m) => {
+          clearTimeout(t);
+          resolve(m);
+        });
         current!.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type !== 'events_api' }));
       });
     },
-    close: () => new Promise((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close(() => r());
+      }),
   };
 }

@@ -11,19 +11,44 @@ import { openTestDb, type TestDb } from '../support/db.ts';
 import { TestClock } from '../support/harness.ts';
 
 let db: TestDb;
-beforeAll(async () => { db = await openTestDb('pglite'); });
-afterAll(async () => { await db.destroy(); });
+beforeAll(async () => {
+  db = await openTestDb('pglite');
+});
+afterAll(async () => {
+  await db.destroy();
+});
 
 async function session(text: string, as = 'alice'): Promise<string> {
   const out: string[] = [];
   const store = prismaStore(db.prisma);
-  const platform = new ConsolePlatform({ write: (l) => out.push(l), isTaken: async () => false, timezone: 'Asia/Shanghai' });
-  const deps: Deps = { store, platform, clock: new TestClock(new Date('2026-11-23T02:00:00Z')), log: silentLogger, defaults: { currency: 'CNY', timezone: 'Asia/Shanghai', locale: 'en' } };
+  const platform = new ConsolePlatform({
+    write: (l) => out.push(l),
+    isTaken: async () => false,
+    timezone: 'Asia/Shanghai',
+  });
+  const deps: Deps = {
+    store,
+    platform,
+    clock: new TestClock(new Date('2026-11-23T02:00:00Z')),
+    log: silentLogger,
+    defaults: { currency: 'CNY', timezone: 'Asia/Shanghai', locale: 'en' },
+  };
   const ws = async () => store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
   await runRepl(deps, {
-    input: Readable.from([text]), write: (l) => out.push(l), as, interactive: false,
-    findRoom: async (n) => { const w = await ws(); return (w && (await store.repos.findDealByNumber(w.id, n)))?.roomId ?? null; },
-    listRooms: async () => { const w = await ws(); return w ? (await store.repos.listDeals(w.id, {})).map((d) => ({ number: d.number, roomId: d.roomId!, title: d.title })) : []; },
+    input: Readable.from([text]),
+    write: (l) => out.push(l),
+    as,
+    interactive: false,
+    findRoom: async (n) => {
+      const w = await ws();
+      return (w && (await store.repos.findDealByNumber(w.id, n)))?.roomId ?? null;
+    },
+    listRooms: async () => {
+      const w = await ws();
+      return w
+        ? (await store.repos.listDeals(w.id, {})).map((d) => ({ number: d.number, roomId: d.roomId!, title: d.title }))
+        : [];
+    },
   });
   return out.join('\n');
 }

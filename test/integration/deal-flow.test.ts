@@ -13,10 +13,17 @@ describe.each(BACKENDS)('deal rooms on %s', (backend) => {
     db = await openTestDb(backend);
     h = harness(db);
   });
-  afterAll(async () => { await db.destroy(); });
+  afterAll(async () => {
+    await db.destroy();
+  });
 
   it('creates a deal, its room, invites, and pins the card', async () => {
-    const r = await h.run('alice', `new Acme | ERP rollout amount:120k close:2026-12-31 ${h.mention('bob')}`, undefined, 'req-1');
+    const r = await h.run(
+      'alice',
+      `new Acme | ERP rollout amount:120k close:2026-12-31 ${h.mention('bob')}`,
+      undefined,
+      'req-1',
+    );
     expect(r.ok).toBe(true);
     expect(r.dealNumber).toBe(1);
     room = r.roomId!;
@@ -32,13 +39,21 @@ describe.each(BACKENDS)('deal rooms on %s', (backend) => {
     expect(deal.closeDate!.toISOString().slice(0, 10)).toBe('2026-12-31');
     // The first member of the workspace is its admin; the mentioned colleague was created as a rep.
     const members = await h.prisma.member.findMany({ orderBy: { createdAt: 'asc' } });
-    expect(members.map((m) => [m.name, m.role])).toEqual([['alice', 'admin'], ['bob', 'rep']]);
+    expect(members.map((m) => [m.name, m.role])).toEqual([
+      ['alice', 'admin'],
+      ['bob', 'rep'],
+    ]);
   });
 
   it('a retried delivery of the same command creates nothing twice', async () => {
     const before = await h.counts();
     const rooms = h.platform.of('createRoom').length;
-    const r = await h.run('alice', `new Acme | ERP rollout amount:120k close:2026-12-31 ${h.mention('bob')}`, undefined, 'req-1');
+    const r = await h.run(
+      'alice',
+      `new Acme | ERP rollout amount:120k close:2026-12-31 ${h.mention('bob')}`,
+      undefined,
+      'req-1',
+    );
     expect(r.ok).toBe(true);
     expect(r.text).toContain('already handled');
     expect(await h.counts()).toEqual(before);
@@ -101,14 +116,38 @@ describe.each(BACKENDS)('deal rooms on %s', (backend) => {
     const alice = await h.prisma.member.findFirstOrThrow({ where: { name: 'alice' } });
     const events = await h.prisma.dealEvent.findMany({ orderBy: { id: 'asc' } });
     expect(events.map((e) => e.type)).toEqual([
-      'created', 'member_added', 'room_linked', 'contact_saved', 'stage_changed', 'action_added',
-      'action_added', 'action_done', 'action_reopened', 'action_added', 'contact_logged', 'field_changed',
+      'created',
+      'member_added',
+      'room_linked',
+      'contact_saved',
+      'stage_changed',
+      'action_added',
+      'action_added',
+      'action_done',
+      'action_reopened',
+      'action_added',
+      'contact_logged',
+      'field_changed',
     ]);
     const byType = (t: string) => events.filter((e) => e.type === t).at(-1)!;
-    expect(byType('stage_changed')).toMatchObject({ actorId: alice.id, data: { field: 'stage', before: 'lead', after: 'proposal', direction: 'advance' } });
-    expect(byType('field_changed').data).toEqual({ field: 'amount', before: { amount: '120000.00', currency: 'USD' }, after: { amount: '150000', currency: 'USD' } });
-    expect(byType('contact_logged').data).toMatchObject({ note: 'Called Wang, demo agreed', before: { nextContactOn: null }, after: { nextContactOn: '2026-11-26' } });
-    for (const e of events.filter((x) => x.type !== 'room_linked' && !(x.type === 'action_added' && (x.data as any).playbook))) expect(e.actorId).not.toBeNull();
+    expect(byType('stage_changed')).toMatchObject({
+      actorId: alice.id,
+      data: { field: 'stage', before: 'lead', after: 'proposal', direction: 'advance' },
+    });
+    expect(byType('field_changed').data).toEqual({
+      field: 'amount',
+      before: { amount: '120000.00', currency: 'USD' },
+      after: { amount: '150000', currency: 'USD' },
+    });
+    expect(byType('contact_logged').data).toMatchObject({
+      note: 'Called Wang, demo agreed',
+      before: { nextContactOn: null },
+      after: { nextContactOn: '2026-11-26' },
+    });
+    for (const e of events.filter(
+      (x) => x.type !== 'room_linked' && !(x.type === 'action_added' && (x.data as any).playbook),
+    ))
+      expect(e.actorId).not.toBeNull();
   });
 
   it('never lets the event log be rewritten', async () => {

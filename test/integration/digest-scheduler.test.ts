@@ -19,7 +19,10 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
   const isDigest = (c: { message?: { text: string } }) => /^(Team digest|Your day)/.test(c.message!.text);
   const dmsTo = (u: string) => h.platform.of('dm').filter((c) => c.userId === `U${u.toUpperCase()}` && isDigest(c));
   const text = (u: string) => renderText(dmsTo(u).at(-1)!.message!, (id) => id.slice(1).toLowerCase());
-  const tickAt = async (iso: string) => { h.clock.t = at(iso); return sched.tick(); };
+  const tickAt = async (iso: string) => {
+    h.clock.t = at(iso);
+    return sched.tick();
+  };
 
   beforeAll(async () => {
     db = await openTestDb(backend);
@@ -41,7 +44,9 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
     await h.run('carol', 'lost no budget this year', b);
     await h.run('bob', 'log Intro call next:2026-11-23', c);
   });
-  afterAll(async () => { await db.destroy(); });
+  afterAll(async () => {
+    await db.destroy();
+  });
 
   it('sends nothing before the local digest time', async () => {
     await tickAt('2026-11-24T00:29:00Z'); // 08:29 in Shanghai (19:29 the day before in New York)
@@ -62,11 +67,16 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
       const i = lines.findIndex((l) => l === title);
       if (i < 0) return [];
       const out: string[] = [];
-      for (const l of lines.slice(i + 1)) { if (!l.startsWith('• ') && !l.startsWith('…')) break; out.push(l); }
+      for (const l of lines.slice(i + 1)) {
+        if (!l.startsWith('• ') && !l.startsWith('…')) break;
+        out.push(l);
+      }
       return out;
     };
     expect(lines[0]).toBe('== Team digest — Tue 2026-11-24 ==');
-    expect(section('Won and lost')).toEqual([expect.stringMatching(/^• ✖ #2 Globex — Pilot.*@carol.*no budget this year/)]);
+    expect(section('Won and lost')).toEqual([
+      expect.stringMatching(/^• ✖ #2 Globex — Pilot.*@carol.*no budget this year/),
+    ]);
     expect(section('Moved forward')).toEqual([expect.stringMatching(/^• #1 Acme — ERP.*@bob.*Lead → Qualified/)]);
     expect(section('New deals').map((l) => l.match(/#\d+/)![0])).toEqual(['#1', '#2', '#3']); // erin's deal is another team's
     expect(section('Overdue actions')).toEqual([expect.stringMatching(/@carol.*Send the security questionnaire/)]);
@@ -96,8 +106,14 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
     await tickAt('2026-11-24T15:10:00Z');
     expect(dmsTo('ny')).toHaveLength(2);
     expect(text('ny')).toContain('Team digest — Tue 2026-11-24');
-    const rows = await h.prisma.digestDelivery.findMany({ where: { recipientId: (await h.prisma.member.findFirstOrThrow({ where: { name: 'ny' } })).id }, orderBy: { period: 'asc' } });
-    expect(rows.map((r) => [r.period, r.status])).toEqual([['2026-11-23', 'sent'], ['2026-11-24', 'sent']]);
+    const rows = await h.prisma.digestDelivery.findMany({
+      where: { recipientId: (await h.prisma.member.findFirstOrThrow({ where: { name: 'ny' } })).id },
+      orderBy: { period: 'asc' },
+    });
+    expect(rows.map((r) => [r.period, r.status])).toEqual([
+      ['2026-11-23', 'sent'],
+      ['2026-11-24', 'sent'],
+    ]);
   });
 
   it('the next digest covers what changed since the previous one', async () => {
@@ -116,7 +132,10 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
   it('follows daylight saving: 08:30 New York time before and after the change', async () => {
     // US clocks go back on 2026-11-01: 08:30 EDT = 12:30Z before, 08:30 EST = 13:30Z after.
     const ny = await h.prisma.member.findFirstOrThrow({ where: { name: 'ny' } });
-    const periods = async () => (await h.prisma.digestDelivery.findMany({ where: { recipientId: ny.id }, orderBy: { period: 'asc' } })).map((r) => r.period);
+    const periods = async () =>
+      (await h.prisma.digestDelivery.findMany({ where: { recipientId: ny.id }, orderBy: { period: 'asc' } })).map(
+        (r) => r.period,
+      );
     await tickAt('2026-10-30T12:29:00Z');
     expect(await periods()).not.toContain('2026-10-30');
     await tickAt('2026-10-30T12:30:00Z');
@@ -132,10 +151,27 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
   it('a crash mid-run: unsent digests are sent once after restart, an interrupted one is never resent', async () => {
     const mgr = await h.prisma.member.findFirstOrThrow({ where: { name: 'mgr' } });
     const bob = await h.prisma.member.findFirstOrThrow({ where: { name: 'bob' } });
-    await h.prisma.digestDelivery.createMany({ data: [
-      { workspaceId: mgr.workspaceId, recipientId: mgr.id, kind: 'manager', period: '2026-11-26', since: at('2026-11-25T00:30:00Z') },
-      { workspaceId: bob.workspaceId, recipientId: bob.id, kind: 'rep', period: '2026-11-26', since: at('2026-11-25T00:30:00Z'), status: 'sending', claimedBy: 'dead', claimedAt: at('2026-11-26T00:30:00Z') },
-    ] });
+    await h.prisma.digestDelivery.createMany({
+      data: [
+        {
+          workspaceId: mgr.workspaceId,
+          recipientId: mgr.id,
+          kind: 'manager',
+          period: '2026-11-26',
+          since: at('2026-11-25T00:30:00Z'),
+        },
+        {
+          workspaceId: bob.workspaceId,
+          recipientId: bob.id,
+          kind: 'rep',
+          period: '2026-11-26',
+          since: at('2026-11-25T00:30:00Z'),
+          status: 'sending',
+          claimedBy: 'dead',
+          claimedAt: at('2026-11-26T00:30:00Z'),
+        },
+      ],
+    });
     const before = dmsTo('mgr').length;
     const bobBefore = dmsTo('bob').length;
     const restarted = new DigestScheduler({ deps: h.deps, instanceId: 'B' });
@@ -144,8 +180,14 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
     expect(r.abandoned).toBe(1);
     expect(dmsTo('mgr').length).toBe(before + 1);
     expect(dmsTo('bob').length).toBe(bobBefore);
-    const rows = await h.prisma.digestDelivery.findMany({ where: { period: '2026-11-26', recipientId: { in: [mgr.id, bob.id] } }, orderBy: { kind: 'asc' } });
-    expect(rows.map((x) => [x.kind, x.status])).toEqual([['manager', 'sent'], ['rep', 'failed']]);
+    const rows = await h.prisma.digestDelivery.findMany({
+      where: { period: '2026-11-26', recipientId: { in: [mgr.id, bob.id] } },
+      orderBy: { kind: 'asc' },
+    });
+    expect(rows.map((x) => [x.kind, x.status])).toEqual([
+      ['manager', 'sent'],
+      ['rep', 'failed'],
+    ]);
     await restarted.tick();
     expect(dmsTo('mgr').length).toBe(before + 1);
   });
@@ -182,7 +224,9 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
         const b = new DigestScheduler({ deps: { ...h2.deps, store: prismaStore(second.prisma) }, instanceId: 'two' });
         const beforeA = h.platform.of('dm').length;
         await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
-        const sent = [...h.platform.of('dm').slice(beforeA), ...h2.platform.of('dm')].filter(isDigest).map((c) => c.userId);
+        const sent = [...h.platform.of('dm').slice(beforeA), ...h2.platform.of('dm')]
+          .filter(isDigest)
+          .map((c) => c.userId);
         expect(sent.sort()).toEqual([...new Set(sent)].sort());
         expect(sent).toContain('UMGR');
         const rows = await h.prisma.digestDelivery.findMany({ where: { period: '2026-11-30' } });

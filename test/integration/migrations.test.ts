@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyMigrations, diffMigrationsToSchema, readMigrations, writeMigration } from '../../src/store/schema-engine.ts';
+import {
+  applyMigrations,
+  diffMigrationsToSchema,
+  readMigrations,
+  writeMigration,
+} from '../../src/store/schema-engine.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { backends, openTestDb } from '../support/db.ts';
 
@@ -17,11 +22,13 @@ describe('migrations', () => {
     expect(await diffMigrationsToSchema(new PrismaPGlite(new PGlite('memory://')))).toBe('');
   });
 
-  it('are folders in Prisma\'s format, in order', () => {
+  it("are folders in Prisma's format, in order", () => {
     const m = readMigrations();
     expect(m.length).toBeGreaterThan(0);
     for (const x of m) expect(x.name).toMatch(/^\d{14}_[a-z0-9_]+$/);
-    expect(fs.readFileSync(path.resolve('prisma/migrations/migration_lock.toml'), 'utf8')).toContain('provider = "postgresql"');
+    expect(fs.readFileSync(path.resolve('prisma/migrations/migration_lock.toml'), 'utf8')).toContain(
+      'provider = "postgresql"',
+    );
   });
 
   it('db:diff writes a new migration when the schema is ahead of the migrations', async () => {
@@ -37,7 +44,9 @@ describe('migrations', () => {
     const db = await openTestDb(backend);
     try {
       expect(db.applied).toEqual(readMigrations().map((m) => m.name));
-      const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string; finished_at: Date | null }[]>('SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY started_at');
+      const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string; finished_at: Date | null }[]>(
+        'SELECT migration_name, finished_at FROM _prisma_migrations ORDER BY started_at',
+      );
       expect(rows.map((r) => r.migration_name)).toEqual(db.applied);
       expect(rows.every((r) => r.finished_at)).toBe(true);
     } finally {

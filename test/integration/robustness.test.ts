@@ -15,7 +15,9 @@ describe.each(BACKENDS)('robustness on %s', (backend) => {
     room = (await h.run('alice', `new Acme | ERP amount:10k ${h.mention('bob')}`)).roomId!;
     await h.run('alice', `action ${h.mention('bob')} First task`, room);
   });
-  afterAll(async () => { await db.destroy(); });
+  afterAll(async () => {
+    await db.destroy();
+  });
 
   it.each([
     ['unknown verb', 'frobnicate the deal', /frobnicate/],
@@ -51,7 +53,10 @@ describe.each(BACKENDS)('robustness on %s', (backend) => {
   it('two deliveries of one command racing create one deal and one room', async () => {
     const before = await h.counts();
     const text = 'new Initech | Racing';
-    const [a, b] = await Promise.all([h.run('alice', text, undefined, 'race-1'), h.run('alice', text, undefined, 'race-1')]);
+    const [a, b] = await Promise.all([
+      h.run('alice', text, undefined, 'race-1'),
+      h.run('alice', text, undefined, 'race-1'),
+    ]);
     expect([a.ok, b.ok]).toEqual([true, true]);
     const after = await h.counts();
     expect(after.deals).toBe(before.deals + 1);
@@ -67,7 +72,10 @@ describe.each(BACKENDS)('robustness on %s', (backend) => {
     expect(again.text).toContain('already handled');
     expect(await h.counts()).toEqual(before);
     expect(h.platform.calls.length).toBe(posts);
-    const [x, y] = await Promise.all([h.run('alice', 'log Racing touch', room, 'retry-log'), h.run('alice', 'log Racing touch', room, 'retry-log')]);
+    const [x, y] = await Promise.all([
+      h.run('alice', 'log Racing touch', room, 'retry-log'),
+      h.run('alice', 'log Racing touch', room, 'retry-log'),
+    ]);
     expect([x.ok, y.ok]).toEqual([true, true]);
     expect(await h.prisma.dealEvent.count({ where: { type: 'contact_logged' } })).toBe(1);
   });
@@ -85,9 +93,13 @@ describe.each(BACKENDS)('robustness on %s', (backend) => {
   });
 
   it('concurrent actions on one deal get distinct numbers', async () => {
-    const rs = await Promise.all([1, 2, 3, 4].map((i) => h.run('alice', `action ${h.mention('bob')} Parallel ${i}`, room)));
+    const rs = await Promise.all(
+      [1, 2, 3, 4].map((i) => h.run('alice', `action ${h.mention('bob')} Parallel ${i}`, room)),
+    );
     expect(rs.every((r) => r.ok)).toBe(true);
-    const nums = (await h.prisma.actionItem.findMany({ where: { text: { startsWith: 'Parallel' } } })).map((a) => a.number).sort();
+    const nums = (await h.prisma.actionItem.findMany({ where: { text: { startsWith: 'Parallel' } } }))
+      .map((a) => a.number)
+      .sort();
     expect(new Set(nums).size).toBe(4);
   });
 

@@ -27,13 +27,20 @@ export function backends(): Promise<Backend[]> {
   cached ??= (async () => {
     const required = process.env.DEALROOM_TEST_PG === 'required';
     if (await pgAnswers()) return ['pglite', 'postgresql'];
-    if (required) throw new Error(`DEALROOM_TEST_PG=required but PostgreSQL does not answer at ${ADMIN_URL}. Start it (see README) or unset DEALROOM_TEST_PG.`);
+    if (required)
+      throw new Error(
+        `DEALROOM_TEST_PG=required but PostgreSQL does not answer at ${ADMIN_URL}. Start it (see README) or unset DEALROOM_TEST_PG.`,
+      );
     return ['pglite'];
   })();
   return cached;
 }
 
-export interface TestDb extends Database { backend: Backend; url?: string; destroy(): Promise<void> }
+export interface TestDb extends Database {
+  backend: Backend;
+  url?: string;
+  destroy(): Promise<void>;
+}
 
 /** A fresh, migrated database of the given kind; `destroy` closes and (for PostgreSQL) drops it. */
 export async function openTestDb(backend: Backend): Promise<TestDb> {
@@ -49,7 +56,9 @@ export async function openTestDb(backend: Backend): Promise<TestDb> {
   const url = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
   const db = await openDatabase({ kind: 'postgresql', url });
   return {
-    ...db, backend, url,
+    ...db,
+    backend,
+    url,
     destroy: async () => {
       await db.close();
       const c = new pg.Client({ connectionString: ADMIN_URL });

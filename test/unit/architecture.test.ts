@@ -12,7 +12,8 @@ function files(dir: string): string[] {
     return p.endsWith('.ts') ? [p] : [];
   });
 }
-const imports = (file: string) => [...fs.readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+const imports = (file: string) =>
+  [...fs.readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
 const rel = (f: string) => path.relative(root, f);
 
 describe('architecture', () => {
@@ -22,26 +23,50 @@ describe('architecture', () => {
     ['app', /^(@slack|@larksuiteoapi|@prisma|prisma|pg$|@electric-sql|pglite|node-cron|pino)/],
     ['commands', /^(@slack|@larksuiteoapi|@prisma|prisma|pg$|@electric-sql|pglite)/],
   ])('src/%s imports no SDK, database or scheduler', (dir, banned) => {
-    const offenders = all.filter((f) => rel(f).startsWith(`${dir}/`)).flatMap((f) => imports(f).filter((i) => banned.test(i)).map((i) => `${rel(f)} -> ${i}`));
+    const offenders = all
+      .filter((f) => rel(f).startsWith(`${dir}/`))
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => banned.test(i))
+          .map((i) => `${rel(f)} -> ${i}`),
+      );
     expect(offenders).toEqual([]);
   });
 
   it('domain and app never import platforms, store or jobs', () => {
-    const offenders = all.filter((f) => /^(domain|app|commands)\//.test(rel(f)))
-      .flatMap((f) => imports(f).filter((i) => /\/(platforms|store|jobs)\//.test(i) || /^\.\.?\/(platforms|store|jobs)\//.test(i)).map((i) => `${rel(f)} -> ${i}`));
+    const offenders = all
+      .filter((f) => /^(domain|app|commands)\//.test(rel(f)))
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => /\/(platforms|store|jobs)\//.test(i) || /^\.\.?\/(platforms|store|jobs)\//.test(i))
+          .map((i) => `${rel(f)} -> ${i}`),
+      );
     expect(offenders).toEqual([]);
   });
 
   it('only src/store touches the generated Prisma client', () => {
-    const offenders = all.filter((f) => !rel(f).startsWith('store/')).flatMap((f) => imports(f).filter((i) => /generated/.test(i)).map((i) => `${rel(f)} -> ${i}`));
+    const offenders = all
+      .filter((f) => !rel(f).startsWith('store/'))
+      .flatMap((f) =>
+        imports(f)
+          .filter((i) => /generated/.test(i))
+          .map((i) => `${rel(f)} -> ${i}`),
+      );
     expect(offenders).toEqual([]);
   });
 
   it('platform adapters do not import each other', () => {
-    const offenders = all.filter((f) => rel(f).startsWith('platforms/')).flatMap((f) => {
-      const own = rel(f).split('/')[1];
-      return imports(f).filter((i) => /platforms\/|^\.\.\/(slack|lark|console)\//.test(i) && !i.includes(`/${own}/`) && !i.startsWith('./')).map((i) => `${rel(f)} -> ${i}`);
-    });
+    const offenders = all
+      .filter((f) => rel(f).startsWith('platforms/'))
+      .flatMap((f) => {
+        const own = rel(f).split('/')[1];
+        return imports(f)
+          .filter(
+            (i) =>
+              /platforms\/|^\.\.\/(slack|lark|console)\//.test(i) && !i.includes(`/${own}/`) && !i.startsWith('./'),
+          )
+          .map((i) => `${rel(f)} -> ${i}`);
+      });
     expect(offenders).toEqual([]);
   });
 });

@@ -141,8 +141,20 @@ describe('parseDate uses the speaker’s time zone', () => {
 
 describe('parseDate: rejected', () => {
   it.each([
-    [''], ['   '], ['frday'], ['asdf'], ['call bob friday'], ['10:30'],
-    ['2026-02-30'], ['2026-13-01'], ['2026年2月29日'], ['32/1'], ['13/13'], ['+3x'], ['in 3 parsecs'], ['0/5'],
+    [''],
+    ['   '],
+    ['frday'],
+    ['asdf'],
+    ['call bob friday'],
+    ['10:30'],
+    ['2026-02-30'],
+    ['2026-13-01'],
+    ['2026年2月29日'],
+    ['32/1'],
+    ['13/13'],
+    ['+3x'],
+    ['in 3 parsecs'],
+    ['0/5'],
   ])('%s', (text) => {
     expect(parseDate(text, MON)).toBeNull();
   });

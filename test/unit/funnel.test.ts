@@ -9,24 +9,71 @@ const T = (s: string) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s);
 
 function deal(n: number, createdAt: string, over: Partial<Deal> = {}): Deal {
   return {
-    id: `d${n}`, workspaceId: 'w', number: n, accountId: `a${n}`, title: `Deal ${n}`, process: 'solution', stage: 'lead', status: 'open',
-    amount: null, currency: 'USD', closeDate: null, competitors: [], nextStep: null, lastContactAt: null, nextContactOn: null, ownerId: 'u1',
-    roomId: null, cardRef: null, roomArchivedAt: null, lostReason: null, stageEnteredAt: T(createdAt), closedAt: null, createdAt: T(createdAt), ...over,
+    id: `d${n}`,
+    workspaceId: 'w',
+    number: n,
+    accountId: `a${n}`,
+    title: `Deal ${n}`,
+    process: 'solution',
+    stage: 'lead',
+    status: 'open',
+    amount: null,
+    currency: 'USD',
+    closeDate: null,
+    competitors: [],
+    nextStep: null,
+    lastContactAt: null,
+    nextContactOn: null,
+    ownerId: 'u1',
+    roomId: null,
+    cardRef: null,
+    roomArchivedAt: null,
+    lostReason: null,
+    stageEnteredAt: T(createdAt),
+    closedAt: null,
+    createdAt: T(createdAt),
+    ...over,
   };
 }
 
 let seq = 0n;
-const ev = (n: number, type: DealEvent['type'], at: string, data: Record<string, unknown>, actorId: string | null = 'u1'): DealEvent =>
-  ({ id: ++seq, workspaceId: 'w', dealId: `d${n}`, actorId, type, at: T(at), data });
+const ev = (
+  n: number,
+  type: DealEvent['type'],
+  at: string,
+  data: Record<string, unknown>,
+  actorId: string | null = 'u1',
+): DealEvent => ({ id: ++seq, workspaceId: 'w', dealId: `d${n}`, actorId, type, at: T(at), data });
 const created = (n: number, at: string, amount: string | null, currency = 'USD', actor = 'u1') =>
-  ev(n, 'created', at, { after: { account: `A${n}`, title: `Deal ${n}`, stage: 'lead', amount, currency, closeDate: null, process: 'solution' } }, actor);
+  ev(
+    n,
+    'created',
+    at,
+    {
+      after: {
+        account: `A${n}`,
+        title: `Deal ${n}`,
+        stage: 'lead',
+        amount,
+        currency,
+        closeDate: null,
+        process: 'solution',
+      },
+    },
+    actor,
+  );
 const move = (n: number, at: string, before: string, after: string, direction?: 'advance' | 'back', actor = 'u1') =>
   ev(n, 'stage_changed', at, { field: 'stage', before, after, ...(direction ? { direction } : {}) }, actor);
 const close = (n: number, type: 'won' | 'lost', at: string, before: string, amount: string | null, reason?: string) =>
   ev(n, type, at, { before, after: type, amount, currency: 'USD', ...(reason ? { reason } : {}) });
-const reopen = (n: number, at: string, was: 'won' | 'lost', stage: string) => ev(n, 'reopened', at, { before: { status: was, stage: was }, after: { status: 'open', stage } });
+const reopen = (n: number, at: string, was: 'won' | 'lost', stage: string) =>
+  ev(n, 'reopened', at, { before: { status: was, stage: was }, after: { status: 'open', stage } });
 const setAmount = (n: number, at: string, before: string | null, after: string, currency = 'USD') =>
-  ev(n, 'field_changed', at, { field: 'amount', before: { amount: before, currency }, after: { amount: after, currency } });
+  ev(n, 'field_changed', at, {
+    field: 'amount',
+    before: { amount: before, currency },
+    after: { amount: after, currency },
+  });
 
 // Window (since, until] = one day.
 const since = T('2026-03-02');
@@ -42,20 +89,36 @@ const until = T('2026-03-03');
 //  #7 amount edited 100 → 300 in the window                           then lead $100         | now lead $300
 //  #8 moved to qualified exactly AT `until` (included), no direction  then lead               | now qualified
 //  #9 created exactly AT `since` (excluded from new, in "then")       then lead $1           | now lead $1
-const deals = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => deal(n, n === 4 ? '2026-03-02T08:00:00Z' : n === 9 ? '2026-03-02' : '2026-02-01', n === 3 ? { currency: 'CNY' } : {}));
+const deals = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) =>
+  deal(n, n === 4 ? '2026-03-02T08:00:00Z' : n === 9 ? '2026-03-02' : '2026-02-01', n === 3 ? { currency: 'CNY' } : {}),
+);
 const events: DealEvent[] = [
-  created(1, '2026-02-01', '1000.10'), move(1, '2026-02-10', 'lead', 'qualified', 'advance'), move(1, '2026-03-02T10:00:00Z', 'qualified', 'proposal', 'advance', 'u1'),
-  created(2, '2026-02-01', '500.05', 'USD', 'u2'), move(2, '2026-02-05', 'lead', 'qualified', 'advance'), move(2, '2026-02-15', 'qualified', 'proposal', 'advance'),
+  created(1, '2026-02-01', '1000.10'),
+  move(1, '2026-02-10', 'lead', 'qualified', 'advance'),
+  move(1, '2026-03-02T10:00:00Z', 'qualified', 'proposal', 'advance', 'u1'),
+  created(2, '2026-02-01', '500.05', 'USD', 'u2'),
+  move(2, '2026-02-05', 'lead', 'qualified', 'advance'),
+  move(2, '2026-02-15', 'qualified', 'proposal', 'advance'),
   move(2, '2026-03-02T12:00:00Z', 'proposal', 'qualified', 'back', 'u2'),
-  created(3, '2026-02-01', '2000', 'CNY'), move(3, '2026-02-02', 'lead', 'negotiation', 'advance'), setAmount(3, '2026-02-10', '2000', '2500.5', 'CNY'),
-  { ...close(3, 'won', '2026-02-20', 'negotiation', '2500.5'), data: { before: 'negotiation', after: 'won', amount: '2500.5', currency: 'CNY' } },
+  created(3, '2026-02-01', '2000', 'CNY'),
+  move(3, '2026-02-02', 'lead', 'negotiation', 'advance'),
+  setAmount(3, '2026-02-10', '2000', '2500.5', 'CNY'),
+  {
+    ...close(3, 'won', '2026-02-20', 'negotiation', '2500.5'),
+    data: { before: 'negotiation', after: 'won', amount: '2500.5', currency: 'CNY' },
+  },
   reopen(3, '2026-03-02T09:00:00Z', 'won', 'negotiation'),
   created(4, '2026-03-02T08:00:00Z', '0.20', 'USD', 'u2'),
-  created(5, '2026-02-01', '0.10'), close(5, 'lost', '2026-03-02T15:00:00Z', 'lead', '0.10', 'no budget'),
-  created(6, '2026-02-01', null), move(6, '2026-02-03', 'lead', 'qualified', 'advance'), move(6, '2026-02-20', 'qualified', 'negotiation', 'advance'),
+  created(5, '2026-02-01', '0.10'),
+  close(5, 'lost', '2026-03-02T15:00:00Z', 'lead', '0.10', 'no budget'),
+  created(6, '2026-02-01', null),
+  move(6, '2026-02-03', 'lead', 'qualified', 'advance'),
+  move(6, '2026-02-20', 'qualified', 'negotiation', 'advance'),
   close(6, 'won', '2026-03-02T16:00:00Z', 'negotiation', '700.00'),
-  created(7, '2026-02-01', '100'), setAmount(7, '2026-03-02T11:00:00Z', '100', '300'),
-  created(8, '2026-02-01', null), move(8, '2026-03-03', 'lead', 'qualified'),
+  created(7, '2026-02-01', '100'),
+  setAmount(7, '2026-03-02T11:00:00Z', '100', '300'),
+  created(8, '2026-02-01', null),
+  move(8, '2026-03-03', 'lead', 'qualified'),
   created(9, '2026-03-02', '1'),
   // An event of a deal that is not the team's is ignored.
   { ...created(99, '2026-03-02T10:00:00Z', '5') },
@@ -77,7 +140,9 @@ describe('funnelChanges: what happened in (since, until]', () => {
       { n: 1, at: T('2026-03-02T10:00:00Z'), actorId: 'u1', from: 'qualified', to: 'proposal' },
       { n: 8, at: T('2026-03-03'), actorId: 'u1', from: 'lead', to: 'qualified' }, // direction missing: inferred
     ]);
-    expect(strip(f.regressions)).toEqual([{ n: 2, at: T('2026-03-02T12:00:00Z'), actorId: 'u2', from: 'proposal', to: 'qualified' }]);
+    expect(strip(f.regressions)).toEqual([
+      { n: 2, at: T('2026-03-02T12:00:00Z'), actorId: 'u2', from: 'proposal', to: 'qualified' },
+    ]);
   });
 
   it('lists won and lost with amount, currency, the stage they closed from, and the reason', () => {
@@ -95,10 +160,10 @@ describe('funnelChanges: what happened in (since, until]', () => {
 describe('funnelChanges: the open pipeline then (at since) and now (at until)', () => {
   it.each([
     // stage, countThen, countNow, amountThen, amountNow
-    ['lead', 4, 3, { USD: '101.10' }, { USD: '301.20' }],          // then #5 #7 #8 #9; now #4 #7 #9
-    ['qualified', 1, 2, { USD: '1000.10' }, { USD: '500.05' }],    // then #1; now #2 #8 (#8 has no amount)
-    ['proposal', 1, 1, { USD: '500.05' }, { USD: '1000.10' }],     // then #2; now #1
-    ['negotiation', 1, 1, {}, { CNY: '2500.50' }],                 // then #6 (unpriced); now #3 reopened
+    ['lead', 4, 3, { USD: '101.10' }, { USD: '301.20' }], // then #5 #7 #8 #9; now #4 #7 #9
+    ['qualified', 1, 2, { USD: '1000.10' }, { USD: '500.05' }], // then #1; now #2 #8 (#8 has no amount)
+    ['proposal', 1, 1, { USD: '500.05' }, { USD: '1000.10' }], // then #2; now #1
+    ['negotiation', 1, 1, {}, { CNY: '2500.50' }], // then #6 (unpriced); now #3 reopened
   ])('%s', (stage, countThen, countNow, amountThen, amountNow) => {
     expect(f.stages.find((s) => s.stage === stage)).toEqual({ stage, countThen, countNow, amountThen, amountNow });
   });
@@ -109,8 +174,19 @@ describe('funnelChanges: the open pipeline then (at since) and now (at until)', 
 
   it('replays history written before the log had `created` from the first move', () => {
     const legacy = deal(50, '2026-01-01', { stage: 'proposal', amount: '10' });
-    const g = funnelChanges({ deals: [legacy], events: [move(50, '2026-03-02T10:00:00Z', 'qualified', 'proposal', 'advance')], since, until, process: SOLUTION_SALE });
-    expect(g.stages.map((s) => [s.stage, s.countThen, s.countNow])).toEqual([['lead', 0, 0], ['qualified', 1, 0], ['proposal', 0, 1], ['negotiation', 0, 0]]);
+    const g = funnelChanges({
+      deals: [legacy],
+      events: [move(50, '2026-03-02T10:00:00Z', 'qualified', 'proposal', 'advance')],
+      since,
+      until,
+      process: SOLUTION_SALE,
+    });
+    expect(g.stages.map((s) => [s.stage, s.countThen, s.countNow])).toEqual([
+      ['lead', 0, 0],
+      ['qualified', 1, 0],
+      ['proposal', 0, 1],
+      ['negotiation', 0, 0],
+    ]);
     expect(g.newDeals).toEqual([]);
   });
 });
@@ -138,14 +214,50 @@ describe('funnelChanges on a window of the log (what the digest loads)', () => {
     const { funnelChanges } = await import('../../src/domain/funnel.ts');
     const { SOLUTION_SALE } = await import('../../src/domain/process.ts');
     const deal = {
-      id: 'd1', workspaceId: 'w', number: 1, accountId: 'a', title: 'T', process: 'solution', stage: 'lead', status: 'open' as const,
-      amount: '200.00', currency: 'USD', closeDate: null, competitors: [], nextStep: null, lastContactAt: null, nextContactOn: null,
-      ownerId: 'o', roomId: null, cardRef: null, roomArchivedAt: null, lostReason: null, stageEnteredAt: new Date('2026-01-01T00:00:00Z'),
-      closedAt: null, createdAt: new Date('2026-01-01T00:00:00Z'),
+      id: 'd1',
+      workspaceId: 'w',
+      number: 1,
+      accountId: 'a',
+      title: 'T',
+      process: 'solution',
+      stage: 'lead',
+      status: 'open' as const,
+      amount: '200.00',
+      currency: 'USD',
+      closeDate: null,
+      competitors: [],
+      nextStep: null,
+      lastContactAt: null,
+      nextContactOn: null,
+      ownerId: 'o',
+      roomId: null,
+      cardRef: null,
+      roomArchivedAt: null,
+      lostReason: null,
+      stageEnteredAt: new Date('2026-01-01T00:00:00Z'),
+      closedAt: null,
+      createdAt: new Date('2026-01-01T00:00:00Z'),
     };
-    const edit = { id: 5n, workspaceId: 'w', dealId: 'd1', actorId: 'o', type: 'field_changed' as const, at: new Date('2026-03-02T10:00:00Z'),
-      data: { field: 'amount', before: { amount: '100.00', currency: 'USD' }, after: { amount: '200.00', currency: 'USD' } } };
-    const f = funnelChanges({ deals: [deal], events: [edit], since: new Date('2026-03-02T00:00:00Z'), until: new Date('2026-03-03T00:00:00Z'), process: SOLUTION_SALE });
+    const edit = {
+      id: 5n,
+      workspaceId: 'w',
+      dealId: 'd1',
+      actorId: 'o',
+      type: 'field_changed' as const,
+      at: new Date('2026-03-02T10:00:00Z'),
+      data: {
+        field: 'amount',
+        before: { amount: '100.00', currency: 'USD' },
+        after: { amount: '200.00', currency: 'USD' },
+      },
+    };
+    const f = funnelChanges({
+      deals: [deal],
+      events: [edit],
+      since: new Date('2026-03-02T00:00:00Z'),
+      until: new Date('2026-03-03T00:00:00Z'),
+      process: SOLUTION_SALE,
+    });
     const lead = f.stages.find((s) => s.stage === 'lead')!;
     expect(lead.amountThen).toEqual({ USD: '100.00' });
     expect(lead.amountNow).toEqual({ USD: '200.00' });

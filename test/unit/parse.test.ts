@@ -24,25 +24,68 @@ const good: [string, Command][] = [
   ['deal HELP', { name: 'help' }],
   ['#12', { name: 'info', deal: 12 }],
   // new
-  ['/deal new Acme Corp | Data platform renewal', { name: 'new', account: 'Acme Corp', title: 'Data platform renewal', mentions: [] }],
+  [
+    '/deal new Acme Corp | Data platform renewal',
+    { name: 'new', account: 'Acme Corp', title: 'Data platform renewal', mentions: [] },
+  ],
   ['new Acme|Renewal', { name: 'new', account: 'Acme', title: 'Renewal', mentions: [] }],
-  ['NEW Acme Corp | Data  platform amount:120k close:2026-12-31 @bob <@U123|jane>',
-    { name: 'new', account: 'Acme Corp', title: 'Data  platform', amount: { value: '120000' }, close: '2026-12-31', mentions: [bob, jane] }],
-  ['new <@U9> Acme | Renewal amount:120k EUR close:next friday',
-    { name: 'new', account: 'Acme', title: 'Renewal', amount: { value: '120000', currency: 'EUR' }, close: '2026-12-04', mentions: [u9] }],
+  [
+    'NEW Acme Corp | Data  platform amount:120k close:2026-12-31 @bob <@U123|jane>',
+    {
+      name: 'new',
+      account: 'Acme Corp',
+      title: 'Data  platform',
+      amount: { value: '120000' },
+      close: '2026-12-31',
+      mentions: [bob, jane],
+    },
+  ],
+  [
+    'new <@U9> Acme | Renewal amount:120k EUR close:next friday',
+    {
+      name: 'new',
+      account: 'Acme',
+      title: 'Renewal',
+      amount: { value: '120000', currency: 'EUR' },
+      close: '2026-12-04',
+      mentions: [u9],
+    },
+  ],
   ['new "Acme | Sons" | "Q4 deal"', { name: 'new', account: 'Acme | Sons', title: 'Q4 deal', mentions: [] }],
-  ['新建 阿里巴巴｜数据平台 金额:12万元 截止：12月31日', { name: 'new', account: '阿里巴巴', title: '数据平台', amount: { value: '120000', currency: 'CNY' }, close: '2026-12-31', mentions: [] }],
-  ['new Acme | Meeting at 10:30 see https://x.y/a?b=c', { name: 'new', account: 'Acme', title: 'Meeting at 10:30 see https://x.y/a?b=c', mentions: [] }],
+  [
+    '新建 阿里巴巴｜数据平台 金额:12万元 截止：12月31日',
+    {
+      name: 'new',
+      account: '阿里巴巴',
+      title: '数据平台',
+      amount: { value: '120000', currency: 'CNY' },
+      close: '2026-12-31',
+      mentions: [],
+    },
+  ],
+  [
+    'new Acme | Meeting at 10:30 see https://x.y/a?b=c',
+    { name: 'new', account: 'Acme', title: 'Meeting at 10:30 see https://x.y/a?b=c', mentions: [] },
+  ],
   // stage
   ['stage proposal', { name: 'stage', stage: 'proposal' }],
   ['stage #3 Proposal Sent', { name: 'stage', deal: 3, stage: 'Proposal Sent' }],
-  ['#3 stage negotiation override:"CFO approved budget"', { name: 'stage', deal: 3, stage: 'negotiation', override: 'CFO approved budget' }],
-  ['stage closing override: legal review done, see <@U9>', { name: 'stage', stage: 'closing', override: 'legal review done, see <@U9>' }],
+  [
+    '#3 stage negotiation override:"CFO approved budget"',
+    { name: 'stage', deal: 3, stage: 'negotiation', override: 'CFO approved budget' },
+  ],
+  [
+    'stage closing override: legal review done, see <@U9>',
+    { name: 'stage', stage: 'closing', override: 'legal review done, see <@U9>' },
+  ],
   ['阶段 谈判 强制：客户已口头确认', { name: 'stage', stage: '谈判', override: '客户已口头确认' }],
   ['阶段谈判', { name: 'stage', stage: '谈判' }],
   // set
   ['set amount 120k', { name: 'set', field: 'amount', value: '120k', money: { value: '120000' } }],
-  ['set #4 amount $1.2m', { name: 'set', deal: 4, field: 'amount', value: '$1.2m', money: { value: '1200000', currency: 'USD' } }],
+  [
+    'set #4 amount $1.2m',
+    { name: 'set', deal: 4, field: 'amount', value: '$1.2m', money: { value: '1200000', currency: 'USD' } },
+  ],
   ['设置 金额 12万', { name: 'set', field: 'amount', value: '12万', money: { value: '120000' } }],
   ['set currency eur', { name: 'set', field: 'currency', value: 'EUR' }],
   ['set 币种 人民币', { name: 'set', field: 'currency', value: 'CNY' }],
@@ -56,22 +99,43 @@ const good: [string, Command][] = [
   ['set competitors Globex, Initech', { name: 'set', field: 'competitors', value: 'Globex, Initech' }],
   ['set title "Data platform, phase 2"', { name: 'set', field: 'title', value: 'Data platform, phase 2' }],
   ['set 行业 制造业', { name: 'set', field: 'industry', value: '制造业' }],
-  ['set address https://maps.example.com/x?y=1', { name: 'set', field: 'address', value: 'https://maps.example.com/x?y=1' }],
+  [
+    'set address https://maps.example.com/x?y=1',
+    { name: 'set', field: 'address', value: 'https://maps.example.com/x?y=1' },
+  ],
   // contact
   ['contact Jane Doe', { name: 'contact', contact: 'Jane Doe' }],
-  ['contact Jane Doe role:dm title:VP of Sales email:jane@acme.com phone:+1 555 0100',
-    { name: 'contact', contact: 'Jane Doe', role: 'decision_maker', title: 'VP of Sales', email: 'jane@acme.com', phone: '+1 555 0100' }],
+  [
+    'contact Jane Doe role:dm title:VP of Sales email:jane@acme.com phone:+1 555 0100',
+    {
+      name: 'contact',
+      contact: 'Jane Doe',
+      role: 'decision_maker',
+      title: 'VP of Sales',
+      email: 'jane@acme.com',
+      phone: '+1 555 0100',
+    },
+  ],
   ['contact "Zhang San" role:decision-maker', { name: 'contact', contact: 'Zhang San', role: 'decision_maker' }],
   ['contact Li role:Decision_Maker', { name: 'contact', contact: 'Li', role: 'decision_maker' }],
   ['contact Li role:coach', { name: 'contact', contact: 'Li', role: 'champion' }],
   ['contact Li email:<mailto:li@acme.com|li@acme.com>', { name: 'contact', contact: 'Li', email: 'li@acme.com' }],
-  ['contact Li title:"Head of IT" role:blocker', { name: 'contact', contact: 'Li', title: 'Head of IT', role: 'blocker' }],
-  ['联系人 张三 角色:决策者 职位：财务总监 电话:138 0000 0000', { name: 'contact', contact: '张三', role: 'decision_maker', title: '财务总监', phone: '138 0000 0000' }],
+  [
+    'contact Li title:"Head of IT" role:blocker',
+    { name: 'contact', contact: 'Li', title: 'Head of IT', role: 'blocker' },
+  ],
+  [
+    '联系人 张三 角色:决策者 职位：财务总监 电话:138 0000 0000',
+    { name: 'contact', contact: '张三', role: 'decision_maker', title: '财务总监', phone: '138 0000 0000' },
+  ],
   ['联系人"王 五" 角色:教练', { name: 'contact', contact: '王 五', role: 'champion' }],
   ['contact 李四 角色:采购 邮箱:li@x.cn', { name: 'contact', contact: '李四', role: 'procurement', email: 'li@x.cn' }],
   // log
   ['log Call with CFO, budget confirmed', { name: 'log', note: 'Call with CFO, budget confirmed' }],
-  ['log Call at 10:30, deck at https://x.y next:friday', { name: 'log', note: 'Call at 10:30, deck at https://x.y', next: '2026-11-27' }],
+  [
+    'log Call at 10:30, deck at https://x.y next:friday',
+    { name: 'log', note: 'Call at 10:30, deck at https://x.y', next: '2026-11-27' },
+  ],
   ['log next: in 3 days Demo went   well', { name: 'log', note: 'Demo went   well', next: '2026-11-26' }],
   ['log "Demo went well" next:+2w', { name: 'log', note: 'Demo went well', next: '2026-12-07' }],
   ['log Customer said "we need SSO" today', { name: 'log', note: 'Customer said "we need SSO" today' }],
@@ -82,9 +146,18 @@ const good: [string, Command][] = [
   ['log 「客户 已 签约」', { name: 'log', note: '客户 已 签约' }],
   // action
   ['action @bob send the deck', { name: 'action', assignee: bob, text: 'send the deck' }],
-  ['action <@U123|jane> send deck due:friday', { name: 'action', assignee: jane, text: 'send deck', due: '2026-11-27' }],
-  ['action <@U9> book room for 10:30 due:next friday', { name: 'action', assignee: u9, text: 'book room for 10:30', due: '2026-12-04' }],
-  ['action #5 @bob call back due:"12/31"', { name: 'action', deal: 5, assignee: bob, text: 'call back', due: '2026-12-31' }],
+  [
+    'action <@U123|jane> send deck due:friday',
+    { name: 'action', assignee: jane, text: 'send deck', due: '2026-11-27' },
+  ],
+  [
+    'action <@U9> book room for 10:30 due:next friday',
+    { name: 'action', assignee: u9, text: 'book room for 10:30', due: '2026-12-04' },
+  ],
+  [
+    'action #5 @bob call back due:"12/31"',
+    { name: 'action', deal: 5, assignee: bob, text: 'call back', due: '2026-12-31' },
+  ],
   ['任务 @bob 发报价 截止:明天', { name: 'action', assignee: bob, text: '发报价', due: '2026-11-24' }],
   ['行动 @bob 准备方案 到期：周五', { name: 'action', assignee: bob, text: '准备方案', due: '2026-11-27' }],
   // done / undo: #n is the deal, the plain integer is the action
@@ -222,7 +295,10 @@ describe('parseCommand: error details', () => {
     ['new Acme | X amount:12.345', { text: '12.345', field: 'amount:', usage: USAGE.new }],
     ['done #2', { text: '', usage: USAGE.done }],
     ['list #2', { command: 'list', usage: USAGE.list }],
-    ['contact Jane role:boss', { role: 'boss', roles: 'decision_maker, champion, influencer, user, procurement, blocker', usage: USAGE.contact }],
+    [
+      'contact Jane role:boss',
+      { role: 'boss', roles: 'decision_maker, champion, influencer, user, procurement, blocker', usage: USAGE.contact },
+    ],
   ])('%s', (text, params) => {
     const r = parseCommand(text, ctx);
     expect(r).toEqual({ ok: false, error: { key: expect.any(String), params } });
@@ -237,21 +313,33 @@ describe('parseCommand: error details', () => {
     const r = parseCommand('action @bob x due:frday', ctx);
     if (r.ok) throw new Error('expected an error');
     expect(parseMessages.en[r.error.key](r.error.params)).toBe(
-      'I couldn\'t read “frday” as a date for due:. Try 2026-12-31, 12/31, tomorrow, friday, next friday, +3d or 明天.\nUsage: /deal action <@user> <text> [due:<date>]',
+      "I couldn't read “frday” as a date for due:. Try 2026-12-31, 12/31, tomorrow, friday, next friday, +3d or 明天.\nUsage: /deal action <@user> <text> [due:<date>]",
     );
   });
 });
 
 describe('parseCommand: past dates warn but succeed', () => {
   it.each([
-    ['action @bob send deck due:yesterday', ctx, { name: 'action', assignee: bob, text: 'send deck', due: '2026-11-22' }],
+    [
+      'action @bob send deck due:yesterday',
+      ctx,
+      { name: 'action', assignee: bob, text: 'send deck', due: '2026-11-22' },
+    ],
     ['log called next:2026-11-01', ctx, { name: 'log', note: 'called', next: '2026-11-01' }],
     ['set next-contact 昨天', ctx, { name: 'set', field: 'next-contact', value: '昨天', date: '2026-11-22' }],
     // 2026-11-23 is already past in Shanghai at this instant, but still today in Los Angeles.
-    ['action @bob call due:2026-11-23', { ...ctx, now: la.now }, { name: 'action', assignee: bob, text: 'call', due: '2026-11-23' }],
+    [
+      'action @bob call due:2026-11-23',
+      { ...ctx, now: la.now },
+      { name: 'action', assignee: bob, text: 'call', due: '2026-11-23' },
+    ],
   ] as [string, ParseContext, Command][])('%s', (text, c, command) => {
-    const date = (command as { due?: string; next?: string; date?: string });
-    expect(parseCommand(text, c)).toEqual({ ok: true, command, warnings: [{ key: 'parse.warn.past_date', params: { date: date.due ?? date.next ?? date.date } }] });
+    const date = command as { due?: string; next?: string; date?: string };
+    expect(parseCommand(text, c)).toEqual({
+      ok: true,
+      command,
+      warnings: [{ key: 'parse.warn.past_date', params: { date: date.due ?? date.next ?? date.date } }],
+    });
   });
 
   it.each([

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { matchStage, missingRequirements, SOLUTION_SALE, type GateInput } from '../../src/domain/process.ts';
 
 const empty: GateInput = { amount: null, closeDate: null, nextContactOn: null, contactRoles: [] };
-const full: GateInput = { amount: '1000.00', closeDate: '2026-12-31', nextContactOn: '2026-12-01', contactRoles: ['champion', 'decision_maker'] };
+const full: GateInput = {
+  amount: '1000.00',
+  closeDate: '2026-12-31',
+  nextContactOn: '2026-12-01',
+  contactRoles: ['champion', 'decision_maker'],
+};
 
 describe('stage gates', () => {
   it.each([
@@ -31,9 +36,21 @@ describe('stage gates', () => {
 
 describe('stage names', () => {
   it.each([
-    ['qualified', 'qualified'], ['Qualified', 'qualified'], ['qual', 'qualified'], ['准意向', 'qualified'],
-    ['prop', 'proposal'], ['方案', 'proposal'], ['报价', 'proposal'], ['商务谈判', 'negotiation'], ['谈判', 'negotiation'],
-    ['negotiate', 'negotiation'], ['lead', 'lead'], ['潜在客户', 'lead'], ['won', 'won'], ['赢单', 'won'], ['输单', 'lost'],
+    ['qualified', 'qualified'],
+    ['Qualified', 'qualified'],
+    ['qual', 'qualified'],
+    ['准意向', 'qualified'],
+    ['prop', 'proposal'],
+    ['方案', 'proposal'],
+    ['报价', 'proposal'],
+    ['商务谈判', 'negotiation'],
+    ['谈判', 'negotiation'],
+    ['negotiate', 'negotiation'],
+    ['lead', 'lead'],
+    ['潜在客户', 'lead'],
+    ['won', 'won'],
+    ['赢单', 'won'],
+    ['输单', 'lost'],
   ])('%s is %s', (input, key) => {
     expect(matchStage(SOLUTION_SALE, input).stage?.key).toBe(key);
   });

@@ -20,18 +20,56 @@ function team() {
   const events: DealEvent[] = [];
   function path(id: string, ownerId: string, steps: [string, string][]) {
     deals.push({
-      id, workspaceId: 'w', number: deals.length + 1, accountId: `acc-${id}`, title: id, process: 'solution', stage: steps.at(-1)![1],
-      status: 'open', amount: '1000', currency: 'USD', closeDate: null, competitors: [], nextStep: null, lastContactAt: null, nextContactOn: null,
-      ownerId, roomId: null, cardRef: null, roomArchivedAt: null, lostReason: null, stageEnteredAt: T(steps.at(-1)![0]), closedAt: null, createdAt: T(steps[0][0]),
+      id,
+      workspaceId: 'w',
+      number: deals.length + 1,
+      accountId: `acc-${id}`,
+      title: id,
+      process: 'solution',
+      stage: steps.at(-1)![1],
+      status: 'open',
+      amount: '1000',
+      currency: 'USD',
+      closeDate: null,
+      competitors: [],
+      nextStep: null,
+      lastContactAt: null,
+      nextContactOn: null,
+      ownerId,
+      roomId: null,
+      cardRef: null,
+      roomArchivedAt: null,
+      lostReason: null,
+      stageEnteredAt: T(steps.at(-1)![0]),
+      closedAt: null,
+      createdAt: T(steps[0][0]),
     });
-    const ev = (type: DealEvent['type'], at: string, data: Record<string, unknown>) => events.push({ id: ++seq, workspaceId: 'w', dealId: id, actorId: ownerId, type, at: T(at), data });
-    ev('created', steps[0][0], { after: { account: id, title: id, stage: steps[0][1], amount: '1000', currency: 'USD', closeDate: null, process: 'solution' } });
+    const ev = (type: DealEvent['type'], at: string, data: Record<string, unknown>) =>
+      events.push({ id: ++seq, workspaceId: 'w', dealId: id, actorId: ownerId, type, at: T(at), data });
+    ev('created', steps[0][0], {
+      after: {
+        account: id,
+        title: id,
+        stage: steps[0][1],
+        amount: '1000',
+        currency: 'USD',
+        closeDate: null,
+        process: 'solution',
+      },
+    });
     for (let i = 1; i < steps.length; i++) {
       const [at, to] = steps[i];
       const from = steps[i - 1][1];
       if (to === 'won' || to === 'lost') ev(to, at, { before: from, after: to, amount: '1000', currency: 'USD' });
-      else if (from === 'won' || from === 'lost') ev('reopened', at, { before: { status: from, stage: from }, after: { status: 'open', stage: to } });
-      else ev('stage_changed', at, { field: 'stage', before: from, after: to, direction: isAdvance(SOLUTION_SALE, from, to) ? 'advance' : 'back' });
+      else if (from === 'won' || from === 'lost')
+        ev('reopened', at, { before: { status: from, stage: from }, after: { status: 'open', stage: to } });
+      else
+        ev('stage_changed', at, {
+          field: 'stage',
+          before: from,
+          after: to,
+          direction: isAdvance(SOLUTION_SALE, from, to) ? 'advance' : 'back',
+        });
     }
   }
   const log = () => events.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -41,21 +79,86 @@ function team() {
 const { deals, events, path, log } = team();
 
 // ---- current window: alice (A*) and bob (B*) ----
-path('A1', 'alice', [['2026-04-10', 'lead'], ['2026-04-20', 'qualified'], ['2026-05-10', 'proposal'], ['2026-05-20', 'negotiation'], ['2026-06-10', 'lost']]);
-path('A2', 'alice', [['2026-04-15', 'lead'], ['2026-04-18', 'qualified'], ['2026-05-01', 'proposal'], ['2026-05-15', 'lost']]);
-path('A3', 'alice', [['2026-05-01', 'lead'], ['2026-05-10', 'lost']]);
-path('A4', 'alice', [['2026-04-02', 'lead'], ['2026-04-12', 'proposal'], ['2026-04-30', 'won']]);           // created AT the window start; skips qualified
-path('A5', 'alice', [['2026-04-03', 'lead'], ['2026-04-13', 'qualified'], ['2026-04-20', 'lost'], ['2026-05-01', 'qualified'], ['2026-05-11', 'proposal']]); // lost, reopened
-path('B0', 'bob', [['2026-03-20', 'lead'], ['2026-04-05', 'qualified'], ['2026-04-09', 'proposal'], ['2026-04-16', 'negotiation']]); // created in the PREVIOUS window
-path('B1', 'bob', [['2026-04-05', 'lead'], ['2026-04-12', 'qualified'], ['2026-04-22', 'proposal'], ['2026-05-02', 'negotiation'], ['2026-05-09', 'won']]);
-path('B2', 'bob', [['2026-04-10', 'lead'], ['2026-04-15', 'qualified'], ['2026-04-25', 'proposal'], ['2026-04-28', 'qualified'], ['2026-05-03', 'proposal'], ['2026-05-13', 'negotiation'], ['2026-06-01', 'lost']]); // back and forth
-path('B3', 'bob', [['2026-04-20', 'lead'], ['2026-05-01', 'qualified'], ['2026-05-08', 'proposal']]);
+path('A1', 'alice', [
+  ['2026-04-10', 'lead'],
+  ['2026-04-20', 'qualified'],
+  ['2026-05-10', 'proposal'],
+  ['2026-05-20', 'negotiation'],
+  ['2026-06-10', 'lost'],
+]);
+path('A2', 'alice', [
+  ['2026-04-15', 'lead'],
+  ['2026-04-18', 'qualified'],
+  ['2026-05-01', 'proposal'],
+  ['2026-05-15', 'lost'],
+]);
+path('A3', 'alice', [
+  ['2026-05-01', 'lead'],
+  ['2026-05-10', 'lost'],
+]);
+path('A4', 'alice', [
+  ['2026-04-02', 'lead'],
+  ['2026-04-12', 'proposal'],
+  ['2026-04-30', 'won'],
+]); // created AT the window start; skips qualified
+path('A5', 'alice', [
+  ['2026-04-03', 'lead'],
+  ['2026-04-13', 'qualified'],
+  ['2026-04-20', 'lost'],
+  ['2026-05-01', 'qualified'],
+  ['2026-05-11', 'proposal'],
+]); // lost, reopened
+path('B0', 'bob', [
+  ['2026-03-20', 'lead'],
+  ['2026-04-05', 'qualified'],
+  ['2026-04-09', 'proposal'],
+  ['2026-04-16', 'negotiation'],
+]); // created in the PREVIOUS window
+path('B1', 'bob', [
+  ['2026-04-05', 'lead'],
+  ['2026-04-12', 'qualified'],
+  ['2026-04-22', 'proposal'],
+  ['2026-05-02', 'negotiation'],
+  ['2026-05-09', 'won'],
+]);
+path('B2', 'bob', [
+  ['2026-04-10', 'lead'],
+  ['2026-04-15', 'qualified'],
+  ['2026-04-25', 'proposal'],
+  ['2026-04-28', 'qualified'],
+  ['2026-05-03', 'proposal'],
+  ['2026-05-13', 'negotiation'],
+  ['2026-06-01', 'lost'],
+]); // back and forth
+path('B3', 'bob', [
+  ['2026-04-20', 'lead'],
+  ['2026-05-01', 'qualified'],
+  ['2026-05-08', 'proposal'],
+]);
 path('B4', 'bob', [['2026-06-25', 'lead']]);
 // ---- previous window ----
-path('P1', 'alice', [['2026-01-10', 'lead'], ['2026-01-15', 'qualified'], ['2026-02-01', 'proposal'], ['2026-02-11', 'negotiation'], ['2026-03-01', 'won']]);
-path('P2', 'bob', [['2026-02-01', 'lead'], ['2026-02-09', 'qualified'], ['2026-02-20', 'lost']]);
-path('P3', 'bob', [['2026-03-01', 'lead'], ['2026-03-31', 'qualified']]);
-path('P4', 'alice', [['2025-12-20', 'lead'], ['2026-01-05', 'qualified'], ['2026-01-25', 'proposal'], ['2026-02-10', 'lost']]); // created before both windows
+path('P1', 'alice', [
+  ['2026-01-10', 'lead'],
+  ['2026-01-15', 'qualified'],
+  ['2026-02-01', 'proposal'],
+  ['2026-02-11', 'negotiation'],
+  ['2026-03-01', 'won'],
+]);
+path('P2', 'bob', [
+  ['2026-02-01', 'lead'],
+  ['2026-02-09', 'qualified'],
+  ['2026-02-20', 'lost'],
+]);
+path('P3', 'bob', [
+  ['2026-03-01', 'lead'],
+  ['2026-03-31', 'qualified'],
+]);
+path('P4', 'alice', [
+  ['2025-12-20', 'lead'],
+  ['2026-01-05', 'qualified'],
+  ['2026-01-25', 'proposal'],
+  ['2026-02-10', 'lost'],
+]); // created before both windows
 log();
 
 /*
@@ -101,7 +204,12 @@ log();
  *   carol: no deals                                                                              → null
  *   with minSample 1, alice's negotiation counts: 1/4 − 0/1 = 0.25 > 0.125                        → negotiation
  */
-const r = (entered: number, advanced: number, medianDays: number | null): Rate => ({ entered, advanced, conversion: entered ? advanced / entered : null, medianDays });
+const r = (entered: number, advanced: number, medianDays: number | null): Rate => ({
+  entered,
+  advanced,
+  conversion: entered ? advanced / entered : null,
+  medianDays,
+});
 
 const CURRENT = {
   lead: { team: r(9, 7, 10), alice: r(5, 4, 10), bob: r(4, 3, 7) },
@@ -112,12 +220,23 @@ const CURRENT = {
 const PREVIOUS = { lead: r(4, 3, 8), qualified: r(4, 2, 18.5), proposal: r(2, 1, 10), negotiation: r(1, 1, 18) };
 const STAGES = ['lead', 'qualified', 'proposal', 'negotiation'] as const;
 
-const reps = [{ id: 'alice', name: 'Alice' }, { id: 'bob', name: 'Bob' }, { id: 'carol', name: 'Carol' }];
+const reps = [
+  { id: 'alice', name: 'Alice' },
+  { id: 'bob', name: 'Bob' },
+  { id: 'carol', name: 'Carol' },
+];
 const report = weeklyReport({ events, deals, now, process: SOLUTION_SALE, reps });
 
 describe('stageStats, by hand', () => {
   const owners = new Map(deals.map((d) => [d.id, d.ownerId]));
-  const current = stageStats({ events, deals, from: T('2026-04-02'), to: now, process: SOLUTION_SALE, ownerOf: (id) => owners.get(id)! });
+  const current = stageStats({
+    events,
+    deals,
+    from: T('2026-04-02'),
+    to: now,
+    process: SOLUTION_SALE,
+    ownerOf: (id) => owners.get(id)!,
+  });
   const previous = stageStats({ events, deals, from: T('2026-01-02'), to: T('2026-04-02'), process: SOLUTION_SALE });
 
   it.each(STAGES)('current window, %s: team and per owner', (stage) => {
@@ -144,7 +263,10 @@ describe('weeklyReport, by hand', () => {
   it.each(STAGES)('%s: current vs previous', (stage) => {
     const row = report.stages.find((s) => s.stage === stage)!;
     const { byOwner: _, ...current } = row.current;
-    expect({ current, previous: row.previous }).toEqual({ current: { stage, ...CURRENT[stage].team }, previous: { stage, ...PREVIOUS[stage] } });
+    expect({ current, previous: row.previous }).toEqual({
+      current: { stage, ...CURRENT[stage].team },
+      previous: { stage, ...PREVIOUS[stage] },
+    });
   });
 
   it.each([
@@ -170,14 +292,46 @@ describe('weeklyReport, by hand', () => {
     //   gap          0.3 − 0.1 = 0.2                 0.5 − 0.3 = 0.2            → tie → lead
     const w = team();
     const make = (owner: string, leads: number, leadUp: number, direct: number, qualUp: number) => {
-      for (let i = 0; i < leads; i++) w.path(`${owner}-l${i}`, owner, i < leadUp ? [['2026-05-01', 'lead'], ['2026-05-02', 'qualified'], ...(i < qualUp ? [['2026-05-03', 'proposal'] as [string, string]] : [])] : [['2026-05-01', 'lead']]);
-      for (let i = 0; i < direct; i++) w.path(`${owner}-q${i}`, owner, i < qualUp - Math.min(leadUp, qualUp) ? [['2026-05-01', 'qualified'], ['2026-05-03', 'proposal']] : [['2026-05-01', 'qualified']]);
+      for (let i = 0; i < leads; i++)
+        w.path(
+          `${owner}-l${i}`,
+          owner,
+          i < leadUp
+            ? [
+                ['2026-05-01', 'lead'],
+                ['2026-05-02', 'qualified'],
+                ...(i < qualUp ? [['2026-05-03', 'proposal'] as [string, string]] : []),
+              ]
+            : [['2026-05-01', 'lead']],
+        );
+      for (let i = 0; i < direct; i++)
+        w.path(
+          `${owner}-q${i}`,
+          owner,
+          i < qualUp - Math.min(leadUp, qualUp)
+            ? [
+                ['2026-05-01', 'qualified'],
+                ['2026-05-03', 'proposal'],
+              ]
+            : [['2026-05-01', 'qualified']],
+        );
     };
     make('dave', 10, 1, 9, 3);
     make('erin', 10, 5, 5, 7);
-    const tie = weeklyReport({ events: w.log(), deals: w.deals, now, process: SOLUTION_SALE, reps: [{ id: 'dave', name: 'Dave' }] });
+    const tie = weeklyReport({
+      events: w.log(),
+      deals: w.deals,
+      now,
+      process: SOLUTION_SALE,
+      reps: [{ id: 'dave', name: 'Dave' }],
+    });
     const stats = (stage: string) => tie.stages.find((s) => s.stage === stage)!.current;
-    expect([stats('lead').entered, stats('lead').advanced, stats('qualified').entered, stats('qualified').advanced]).toEqual([20, 6, 20, 10]);
+    expect([
+      stats('lead').entered,
+      stats('lead').advanced,
+      stats('qualified').entered,
+      stats('qualified').advanced,
+    ]).toEqual([20, 6, 20, 10]);
     expect(tie.coaching[0].focus).toMatchObject({ stage: 'lead', gap: 0.2 });
   });
 });

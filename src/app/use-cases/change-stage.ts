@@ -27,17 +27,28 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
   const process = getProcess(deal.process);
   const { stage: target, candidates } = matchStage(process, cmd.stage);
   if (!target) {
-    if (candidates.length > 1) throw new UserError('stage.ambiguous', { input: cmd.stage, stages: candidates.map((s) => `${s.key} (${s.names[L]})`).join(', ') });
-    throw new UserError('stage.unknown', { input: cmd.stage, stages: process.stages.map((s) => `${s.key} (${s.names[L]})`).join(', ') });
+    if (candidates.length > 1)
+      throw new UserError('stage.ambiguous', {
+        input: cmd.stage,
+        stages: candidates.map((s) => `${s.key} (${s.names[L]})`).join(', '),
+      });
+    throw new UserError('stage.unknown', {
+      input: cmd.stage,
+      stages: process.stages.map((s) => `${s.key} (${s.names[L]})`).join(', '),
+    });
   }
-  if (deal.status !== 'open') throw new UserError('deal.closed', { deal: deal.number, status: t(L, `status.${deal.status}`) });
+  if (deal.status !== 'open')
+    throw new UserError('deal.closed', { deal: deal.number, status: t(L, `status.${deal.status}`) });
   if (target.terminal === 'won') return closeDeal(ctx, deal, { name: 'won' });
   if (target.terminal === 'lost') throw new UserError('stage.lost_needs_reason');
   if (target.key === deal.stage) throw new UserError('stage.already', { deal: deal.number, stage: target.names[L] });
 
   const contacts = await repos.listContacts(deal.accountId);
   const missing = missingRequirements(process, deal.stage, target.key, {
-    amount: deal.amount, closeDate: deal.closeDate, nextContactOn: deal.nextContactOn, contactRoles: contacts.map((c) => c.role ?? ''),
+    amount: deal.amount,
+    closeDate: deal.closeDate,
+    nextContactOn: deal.nextContactOn,
+    contactRoles: contacts.map((c) => c.role ?? ''),
   });
   if (missing.length && !cmd.override) {
     throw new UserError('stage.blocked', {
@@ -49,13 +60,21 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
 
   const from = deal.stage;
   const updated = await repos.updateDeal(deal.workspaceId, deal.id, { stage: target.key, stageEnteredAt: now });
-  const events: NewEvent[] = [{
-    dealId: deal.id, actorId: actor.member.id, type: 'stage_changed', at: now,
-    data: {
-      field: 'stage', before: from, after: target.key, direction: isAdvance(process, from, target.key) ? 'advance' : 'back',
-      ...(cmd.override ? { override: cmd.override, missing: missing.map((r) => r.key) } : {}),
+  const events: NewEvent[] = [
+    {
+      dealId: deal.id,
+      actorId: actor.member.id,
+      type: 'stage_changed',
+      at: now,
+      data: {
+        field: 'stage',
+        before: from,
+        after: target.key,
+        direction: isAdvance(process, from, target.key) ? 'advance' : 'back',
+        ...(cmd.override ? { override: cmd.override, missing: missing.map((r) => r.key) } : {}),
+      },
     },
-  }];
+  ];
 
   // Stage playbook: the actions this stage calls for, assigned to the owner.
   const owner = (await repos.findMemberById(deal.workspaceId, deal.ownerId))!;
@@ -65,18 +84,46 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
   if (isAdvance(process, from, target.key)) {
     for (const p of target.playbook) {
       const number = await repos.nextActionNumber(deal.workspaceId, deal.id);
-      const a = await repos.createAction({ dealId: deal.id, number, text: p.text[wsLocale], assigneeId: owner.id, dueOn: addDays(today, p.dueInDays), createdById: null });
-      events.push({ dealId: deal.id, actorId: null, type: 'action_added', at: now, data: { number, text: a.text, assigneeId: owner.id, dueOn: a.dueOn, playbook: target.key } });
+      const a = await repos.createAction({
+        dealId: deal.id,
+        number,
+        text: p.text[wsLocale],
+        assigneeId: owner.id,
+        dueOn: addDays(today, p.dueInDays),
+        createdById: null,
+      });
+      events.push({
+        dealId: deal.id,
+        actorId: null,
+        type: 'action_added',
+        at: now,
+        data: { number, text: a.text, assigneeId: owner.id, dueOn: a.dueOn, playbook: target.key },
+      });
       created.push(`#${number} ${a.text}`);
     }
   }
   await repos.appendEvents(deal.workspaceId, deal.id, events);
 
-  const lines = [t(wsLocale, 'stage.moved', { user: mention(actor.member.externalId), deal: updated.number, from: stageName(process, from, wsLocale), to: stageName(process, target.key, wsLocale) })];
-  if (cmd.override) lines.push(t(wsLocale, 'stage.overridden', { reason: cmd.override, missing: missing.map((r) => t(wsLocale, `req.${r.key}`)).join(', ') }));
+  const lines = [
+    t(wsLocale, 'stage.moved', {
+      user: mention(actor.member.externalId),
+      deal: updated.number,
+      from: stageName(process, from, wsLocale),
+      to: stageName(process, target.key, wsLocale),
+    }),
+  ];
+  if (cmd.override)
+    lines.push(
+      t(wsLocale, 'stage.overridden', {
+        reason: cmd.override,
+        missing: missing.map((r) => t(wsLocale, `req.${r.key}`)).join(', '),
+      }),
+    );
   if (created.length) lines.push(t(wsLocale, 'stage.playbook', { actions: created.join('\n') }));
   return {
-    dealId: deal.id, refreshCard: true, announce: plain(lines.join('\n')),
+    dealId: deal.id,
+    refreshCard: true,
+    announce: plain(lines.join('\n')),
     reply: plain(t(L, 'stage.moved_reply', { deal: updated.number, stage: stageOf(process, target.key).names[L] })),
   };
 }

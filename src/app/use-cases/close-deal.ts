@@ -9,7 +9,6 @@ import { formatMoney, stageName } from '../format.ts';
 import { mention, plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 
-
 export type CloseCommand = { name: 'won'; note?: string } | { name: 'lost'; reason: string } | { name: 'reopen' };
 
 export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): Promise<Outcome> {
@@ -23,31 +22,83 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
     if (deal.status === 'open') throw new UserError('deal.already_open', { deal: deal.number });
     // Back to the stage it was in before it closed (the last open stage in its history).
     const events = await repos.listEvents(deal.id);
-    const lastOpen = [...events].reverse().find((e) => (e.type === 'won' || e.type === 'lost') && typeof e.data.before === 'string')?.data.before as string | undefined;
-    const stage = lastOpen && openStages(process).some((s) => s.key === lastOpen) ? lastOpen : openStages(process).at(-1)!.key;
+    const lastOpen = [...events]
+      .reverse()
+      .find((e) => (e.type === 'won' || e.type === 'lost') && typeof e.data.before === 'string')?.data.before as
+      | string
+      | undefined;
+    const stage =
+      lastOpen && openStages(process).some((s) => s.key === lastOpen) ? lastOpen : openStages(process).at(-1)!.key;
     // An archived room cannot be brought back with a bot token (Slack refuses conversations.unarchive):
     // the deal gets a fresh room, linked in history to the old one.
     const freshRoom = deal.roomArchivedAt !== null;
     await repos.updateDeal(deal.workspaceId, deal.id, {
-      status: 'open', stage, stageEnteredAt: now, closedAt: null, lostReason: null,
+      status: 'open',
+      stage,
+      stageEnteredAt: now,
+      closedAt: null,
+      lostReason: null,
       ...(freshRoom ? { roomId: null, cardRef: null, roomArchivedAt: null } : {}),
     });
-    await repos.appendEvents(deal.workspaceId, deal.id, [{ dealId: deal.id, actorId: actor.member.id, type: 'reopened', at: now, data: { before: { status: deal.status, stage: deal.stage }, after: { status: 'open', stage } } }]);
-    return { dealId: deal.id, refreshCard: true, ensureRoom: freshRoom, announce: plain(t(W, 'close.reopened', { user: who, deal: deal.number, stage: stageName(process, stage, W) })), reply: plain(t(L, 'close.reopened_reply', { deal: deal.number })) };
+    await repos.appendEvents(deal.workspaceId, deal.id, [
+      {
+        dealId: deal.id,
+        actorId: actor.member.id,
+        type: 'reopened',
+        at: now,
+        data: { before: { status: deal.status, stage: deal.stage }, after: { status: 'open', stage } },
+      },
+    ]);
+    return {
+      dealId: deal.id,
+      refreshCard: true,
+      ensureRoom: freshRoom,
+      announce: plain(t(W, 'close.reopened', { user: who, deal: deal.number, stage: stageName(process, stage, W) })),
+      reply: plain(t(L, 'close.reopened_reply', { deal: deal.number })),
+    };
   }
 
-  if (deal.status !== 'open') throw new UserError('deal.closed', { deal: deal.number, status: t(L, `status.${deal.status}`) });
+  if (deal.status !== 'open')
+    throw new UserError('deal.closed', { deal: deal.number, status: t(L, `status.${deal.status}`) });
   const status = cmd.name;
   const reason = cmd.name === 'lost' ? cmd.reason : undefined;
-  await repos.updateDeal(deal.workspaceId, deal.id, { status, stage: status, stageEnteredAt: now, closedAt: now, lostReason: reason ?? null });
-  await repos.appendEvents(deal.workspaceId, deal.id, [{
-    dealId: deal.id, actorId: actor.member.id, type: status, at: now,
-    data: { before: deal.stage, after: status, amount: deal.amount, currency: deal.currency, ...(reason ? { reason } : {}), ...(cmd.name === 'won' && cmd.note ? { note: cmd.note } : {}) },
-  }]);
+  await repos.updateDeal(deal.workspaceId, deal.id, {
+    status,
+    stage: status,
+    stageEnteredAt: now,
+    closedAt: now,
+    lostReason: reason ?? null,
+  });
+  await repos.appendEvents(deal.workspaceId, deal.id, [
+    {
+      dealId: deal.id,
+      actorId: actor.member.id,
+      type: status,
+      at: now,
+      data: {
+        before: deal.stage,
+        after: status,
+        amount: deal.amount,
+        currency: deal.currency,
+        ...(reason ? { reason } : {}),
+        ...(cmd.name === 'won' && cmd.note ? { note: cmd.note } : {}),
+      },
+    },
+  ]);
   const open = await repos.listActions(deal.id, 'open');
   const summary = t(W, status === 'won' ? 'close.won' : 'close.lost', {
-    user: who, deal: deal.number, amount: formatMoney(deal.amount, deal.currency, W), reason: reason ?? '', note: cmd.name === 'won' ? cmd.note ?? '' : '',
-    days: Math.max(0, Math.round((now.getTime() - deal.createdAt.getTime()) / 86_400_000)), open: open.length,
+    user: who,
+    deal: deal.number,
+    amount: formatMoney(deal.amount, deal.currency, W),
+    reason: reason ?? '',
+    note: cmd.name === 'won' ? (cmd.note ?? '') : '',
+    days: Math.max(0, Math.round((now.getTime() - deal.createdAt.getTime()) / 86_400_000)),
+    open: open.length,
   });
-  return { dealId: deal.id, refreshCard: true, announce: plain(summary), reply: plain(t(L, 'close.closed_reply', { deal: deal.number, status: t(L, `status.${status}`) })) };
+  return {
+    dealId: deal.id,
+    refreshCard: true,
+    announce: plain(summary),
+    reply: plain(t(L, 'close.closed_reply', { deal: deal.number, status: t(L, `status.${status}`) })),
+  };
 }

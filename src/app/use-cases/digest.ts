@@ -13,7 +13,12 @@ import type { Outcome } from '../outcome.ts';
 
 const DAY = 86_400_000;
 
-export async function digestCommand(deps: Deps, ctx: TxContext, cmd: CommandOf<'digest'>, target: Member | undefined): Promise<Outcome> {
+export async function digestCommand(
+  deps: Deps,
+  ctx: TxContext,
+  cmd: CommandOf<'digest'>,
+  target: Member | undefined,
+): Promise<Outcome> {
   const { repos, actor, now } = ctx;
   const me = actor.member;
   const ws = actor.workspace;
@@ -38,11 +43,18 @@ export async function digestCommand(deps: Deps, ctx: TxContext, cmd: CommandOf<'
   }
   const members = await repos.listMembers(ws.id);
   if (target) {
-    if (target.id !== me.id && me.role !== 'admin' && !(await managesMember(repos, ws.id, me.id, target.id))) throw new UserError('digest.not_your_rep', { user: displayName(target) });
-    return { later: async () => (await composeRepNudge(deps, ws, target, now, { members })) ?? plain(t(L, 'digest.nothing_for', { user: displayName(target) })) };
+    if (target.id !== me.id && me.role !== 'admin' && !(await managesMember(repos, ws.id, me.id, target.id)))
+      throw new UserError('digest.not_your_rep', { user: displayName(target) });
+    return {
+      later: async () =>
+        (await composeRepNudge(deps, ws, target, now, { members })) ??
+        plain(t(L, 'digest.nothing_for', { user: displayName(target) })),
+    };
   }
   if (!isDigestManager(me, members)) {
-    return { later: async () => (await composeRepNudge(deps, ws, me, now, { members })) ?? plain(t(L, 'digest.rep_quiet')) };
+    return {
+      later: async () => (await composeRepNudge(deps, ws, me, now, { members })) ?? plain(t(L, 'digest.rep_quiet')),
+    };
   }
   return {
     later: async () => {

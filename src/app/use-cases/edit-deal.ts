@@ -15,7 +15,13 @@ const wsLocale = (ctx: TxContext) => roomLocale(ctx.actor.workspace);
 export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>): Promise<Outcome> {
   const { repos, actor, now } = ctx;
   const W = wsLocale(ctx);
-  const change = (field: string, before: unknown, after: unknown): NewEvent => ({ dealId: deal.id, actorId: actor.member.id, type: 'field_changed', at: now, data: { field, before, after } });
+  const change = (field: string, before: unknown, after: unknown): NewEvent => ({
+    dealId: deal.id,
+    actorId: actor.member.id,
+    type: 'field_changed',
+    at: now,
+    data: { field, before, after },
+  });
   let event: NewEvent;
   let shown: string;
   switch (cmd.field) {
@@ -53,14 +59,23 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
       // One more competitor; `-Name` takes one off.
       const remove = cmd.value.startsWith('-');
       const name = cmd.value.replace(/^[-+]/, '').trim();
-      const next = remove ? deal.competitors.filter((c) => c.toLowerCase() !== name.toLowerCase()) : [...new Set([...deal.competitors, name])];
+      const next = remove
+        ? deal.competitors.filter((c) => c.toLowerCase() !== name.toLowerCase())
+        : [...new Set([...deal.competitors, name])];
       await repos.updateDeal(deal.workspaceId, deal.id, { competitors: next });
       event = change('competitors', deal.competitors, next);
       shown = next.join(', ') || '—';
       break;
     }
     case 'competitors': {
-      const next = [...new Set(cmd.value.split(/[,，、]/).map((s) => s.trim()).filter(Boolean))];
+      const next = [
+        ...new Set(
+          cmd.value
+            .split(/[,，、]/)
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ];
       await repos.updateDeal(deal.workspaceId, deal.id, { competitors: next });
       event = change('competitors', deal.competitors, next);
       shown = next.join(', ');
@@ -71,7 +86,10 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
       event = change('title', deal.title, cmd.value);
       shown = cmd.value;
       break;
-    case 'account': case 'industry': case 'region': case 'address': {
+    case 'account':
+    case 'industry':
+    case 'region':
+    case 'address': {
       const account = (await repos.findAccountById(deal.workspaceId, deal.accountId))!;
       const key = cmd.field === 'account' ? 'name' : cmd.field;
       if (key === 'name') {
@@ -87,9 +105,18 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
   }
   await repos.appendEvents(deal.workspaceId, deal.id, [event]);
   return {
-    dealId: deal.id, refreshCard: true,
-    announce: plain(t(W, 'set.changed', { user: mention(actor.member.externalId), field: t(W, `field.${cmd.field}`), value: shown })),
-    reply: plain(t(actor.locale, 'set.changed_reply', { deal: deal.number, field: t(actor.locale, `field.${cmd.field}`), value: shown })),
+    dealId: deal.id,
+    refreshCard: true,
+    announce: plain(
+      t(W, 'set.changed', { user: mention(actor.member.externalId), field: t(W, `field.${cmd.field}`), value: shown }),
+    ),
+    reply: plain(
+      t(actor.locale, 'set.changed_reply', {
+        deal: deal.number,
+        field: t(actor.locale, `field.${cmd.field}`),
+        value: shown,
+      }),
+    ),
   };
 }
 
@@ -97,16 +124,42 @@ export async function saveContact(ctx: TxContext, deal: Deal, cmd: CommandOf<'co
   const { repos, actor, now } = ctx;
   const W = wsLocale(ctx);
   const before = await repos.findContactByName(deal.accountId, cmd.contact);
-  const patch = Object.fromEntries(Object.entries({ role: cmd.role, title: cmd.title, email: cmd.email, phone: cmd.phone }).filter(([, v]) => v !== undefined));
+  const patch = Object.fromEntries(
+    Object.entries({ role: cmd.role, title: cmd.title, email: cmd.email, phone: cmd.phone }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
   const saved = await repos.saveContact(deal.workspaceId, deal.accountId, { name: cmd.contact, ...patch });
-  await repos.appendEvents(deal.workspaceId, deal.id, [{
-    dealId: deal.id, actorId: actor.member.id, type: 'contact_saved', at: now,
-    data: { contactId: saved.id, before: before && { name: before.name, role: before.role, title: before.title, email: before.email, phone: before.phone }, after: { name: saved.name, role: saved.role, title: saved.title, email: saved.email, phone: saved.phone } },
-  }]);
+  await repos.appendEvents(deal.workspaceId, deal.id, [
+    {
+      dealId: deal.id,
+      actorId: actor.member.id,
+      type: 'contact_saved',
+      at: now,
+      data: {
+        contactId: saved.id,
+        before: before && {
+          name: before.name,
+          role: before.role,
+          title: before.title,
+          email: before.email,
+          phone: before.phone,
+        },
+        after: { name: saved.name, role: saved.role, title: saved.title, email: saved.email, phone: saved.phone },
+      },
+    },
+  ]);
   const desc = [saved.title, saved.role ? t(W, `role.${saved.role}`) : null].filter(Boolean).join(', ');
   return {
-    dealId: deal.id, refreshCard: true,
-    announce: plain(t(W, before ? 'contact.updated' : 'contact.added', { user: mention(actor.member.externalId), contact: saved.name, desc: desc ? ` (${desc})` : '' })),
+    dealId: deal.id,
+    refreshCard: true,
+    announce: plain(
+      t(W, before ? 'contact.updated' : 'contact.added', {
+        user: mention(actor.member.externalId),
+        contact: saved.name,
+        desc: desc ? ` (${desc})` : '',
+      }),
+    ),
     reply: plain(t(actor.locale, 'contact.saved_reply', { contact: saved.name, deal: deal.number })),
   };
 }
@@ -116,14 +169,29 @@ export async function logTouch(ctx: TxContext, deal: Deal, cmd: CommandOf<'log'>
   const W = wsLocale(ctx);
   const patch = { lastContactAt: now, ...(cmd.next ? { nextContactOn: cmd.next } : {}) };
   await repos.updateDeal(deal.workspaceId, deal.id, patch);
-  await repos.appendEvents(deal.workspaceId, deal.id, [{
-    dealId: deal.id, actorId: actor.member.id, type: 'contact_logged', at: now,
-    data: { note: cmd.note, before: { lastContactAt: deal.lastContactAt?.toISOString() ?? null, nextContactOn: deal.nextContactOn }, after: { lastContactAt: now.toISOString(), nextContactOn: cmd.next ?? deal.nextContactOn } },
-  }]);
+  await repos.appendEvents(deal.workspaceId, deal.id, [
+    {
+      dealId: deal.id,
+      actorId: actor.member.id,
+      type: 'contact_logged',
+      at: now,
+      data: {
+        note: cmd.note,
+        before: { lastContactAt: deal.lastContactAt?.toISOString() ?? null, nextContactOn: deal.nextContactOn },
+        after: { lastContactAt: now.toISOString(), nextContactOn: cmd.next ?? deal.nextContactOn },
+      },
+    },
+  ]);
   return {
-    dealId: deal.id, refreshCard: true,
-    announce: plain(t(W, 'log.logged', { user: mention(actor.member.externalId), note: cmd.note, next: cmd.next ? t(W, 'log.next', { date: formatDate(cmd.next, W) }) : '' })),
+    dealId: deal.id,
+    refreshCard: true,
+    announce: plain(
+      t(W, 'log.logged', {
+        user: mention(actor.member.externalId),
+        note: cmd.note,
+        next: cmd.next ? t(W, 'log.next', { date: formatDate(cmd.next, W) }) : '',
+      }),
+    ),
     reply: plain(t(actor.locale, 'log.logged_reply', { deal: deal.number })),
   };
 }
-

@@ -23,19 +23,28 @@ export async function buildHome(deps: Deps, ws: WorkspaceRef, userId: string): P
   blocks.push({ type: 'text', text: `*${t(L, 'home.deals', { count: deals.length })}*` });
   if (!deals.length) blocks.push({ type: 'context', text: t(L, 'list.none') });
   for (const d of deals.slice(0, 15)) {
-    const link = d.roomId && !d.roomId.startsWith('pending:') ? deps.platform.roomLink?.(ws, d.roomId) ?? '' : '';
-    blocks.push({ type: 'text', text: `#${d.number} ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)} ${link}`.trim() });
+    const link = d.roomId && !d.roomId.startsWith('pending:') ? (deps.platform.roomLink?.(ws, d.roomId) ?? '') : '';
+    blocks.push({
+      type: 'text',
+      text: `#${d.number} ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)} ${link}`.trim(),
+    });
   }
   blocks.push({ type: 'divider' });
   const actions = await repos.listActionsOfAssignee(workspace.id, member.id, 'open');
   blocks.push({ type: 'text', text: `*${t(L, 'home.actions', { count: actions.length })}*` });
   if (!actions.length) blocks.push({ type: 'context', text: t(L, 'actions.none_mine') });
-  else blocks.push({
-    type: 'items',
-    items: actions.slice(0, 20).map((a) => ({
-      text: `#${a.dealNumber} ${a.dealTitle} — #${a.number} ${a.text}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`,
-      button: { actionId: ACTION_DONE, label: t(L, 'card.done_button'), value: actionButtonValue(a.dealNumber, a.number), style: 'primary' as const },
-    })),
-  });
+  else
+    blocks.push({
+      type: 'items',
+      items: actions.slice(0, 20).map((a) => ({
+        text: `#${a.dealNumber} ${a.dealTitle} — #${a.number} ${a.text}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`,
+        button: {
+          actionId: ACTION_DONE,
+          label: t(L, 'card.done_button'),
+          value: actionButtonValue(a.dealNumber, a.number),
+          style: 'primary' as const,
+        },
+      })),
+    });
   return { text: t(L, 'home.title'), blocks };
 }

@@ -9,31 +9,69 @@ import { plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 
 /** `createKey` (the delivery's request key) lets a retried delivery find this deal and finish its room. */
-export async function openDeal(ctx: TxContext, cmd: CommandOf<'new'>, mentioned: Member[], createKey?: string): Promise<Outcome> {
+export async function openDeal(
+  ctx: TxContext,
+  cmd: CommandOf<'new'>,
+  mentioned: Member[],
+  createKey?: string,
+): Promise<Outcome> {
   const { repos, actor, now } = ctx;
   const ws = actor.workspace;
   const process = getProcess(DEFAULT_PROCESS);
   const account = await repos.findOrCreateAccount(ws.id, cmd.account);
   const number = await repos.nextDealNumber(ws.id);
   const deal = await repos.createDeal({
-    workspaceId: ws.id, number, accountId: account.id, title: cmd.title.trim(), process: process.key, stage: process.stages[0].key,
-    status: 'open', amount: cmd.amount?.value ?? null, currency: cmd.amount?.currency ?? ws.defaultCurrency, closeDate: cmd.close ?? null,
-    ownerId: actor.member.id, stageEnteredAt: now, createKey, at: now,
+    workspaceId: ws.id,
+    number,
+    accountId: account.id,
+    title: cmd.title.trim(),
+    process: process.key,
+    stage: process.stages[0].key,
+    status: 'open',
+    amount: cmd.amount?.value ?? null,
+    currency: cmd.amount?.currency ?? ws.defaultCurrency,
+    closeDate: cmd.close ?? null,
+    ownerId: actor.member.id,
+    stageEnteredAt: now,
+    createKey,
+    at: now,
   });
   await repos.addDealMember(deal.id, actor.member.id, 'owner');
-  const events: NewEvent[] = [{
-    dealId: deal.id, actorId: actor.member.id, type: 'created', at: now,
-    data: { after: { account: account.name, title: deal.title, stage: deal.stage, amount: deal.amount, currency: deal.currency, closeDate: deal.closeDate, process: deal.process } },
-  }];
+  const events: NewEvent[] = [
+    {
+      dealId: deal.id,
+      actorId: actor.member.id,
+      type: 'created',
+      at: now,
+      data: {
+        after: {
+          account: account.name,
+          title: deal.title,
+          stage: deal.stage,
+          amount: deal.amount,
+          currency: deal.currency,
+          closeDate: deal.closeDate,
+          process: deal.process,
+        },
+      },
+    },
+  ];
   for (const m of mentioned) {
     if (m.id === actor.member.id) continue;
     if (await repos.addDealMember(deal.id, m.id, 'member')) {
-      events.push({ dealId: deal.id, actorId: actor.member.id, type: 'member_added', at: now, data: { memberId: m.id, role: 'member' } });
+      events.push({
+        dealId: deal.id,
+        actorId: actor.member.id,
+        type: 'member_added',
+        at: now,
+        data: { memberId: m.id, role: 'member' },
+      });
     }
   }
   await repos.appendEvents(ws.id, deal.id, events);
   return {
-    dealId: deal.id, ensureRoom: true,
+    dealId: deal.id,
+    ensureRoom: true,
     reply: plain(t(actor.locale, 'new.created', { deal: number, account: account.name, title: deal.title })),
   };
 }

@@ -23,32 +23,68 @@ export async function showInfo(ctx: TxContext, deal: Deal): Promise<Outcome> {
   const L = ctx.actor.locale;
   const extra: Block[] = [];
   if (v.contacts.length) {
-    extra.push({ type: 'text', text: `*${t(L, 'info.contacts')}*\n` + v.contacts.map((c) => `• ${c.name}${c.title ? `, ${c.title}` : ''}${c.role ? ` — ${t(L, `role.${c.role}`)}` : ''}${c.email ? ` · ${c.email}` : ''}${c.phone ? ` · ${c.phone}` : ''}`).join('\n') });
+    extra.push({
+      type: 'text',
+      text:
+        `*${t(L, 'info.contacts')}*\n` +
+        v.contacts
+          .map(
+            (c) =>
+              `• ${c.name}${c.title ? `, ${c.title}` : ''}${c.role ? ` — ${t(L, `role.${c.role}`)}` : ''}${c.email ? ` · ${c.email}` : ''}${c.phone ? ` · ${c.phone}` : ''}`,
+          )
+          .join('\n'),
+    });
   }
-  extra.push({ type: 'context', text: t(L, 'info.last_contact', { when: deal.lastContactAt ? formatInstant(deal.lastContactAt, ctx.actor.timezone, L) : '—' }) });
+  extra.push({
+    type: 'context',
+    text: t(L, 'info.last_contact', {
+      when: deal.lastContactAt ? formatInstant(deal.lastContactAt, ctx.actor.timezone, L) : '—',
+    }),
+  });
   return { reply: { text: card.text, blocks: [...card.blocks.filter((b) => b.type !== 'select'), ...extra] } };
 }
 
 function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, process = SOLUTION_SALE): string {
   const d = e.data as any;
   const who = e.actorId ? displayName(names.get(e.actorId) ?? { name: '?', displayName: '' }) : t(L, 'history.system');
-  const stage = (k: unknown) => (typeof k === 'string' && process.stages.some((s) => s.key === k) ? stageName(process, k, L) : String(k));
+  const stage = (k: unknown) =>
+    typeof k === 'string' && process.stages.some((s) => s.key === k) ? stageName(process, k, L) : String(k);
   const member = (id: unknown) => displayName(names.get(String(id)) ?? { name: String(id), displayName: '' });
-  const val = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const val = (v: unknown) =>
+    v === null || v === undefined || v === '' ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   switch (e.type) {
-    case 'created': return t(L, 'history.created', { who, account: d.after.account, title: d.after.title });
-    case 'stage_changed': return t(L, 'history.stage', { who, from: stage(d.before), to: stage(d.after) }) + (d.override ? ` (${t(L, 'history.override', { reason: d.override })})` : '');
-    case 'field_changed': return t(L, 'history.field', { who, field: d.field, before: val(d.before), after: val(d.after) });
-    case 'action_added': return t(L, 'history.action_added', { who, n: d.number, text: d.text, assignee: member(d.assigneeId) });
-    case 'action_done': return t(L, 'history.action_done', { who, n: d.number });
-    case 'action_reopened': return t(L, 'history.action_reopened', { who, n: d.number });
-    case 'member_added': return t(L, 'history.member_added', { who, member: member(d.memberId), role: d.role });
-    case 'contact_logged': return t(L, 'history.contact_logged', { who, note: d.note }) + (d.after?.nextContactOn ? ` → ${d.after.nextContactOn}` : '');
-    case 'contact_saved': return t(L, 'history.contact_saved', { who, contact: d.after.name });
-    case 'won': return t(L, 'history.won', { who });
-    case 'lost': return t(L, 'history.lost', { who, reason: d.reason ?? '' });
-    case 'reopened': return t(L, 'history.reopened', { who });
-    case 'room_linked': return t(L, 'history.room_linked', { room: d.roomId });
+    case 'created':
+      return t(L, 'history.created', { who, account: d.after.account, title: d.after.title });
+    case 'stage_changed':
+      return (
+        t(L, 'history.stage', { who, from: stage(d.before), to: stage(d.after) }) +
+        (d.override ? ` (${t(L, 'history.override', { reason: d.override })})` : '')
+      );
+    case 'field_changed':
+      return t(L, 'history.field', { who, field: d.field, before: val(d.before), after: val(d.after) });
+    case 'action_added':
+      return t(L, 'history.action_added', { who, n: d.number, text: d.text, assignee: member(d.assigneeId) });
+    case 'action_done':
+      return t(L, 'history.action_done', { who, n: d.number });
+    case 'action_reopened':
+      return t(L, 'history.action_reopened', { who, n: d.number });
+    case 'member_added':
+      return t(L, 'history.member_added', { who, member: member(d.memberId), role: d.role });
+    case 'contact_logged':
+      return (
+        t(L, 'history.contact_logged', { who, note: d.note }) +
+        (d.after?.nextContactOn ? ` → ${d.after.nextContactOn}` : '')
+      );
+    case 'contact_saved':
+      return t(L, 'history.contact_saved', { who, contact: d.after.name });
+    case 'won':
+      return t(L, 'history.won', { who });
+    case 'lost':
+      return t(L, 'history.lost', { who, reason: d.reason ?? '' });
+    case 'reopened':
+      return t(L, 'history.reopened', { who });
+    case 'room_linked':
+      return t(L, 'history.room_linked', { room: d.roomId });
   }
 }
 
@@ -59,8 +95,17 @@ export async function showHistory(ctx: TxContext, deal: Deal): Promise<Outcome> 
   const shown = events.slice(-30);
   const lines = shown.map((e) => `${formatInstant(e.at, ctx.actor.timezone, L)}  ${describeEvent(e, L, names)}`);
   const head = t(L, 'history.title', { deal: deal.number, count: events.length });
-  const more = events.length > shown.length ? `\n${t(L, 'history.earlier', { count: events.length - shown.length })}` : '';
-  return { reply: { text: head, blocks: [{ type: 'header', text: head }, { type: 'text', text: lines.join('\n') + more }] } };
+  const more =
+    events.length > shown.length ? `\n${t(L, 'history.earlier', { count: events.length - shown.length })}` : '';
+  return {
+    reply: {
+      text: head,
+      blocks: [
+        { type: 'header', text: head },
+        { type: 'text', text: lines.join('\n') + more },
+      ],
+    },
+  };
 }
 
 export async function showActions(ctx: TxContext, deal: Deal | null, cmd: CommandOf<'actions'>): Promise<Outcome> {
@@ -70,12 +115,25 @@ export async function showActions(ctx: TxContext, deal: Deal | null, cmd: Comman
     const mine = await ctx.repos.listActionsOfAssignee(ctx.actor.workspace.id, ctx.actor.member.id, 'open');
     const list = deal ? mine.filter((a) => a.dealId === deal.id) : mine;
     if (!list.length) return { reply: plain(t(L, 'actions.none_mine')) };
-    return { reply: plain(`${t(L, 'actions.mine_title', { count: list.length })}\n` + list.slice(0, LIMIT).map((a) => `• #${a.dealNumber}/${a.number} ${a.text}${a.dueOn ? ` — ${formatDate(a.dueOn, L)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`).join('\n') + more(L, list.length)) };
+    return {
+      reply: plain(
+        `${t(L, 'actions.mine_title', { count: list.length })}\n` +
+          list
+            .slice(0, LIMIT)
+            .map(
+              (a) =>
+                `• #${a.dealNumber}/${a.number} ${a.text}${a.dueOn ? ` — ${formatDate(a.dueOn, L)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`,
+            )
+            .join('\n') +
+          more(L, list.length),
+      ),
+    };
   }
   const names = new Map((await ctx.repos.listMembers(deal.workspaceId)).map((m) => [m.id, m]));
   const all = await ctx.repos.listActions(deal.id);
   if (!all.length) return { reply: plain(t(L, 'actions.none', { deal: deal.number })) };
-  const line = (a: (typeof all)[number]) => `${a.status === 'done' ? '☑' : '☐'} #${a.number} ${a.text} — ${mention(names.get(a.assigneeId)!.externalId)}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.status === 'open' && a.dueOn < today ? ' ⚠️' : ''}` : ''}`;
+  const line = (a: (typeof all)[number]) =>
+    `${a.status === 'done' ? '☑' : '☐'} #${a.number} ${a.text} — ${mention(names.get(a.assigneeId)!.externalId)}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.status === 'open' && a.dueOn < today ? ' ⚠️' : ''}` : ''}`;
   return { reply: plain(`${t(L, 'actions.title', { deal: deal.number })}\n` + all.map(line).join('\n')) };
 }
 
@@ -95,16 +153,37 @@ export async function visibleOpenDeals(repos: Repos, me: Member): Promise<Deal[]
 export async function listDeals(ctx: TxContext, cmd: CommandOf<'list'> | CommandOf<'mine'>): Promise<Outcome> {
   const L = ctx.actor.locale;
   const me = ctx.actor.member;
-  let deals = cmd.name === 'mine' || cmd.mine ? await ctx.repos.listDeals(me.workspaceId, { status: 'open', memberId: me.id }) : await visibleOpenDeals(ctx.repos, me);
+  let deals =
+    cmd.name === 'mine' || cmd.mine
+      ? await ctx.repos.listDeals(me.workspaceId, { status: 'open', memberId: me.id })
+      : await visibleOpenDeals(ctx.repos, me);
   if (cmd.name === 'list' && cmd.stage) {
     const { stage } = matchStage(SOLUTION_SALE, cmd.stage);
-    if (!stage) throw new UserError('stage.unknown', { input: cmd.stage, stages: SOLUTION_SALE.stages.map((s) => `${s.key} (${s.names[L]})`).join(', ') });
+    if (!stage)
+      throw new UserError('stage.unknown', {
+        input: cmd.stage,
+        stages: SOLUTION_SALE.stages.map((s) => `${s.key} (${s.names[L]})`).join(', '),
+      });
     deals = deals.filter((d) => d.stage === stage.key);
   }
   if (!deals.length) return { reply: plain(t(L, 'list.none')) };
-  const accounts = new Map((await ctx.repos.listAccounts(me.workspaceId, deals.slice(0, LIMIT).map((d) => d.accountId))).map((a) => [a.id, a.name]));
-  const lines = deals.slice(0, LIMIT).map((d) => `• #${d.number} ${accounts.get(d.accountId)} — ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)}`);
-  const msg: Message = plain(`${t(L, 'list.title', { count: deals.length })}\n${lines.join('\n')}${more(L, deals.length)}`);
+  const accounts = new Map(
+    (
+      await ctx.repos.listAccounts(
+        me.workspaceId,
+        deals.slice(0, LIMIT).map((d) => d.accountId),
+      )
+    ).map((a) => [a.id, a.name]),
+  );
+  const lines = deals
+    .slice(0, LIMIT)
+    .map(
+      (d) =>
+        `• #${d.number} ${accounts.get(d.accountId)} — ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)}`,
+    );
+  const msg: Message = plain(
+    `${t(L, 'list.title', { count: deals.length })}\n${lines.join('\n')}${more(L, deals.length)}`,
+  );
   if (cmd.name === 'mine') {
     const actions = await showActions(ctx, null, { name: 'actions', mine: true });
     msg.blocks.push(...actions.reply!.blocks);
@@ -125,7 +204,12 @@ export async function showPipeline(ctx: TxContext): Promise<Outcome> {
   });
   const other = deals.filter((d) => d.currency !== currency).length;
   const total = rows.reduce((a, r) => a + r.weighted, 0);
-  const lines = rows.map((r) => `• ${r.s.names[L]} (${Math.round(r.s.probability * 100)}%): ${r.count} · ${formatMoney(r.sum.toFixed(2), currency, L)}`);
-  const foot = t(L, 'pipeline.weighted', { amount: formatMoney(total.toFixed(2), currency, L) }) + (other ? `\n${t(L, 'pipeline.other_currency', { count: other, currency })}` : '');
+  const lines = rows.map(
+    (r) =>
+      `• ${r.s.names[L]} (${Math.round(r.s.probability * 100)}%): ${r.count} · ${formatMoney(r.sum.toFixed(2), currency, L)}`,
+  );
+  const foot =
+    t(L, 'pipeline.weighted', { amount: formatMoney(total.toFixed(2), currency, L) }) +
+    (other ? `\n${t(L, 'pipeline.other_currency', { count: other, currency })}` : '');
   return { reply: plain(`${t(L, 'pipeline.title', { count: deals.length })}\n${lines.join('\n')}\n${foot}`) };
 }

@@ -16,7 +16,12 @@ export async function setTeam(ctx: TxContext, manager: Member, reps: Member[]): 
   if (me.role !== 'admin' && !(me.role === 'manager' && manager.id === me.id)) throw new UserError('team.not_allowed');
   const all = await repos.listMembers(me.workspaceId);
   const above = new Set<string>();
-  for (let m: Member | undefined = manager; m?.managerId && !above.has(m.managerId); m = all.find((x) => x.id === m!.managerId)) above.add(m.managerId);
+  for (
+    let m: Member | undefined = manager;
+    m?.managerId && !above.has(m.managerId);
+    m = all.find((x) => x.id === m!.managerId)
+  )
+    above.add(m.managerId);
   for (const rep of reps) {
     if (rep.id === manager.id) throw new UserError('team.self', { user: displayName(rep) });
     if (above.has(rep.id)) throw new UserError('team.cycle', { rep: displayName(rep), manager: displayName(manager) });
@@ -43,5 +48,9 @@ export async function showTeam(ctx: TxContext): Promise<Outcome> {
   for (const r of roots) walk(r, 0, seen);
   const boss = me.managerId ? byId.get(me.managerId) : undefined;
   const head = t(L, 'team.title', { count: me.role === 'admin' ? all.length : reportsOf(all, me.id).length + 1 });
-  return { reply: plain(`${head}\n${lines.join('\n')}${boss && me.role !== 'admin' ? `\n${t(L, 'team.reports_to', { manager: displayName(boss) })}` : ''}`) };
+  return {
+    reply: plain(
+      `${head}\n${lines.join('\n')}${boss && me.role !== 'admin' ? `\n${t(L, 'team.reports_to', { manager: displayName(boss) })}` : ''}`,
+    ),
+  };
 }

@@ -21,7 +21,10 @@ export class ConsolePlatform implements ChatPlatform {
   constructor(private readonly o: ConsoleOptions) {}
 
   private show(where: string, msg: Message) {
-    const body = renderText(msg).split('\n').map((l) => `  ${l}`).join('\n');
+    const body = renderText(msg)
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n');
     this.o.write(`${where}\n${body}`);
   }
 

@@ -26,34 +26,75 @@ export interface ReplOptions {
 export async function runRepl(deps: Deps, o: ReplOptions): Promise<void> {
   let user = o.as.toLowerCase();
   let room: string | undefined;
-  const rl = readline.createInterface({ input: o.input, output: o.interactive ? o.output : undefined, terminal: o.interactive });
-  const prompt = () => { if (o.interactive) { rl.setPrompt(`${user}${room ? ` @ #${room}` : ''}> `); rl.prompt(); } };
-  o.write(`Dealroom console — you are @${user}. Type "help" for commands, ":room #<n>" to enter a deal room, ":as <name>" to switch user, ":quit" to leave.`);
+  const rl = readline.createInterface({
+    input: o.input,
+    output: o.interactive ? o.output : undefined,
+    terminal: o.interactive,
+  });
+  const prompt = () => {
+    if (o.interactive) {
+      rl.setPrompt(`${user}${room ? ` @ #${room}` : ''}> `);
+      rl.prompt();
+    }
+  };
+  o.write(
+    `Dealroom console — you are @${user}. Type "help" for commands, ":room #<n>" to enter a deal room, ":as <name>" to switch user, ":quit" to leave.`,
+  );
   prompt();
   for await (const raw of rl) {
     const line = raw.trim();
-    if (!line || /^#(\s|$)/.test(line)) { prompt(); continue; }
+    if (!line || /^#(\s|$)/.test(line)) {
+      prompt();
+      continue;
+    }
     if (!o.interactive) o.write(`\n${user}${room ? ` @ #${room}` : ''}> ${line}`);
     try {
       if (line.startsWith(':')) {
         const [cmd, arg = ''] = line.slice(1).split(/\s+/, 2);
         if (cmd === 'quit' || cmd === 'exit') break;
-        else if (cmd === 'as' && arg) { user = arg.replace(/^@/, '').toLowerCase(); o.write(`(you are now @${user})`); }
-        else if (cmd === 'room') {
-          if (!arg) { room = undefined; o.write('(you left the room)'); }
-          else {
+        else if (cmd === 'as' && arg) {
+          user = arg.replace(/^@/, '').toLowerCase();
+          o.write(`(you are now @${user})`);
+        } else if (cmd === 'room') {
+          if (!arg) {
+            room = undefined;
+            o.write('(you left the room)');
+          } else {
             const n = Number(arg.replace(/^#/, ''));
-            const found = Number.isInteger(n) && n > 0 ? await o.findRoom(n) : (await o.listRooms()).find((r) => r.roomId === arg.replace(/^#/, ''))?.roomId ?? null;
-            if (found) { room = found; o.write(`(you are in #${room})`); } else o.write(`No room for "${arg}". :rooms lists them.`);
+            const found =
+              Number.isInteger(n) && n > 0
+                ? await o.findRoom(n)
+                : ((await o.listRooms()).find((r) => r.roomId === arg.replace(/^#/, ''))?.roomId ?? null);
+            if (found) {
+              room = found;
+              o.write(`(you are in #${room})`);
+            } else o.write(`No room for "${arg}". :rooms lists them.`);
           }
         } else if (cmd === 'rooms') {
           const rooms = await o.listRooms();
-          o.write(rooms.length ? rooms.map((r) => `#${r.number}  #${r.roomId}  ${r.title}`).join('\n') : 'No deal rooms yet.');
+          o.write(
+            rooms.length ? rooms.map((r) => `#${r.number}  #${r.roomId}  ${r.title}`).join('\n') : 'No deal rooms yet.',
+          );
         } else o.write('Console commands: :as <name>, :room #<n>, :room, :rooms, :quit');
       } else {
-        const reply = await handleCommand(deps, { ws: CONSOLE_WORKSPACE, userId: user, roomId: room, text: line, requestKey: randomUUID() });
-        if (reply.message) o.write(`(only @${user} sees this)\n${renderText(reply.message).split('\n').map((l) => `  ${l}`).join('\n')}`);
-        if (reply.ok && reply.roomId && reply.command === 'new') { room = reply.roomId; o.write(`(you are in #${room})`); }
+        const reply = await handleCommand(deps, {
+          ws: CONSOLE_WORKSPACE,
+          userId: user,
+          roomId: room,
+          text: line,
+          requestKey: randomUUID(),
+        });
+        if (reply.message)
+          o.write(
+            `(only @${user} sees this)\n${renderText(reply.message)
+              .split('\n')
+              .map((l) => `  ${l}`)
+              .join('\n')}`,
+          );
+        if (reply.ok && reply.roomId && reply.command === 'new') {
+          room = reply.roomId;
+          o.write(`(you are in #${room})`);
+        }
       }
     } catch (e) {
       // handleCommand never throws for user input; this is a last guard so the session survives.

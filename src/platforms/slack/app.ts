@@ -12,8 +12,8 @@ import { SlackPlatform } from './slack-platform.ts';
 export interface SlackAppOptions {
   botToken: string;
   signingSecret?: string;
-  appToken?: string;           // Socket Mode when set
-  apiUrl?: string;             // e.g. an enterprise proxy, or a test fake
+  appToken?: string; // Socket Mode when set
+  apiUrl?: string; // e.g. an enterprise proxy, or a test fake
   port?: number;
   host?: string;
   store: Store;
@@ -26,16 +26,34 @@ export interface SlackAppOptions {
 export function createSlackApp(o: SlackAppOptions) {
   // Our own policy handles rate limits (src/platforms/slack/slack-platform.ts), so the WebClient
   // must not sit on a call for minutes: no built-in retries, and 429s come back as errors.
-  const clientOptions = { ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}), retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
+  const clientOptions = {
+    ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  };
   const boltLogLevel = LogLevel.ERROR;
   const receiver = o.appToken
-    ? new SocketModeReceiver({ appToken: o.appToken, logLevel: boltLogLevel, installerOptions: { clientOptions } as any, customRoutes: [] })
+    ? new SocketModeReceiver({
+        appToken: o.appToken,
+        logLevel: boltLogLevel,
+        installerOptions: { clientOptions } as any,
+        customRoutes: [],
+      })
     : new HTTPReceiver({
-      signingSecret: o.signingSecret!,
-      endpoints: '/slack/events',
-      logLevel: boltLogLevel,
-      customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"ok":true}'); } }],
-    });
+        signingSecret: o.signingSecret!,
+        endpoints: '/slack/events',
+        logLevel: boltLogLevel,
+        customRoutes: [
+          {
+            path: '/healthz',
+            method: ['GET'],
+            handler: (_req, res) => {
+              res.writeHead(200, { 'content-type': 'application/json' });
+              res.end('{"ok":true}');
+            },
+          },
+        ],
+      });
   const app = new App({ token: o.botToken, receiver, logLevel: boltLogLevel, clientOptions });
   const platform = new SlackPlatform({ client: app.client, log: o.log, maxRetryWaitMs: o.maxRetryWaitMs });
   const deps: Deps = { store: o.store, platform, clock: o.clock, log: o.log, defaults: o.defaults };
@@ -43,9 +61,13 @@ export function createSlackApp(o: SlackAppOptions) {
   registerActions(app, deps);
   registerViews(app, deps);
   registerEvents(app, deps);
-  app.error(async (e) => { o.log.error({ err: e }, 'slack listener error'); });
+  app.error(async (e) => {
+    o.log.error({ err: e }, 'slack listener error');
+  });
   return {
-    app, platform, deps,
+    app,
+    platform,
+    deps,
     start: async () => (o.appToken ? app.start() : app.start({ port: o.port ?? 3000, host: o.host })),
     stop: () => app.stop(),
   };

@@ -5,11 +5,11 @@ export const BOT_EVENTS = ['app_home_opened'] as const;
 
 export const METHOD_SCOPES: Record<string, string[]> = {
   'auth.test': [],
-  'conversations.create': ['groups:write'],     // private channels only
+  'conversations.create': ['groups:write'], // private channels only
   'conversations.setTopic': ['groups:write'],
   'conversations.invite': ['groups:write'],
   'conversations.archive': ['groups:write'],
-  'chat.postMessage': ['chat:write'],           // also DMs: posting to a user id uses the app's DM
+  'chat.postMessage': ['chat:write'], // also DMs: posting to a user id uses the app's DM
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
   'pins.add': ['pins:write'],

@@ -10,24 +10,38 @@ import { toBlockKit } from './block-kit.ts';
 /** Slack channel names: lowercase letters, digits, hyphens and underscores, at most 80 chars.
  * https://api.slack.com/methods/conversations.create#naming */
 export function slackChannelName(name: string, suffix = ''): string {
-  const base = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-|-$/g, '') || 'deal';
+  const base =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '-')
+      .replace(/-{2,}/g, '-')
+      .replace(/^-|-$/g, '') || 'deal';
   return `${base.slice(0, 80 - suffix.length).replace(/-$/, '')}${suffix}`;
 }
 
 const CODE_OF: Record<string, string> = {
-  ratelimited: 'rate_limited', not_in_channel: 'not_in_channel', channel_not_found: 'channel_not_found', is_archived: 'is_archived',
-  name_taken: 'name_taken', message_not_found: 'message_not_found', missing_scope: 'missing_scope', not_authed: 'missing_scope', invalid_auth: 'missing_scope',
+  ratelimited: 'rate_limited',
+  not_in_channel: 'not_in_channel',
+  channel_not_found: 'channel_not_found',
+  is_archived: 'is_archived',
+  name_taken: 'name_taken',
+  message_not_found: 'message_not_found',
+  missing_scope: 'missing_scope',
+  not_authed: 'missing_scope',
+  invalid_auth: 'missing_scope',
 };
 
 /** WebClient errors -> PlatformError. https://slack.dev/node-slack-sdk/web-api#handle-errors */
 export function toPlatformError(e: unknown): PlatformError {
   const err = e as { code?: string; data?: { error?: string }; retryAfter?: number; message?: string };
-  if (err.code === 'slack_webapi_rate_limited_error') return new PlatformError('rate_limited', 'ratelimited', 'Slack rate limit', err.retryAfter, { cause: e });
+  if (err.code === 'slack_webapi_rate_limited_error')
+    return new PlatformError('rate_limited', 'ratelimited', 'Slack rate limit', err.retryAfter, { cause: e });
   if (err.code === 'slack_webapi_platform_error') {
     const slack = err.data?.error ?? 'unknown';
     return new PlatformError(CODE_OF[slack] ?? 'api_error', slack, `Slack refused: ${slack}`, undefined, { cause: e });
   }
-  if (err.code === 'slack_webapi_request_error' || err.code === 'slack_webapi_http_error') return new PlatformError('network', err.code, `Slack unreachable: ${err.message}`, undefined, { cause: e });
+  if (err.code === 'slack_webapi_request_error' || err.code === 'slack_webapi_http_error')
+    return new PlatformError('network', err.code, `Slack unreachable: ${err.message}`, undefined, { cause: e });
   return new PlatformError('api_error', 'unknown', String(err.message ?? e), undefined, { cause: e });
 }
 
@@ -45,7 +59,9 @@ export class SlackPlatform implements ChatPlatform {
   private readonly profiles = new Map<string, { at: number; profile: UserProfile | null }>();
   constructor(private readonly o: SlackPlatformOptions) {}
 
-  private get client() { return this.o.client; }
+  private get client() {
+    return this.o.client;
+  }
 
   /** One Web API call: a short rate limit is waited out once (Retry-After), everything else maps to PlatformError. */
   async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -66,7 +82,12 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   private bot(): Promise<string> {
-    this.botUserId ??= this.call(() => this.client.auth.test()).then((r) => String(r.user_id)).catch((e) => { this.botUserId = undefined; throw e; });
+    this.botUserId ??= this.call(() => this.client.auth.test())
+      .then((r) => String(r.user_id))
+      .catch((e) => {
+        this.botUserId = undefined;
+        throw e;
+      });
     return this.botUserId;
   }
 
@@ -77,7 +98,9 @@ export class SlackPlatform implements ChatPlatform {
       try {
         const r = await this.call(() => this.client.conversations.create({ name, is_private: true }));
         const roomId = r.channel!.id!;
-        await this.call(() => this.client.conversations.setTopic({ channel: roomId, topic: req.topic.slice(0, 250) })).catch((e) => this.o.log.warn({ err: e }, 'setTopic failed'));
+        await this.call(() =>
+          this.client.conversations.setTopic({ channel: roomId, topic: req.topic.slice(0, 250) }),
+        ).catch((e) => this.o.log.warn({ err: e }, 'setTopic failed'));
         return { roomId, name };
       } catch (e) {
         if (!(e instanceof PlatformError && e.platformCode === 'name_taken')) throw e;
@@ -104,7 +127,9 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   async post(_ws: WorkspaceRef, roomId: string, message: Message) {
-    const r = await this.call(() => this.client.chat.postMessage({ channel: roomId, ...toBlockKit(message), unfurl_links: false } as any));
+    const r = await this.call(() =>
+      this.client.chat.postMessage({ channel: roomId, ...toBlockKit(message), unfurl_links: false } as any),
+    );
     return { messageId: String(r.ts) };
   }
 
@@ -119,7 +144,9 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   async postPrivate(_ws: WorkspaceRef, roomId: string, userId: string, message: Message) {
-    await this.call(() => this.client.chat.postEphemeral({ channel: roomId, user: userId, ...toBlockKit(message) } as any));
+    await this.call(() =>
+      this.client.chat.postEphemeral({ channel: roomId, user: userId, ...toBlockKit(message) } as any),
+    );
   }
 
   async dm(_ws: WorkspaceRef, userId: string, message: Message) {
@@ -135,8 +162,12 @@ export class SlackPlatform implements ChatPlatform {
       const r = await this.call(() => this.client.users.info({ user: userId, include_locale: true }));
       const u = r.user!;
       profile = {
-        externalId: userId, name: u.name ?? userId, displayName: u.profile?.display_name || u.real_name || u.name || userId,
-        timezone: u.tz ?? undefined, locale: u.locale ?? undefined, isBot: Boolean(u.is_bot),
+        externalId: userId,
+        name: u.name ?? userId,
+        displayName: u.profile?.display_name || u.real_name || u.name || userId,
+        timezone: u.tz ?? undefined,
+        locale: u.locale ?? undefined,
+        isBot: Boolean(u.is_bot),
       };
     } catch (e) {
       if (!(e instanceof PlatformError && e.platformCode === 'user_not_found')) throw e;

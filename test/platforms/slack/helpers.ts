@@ -22,15 +22,29 @@ export function sign(body: string, ts = Math.floor(Date.now() / 1000), secret = 
 }
 
 let triggers = 0;
-export function slashBody(fake: FakeSlack, text: string, o: { user?: string; channel?: string; trigger?: string; team?: string } = {}) {
+export function slashBody(
+  fake: FakeSlack,
+  text: string,
+  o: { user?: string; channel?: string; trigger?: string; team?: string } = {},
+) {
   return new URLSearchParams({
-    token: 'legacy', team_id: o.team ?? 'T1', team_domain: 'acme', channel_id: o.channel ?? 'CGENERAL', channel_name: 'general',
-    user_id: o.user ?? 'UALICE', user_name: 'alice', command: '/deal', text, api_app_id: 'A1',
-    response_url: `${fake.base}/hooks/${o.trigger ?? `t${++triggers}`}`, trigger_id: o.trigger ?? `trig-${triggers}`,
+    token: 'legacy',
+    team_id: o.team ?? 'T1',
+    team_domain: 'acme',
+    channel_id: o.channel ?? 'CGENERAL',
+    channel_name: 'general',
+    user_id: o.user ?? 'UALICE',
+    user_name: 'alice',
+    command: '/deal',
+    text,
+    api_app_id: 'A1',
+    response_url: `${fake.base}/hooks/${o.trigger ?? `t${++triggers}`}`,
+    trigger_id: o.trigger ?? `trig-${triggers}`,
   }).toString();
 }
 
-export const interactionBody = (payload: object) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+export const interactionBody = (payload: object) =>
+  new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 
 export async function waitFor<T>(fn: () => T | undefined | false, ms = 5000): Promise<T> {
   const end = Date.now() + ms;
@@ -50,15 +64,33 @@ export async function bootSlack(backend: Backend = 'pglite') {
   fake.addUser({ id: 'UCAROL', name: 'carol', real_name: 'Carol Wu', tz: 'America/Los_Angeles', locale: 'zh-CN' });
   const clock = new TestClock(new Date());
   const slack = createSlackApp({
-    botToken: TOKEN, signingSecret: SECRET, apiUrl: fake.url, port: 0, host: '127.0.0.1', maxRetryWaitMs: 1500,
-    store: prismaStore(db.prisma), clock, log: silentLogger, defaults: { currency: 'USD', timezone: 'Asia/Shanghai', locale: 'en' },
+    botToken: TOKEN,
+    signingSecret: SECRET,
+    apiUrl: fake.url,
+    port: 0,
+    host: '127.0.0.1',
+    maxRetryWaitMs: 1500,
+    store: prismaStore(db.prisma),
+    clock,
+    log: silentLogger,
+    defaults: { currency: 'USD', timezone: 'Asia/Shanghai', locale: 'en' },
   });
   const server = (await slack.start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const post = (body: string, headers: Record<string, string> = sign(body)) => fetch(`${url}/slack/events`, { method: 'POST', body, headers });
+  const post = (body: string, headers: Record<string, string> = sign(body)) =>
+    fetch(`${url}/slack/events`, { method: 'POST', body, headers });
   return {
-    db, fake, slack, clock, url, post,
+    db,
+    fake,
+    slack,
+    clock,
+    url,
+    post,
     slash: (text: string, o: Parameters<typeof slashBody>[2] = {}) => post(slashBody(fake, text, o)),
-    stop: async () => { await slack.stop(); await fake.close(); await db.destroy(); },
+    stop: async () => {
+      await slack.stop();
+      await fake.close();
+      await db.destroy();
+    },
   };
 }

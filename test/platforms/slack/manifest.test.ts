@@ -4,14 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { BOT_EVENTS, BOT_SCOPES, SLASH_COMMAND } from '../../../src/platforms/slack/scopes.ts';
 import { NEW_DEAL_VIEW } from '../../../src/platforms/slack/listeners/views.ts';
 
-const manifests = ['manifest/slack-app.json', 'manifest/slack-app.socket-mode.json'].map((f) => [f, JSON.parse(fs.readFileSync(f, 'utf8'))] as const);
+const manifests = ['manifest/slack-app.json', 'manifest/slack-app.socket-mode.json'].map(
+  (f) => [f, JSON.parse(fs.readFileSync(f, 'utf8'))] as const,
+);
 
 describe.each(manifests)('%s', (_f, m) => {
   it('requests exactly the bot scopes the code uses', () => {
     expect([...m.oauth_config.scopes.bot].sort()).toEqual(BOT_SCOPES);
   });
   it('declares the one /deal command, escaped', () => {
-    expect(m.features.slash_commands).toEqual([expect.objectContaining({ command: SLASH_COMMAND, should_escape: true })]);
+    expect(m.features.slash_commands).toEqual([
+      expect.objectContaining({ command: SLASH_COMMAND, should_escape: true }),
+    ]);
   });
   it('subscribes to the events the code listens to, with interactivity and the App Home tab', () => {
     expect(m.settings.event_subscriptions.bot_events).toEqual([...BOT_EVENTS]);
@@ -19,7 +23,9 @@ describe.each(manifests)('%s', (_f, m) => {
     expect(m.features.app_home.home_tab_enabled).toBe(true);
   });
   it('matches the listeners registered in code', () => {
-    const src = ['commands', 'events', 'views', 'actions'].map((f) => fs.readFileSync(`src/platforms/slack/listeners/${f}.ts`, 'utf8')).join('\n');
+    const src = ['commands', 'events', 'views', 'actions']
+      .map((f) => fs.readFileSync(`src/platforms/slack/listeners/${f}.ts`, 'utf8'))
+      .join('\n');
     expect(src).toMatch(/app\.command\(command/);
     for (const e of BOT_EVENTS) expect(src).toContain(`app.event('${e}'`);
     expect(src).toContain('app.view(NEW_DEAL_VIEW');

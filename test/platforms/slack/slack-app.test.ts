@@ -8,7 +8,9 @@ let room: string;
 const methods = new Set<string>();
 const calls = (m: string) => s.fake.callsOf(m);
 
-beforeAll(async () => { s = await bootSlack(); });
+beforeAll(async () => {
+  s = await bootSlack();
+});
 afterAll(async () => {
   for (const c of s.fake.calls) if (!c.method.startsWith('response_url:')) methods.add(c.method);
   await s.stop();
@@ -16,11 +18,15 @@ afterAll(async () => {
 
 /** Waits until the app has stopped calling Slack (the previous flow finished its follow-ups). */
 async function quiet(ms = 150) {
-  for (let n = -1; n !== s.fake.calls.length;) { n = s.fake.calls.length; await new Promise((r) => setTimeout(r, ms)); }
+  for (let n = -1; n !== s.fake.calls.length; ) {
+    n = s.fake.calls.length;
+    await new Promise((r) => setTimeout(r, ms));
+  }
 }
 beforeEach(() => quiet());
 
-const responseTo = (trigger: string) => waitFor(() => s.fake.calls.find((c) => c.method === `response_url:/hooks/${trigger}`));
+const responseTo = (trigger: string) =>
+  waitFor(() => s.fake.calls.find((c) => c.method === `response_url:/hooks/${trigger}`));
 
 describe('Slack: /deal over HTTP', () => {
   it('acks at once, then creates one private channel, invites, sets the topic, posts and pins the card', async () => {
@@ -71,7 +77,12 @@ describe('Slack: /deal over HTTP', () => {
     const posts = s.fake.messages(room).length;
     await s.slash('action <@UBOB|bob> Prepare the demo due:2026-12-01', { channel: room, trigger: 'act1' });
     await waitFor(() => calls('chat.update').length >= 1 && s.fake.messages('UBOB').length >= 1);
-    expect(s.fake.messages(room).slice(posts).map((m) => m.text)).toEqual([expect.stringContaining('assigned #1 to <@UBOB>: Prepare the demo')]);
+    expect(
+      s.fake
+        .messages(room)
+        .slice(posts)
+        .map((m) => m.text),
+    ).toEqual([expect.stringContaining('assigned #1 to <@UBOB>: Prepare the demo')]);
     expect(JSON.stringify(s.fake.messages(room)[0].blocks)).toContain('"action_id":"action_done"');
     expect(s.fake.messages('UBOB')[0].text).toContain('/deal done #1 1');
   });
@@ -79,9 +90,16 @@ describe('Slack: /deal over HTTP', () => {
   it("the card's Done button checks the action off and posts the closure for everyone", async () => {
     const card = s.fake.messages(room)[0];
     const payload = {
-      type: 'block_actions', team: { id: 'T1', domain: 'acme' }, user: { id: 'UBOB', username: 'bob', team_id: 'T1' }, api_app_id: 'A1', token: 'legacy',
-      trigger_id: 'btn-1', channel: { id: room, name: 'deal-acme-erp-rollout' }, container: { type: 'message', message_ts: card.ts, channel_id: room },
-      message: { ts: card.ts, text: card.text }, response_url: `${s.fake.base}/hooks/btn-1`,
+      type: 'block_actions',
+      team: { id: 'T1', domain: 'acme' },
+      user: { id: 'UBOB', username: 'bob', team_id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: 'btn-1',
+      channel: { id: room, name: 'deal-acme-erp-rollout' },
+      container: { type: 'message', message_ts: card.ts, channel_id: room },
+      message: { ts: card.ts, text: card.text },
+      response_url: `${s.fake.base}/hooks/btn-1`,
       actions: [{ type: 'button', action_id: 'action_done', block_id: 'b1', value: '1:1', action_ts: '1.1' }],
     };
     const body = interactionBody(payload);
@@ -99,9 +117,23 @@ describe('Slack: /deal over HTTP', () => {
 
   it('the stage menu runs the same gates: a blocked move is explained privately', async () => {
     const payload = {
-      type: 'block_actions', team: { id: 'T1' }, user: { id: 'UALICE', team_id: 'T1' }, api_app_id: 'A1', trigger_id: 'sel-1',
-      channel: { id: room }, container: { type: 'message', channel_id: room }, response_url: `${s.fake.base}/hooks/sel-1`,
-      actions: [{ type: 'static_select', action_id: 'stage_select', block_id: 'b2', selected_option: { value: '1:proposal', text: { type: 'plain_text', text: 'Proposal' } }, action_ts: '1.2' }],
+      type: 'block_actions',
+      team: { id: 'T1' },
+      user: { id: 'UALICE', team_id: 'T1' },
+      api_app_id: 'A1',
+      trigger_id: 'sel-1',
+      channel: { id: room },
+      container: { type: 'message', channel_id: room },
+      response_url: `${s.fake.base}/hooks/sel-1`,
+      actions: [
+        {
+          type: 'static_select',
+          action_id: 'stage_select',
+          block_id: 'b2',
+          selected_option: { value: '1:proposal', text: { type: 'plain_text', text: 'Proposal' } },
+          action_ts: '1.2',
+        },
+      ],
     };
     await s.post(interactionBody(payload));
     const r = await responseTo('sel-1');
@@ -113,15 +145,33 @@ describe('Slack: /deal over HTTP', () => {
     await s.slash('', { trigger: 'modal1' });
     const open = await waitFor(() => calls('views.open')[0]);
     expect(open.args).toMatchObject({ trigger_id: 'modal1', view: { callback_id: 'deal_new', type: 'modal' } });
-    const submit = (amount: string) => interactionBody({
-      type: 'view_submission', team: { id: 'T1' }, user: { id: 'UALICE', team_id: 'T1' }, api_app_id: 'A1', trigger_id: 'v1',
-      view: {
-        id: `V${amount}`, callback_id: 'deal_new', private_metadata: JSON.stringify({ channelId: 'CGENERAL' }),
-        state: { values: { account: { account: { type: 'plain_text_input', value: 'Globex' } }, title: { title: { type: 'plain_text_input', value: 'Pilot' } }, amount: { amount: { type: 'plain_text_input', value: amount } }, close: { close: { type: 'datepicker', selected_date: '2027-01-31' } }, people: { people: { type: 'multi_users_select', selected_users: ['UCAROL'] } } } },
-      },
-    });
+    const submit = (amount: string) =>
+      interactionBody({
+        type: 'view_submission',
+        team: { id: 'T1' },
+        user: { id: 'UALICE', team_id: 'T1' },
+        api_app_id: 'A1',
+        trigger_id: 'v1',
+        view: {
+          id: `V${amount}`,
+          callback_id: 'deal_new',
+          private_metadata: JSON.stringify({ channelId: 'CGENERAL' }),
+          state: {
+            values: {
+              account: { account: { type: 'plain_text_input', value: 'Globex' } },
+              title: { title: { type: 'plain_text_input', value: 'Pilot' } },
+              amount: { amount: { type: 'plain_text_input', value: amount } },
+              close: { close: { type: 'datepicker', selected_date: '2027-01-31' } },
+              people: { people: { type: 'multi_users_select', selected_users: ['UCAROL'] } },
+            },
+          },
+        },
+      });
     const bad = await s.post(submit('lots'));
-    expect(await bad.json()).toMatchObject({ response_action: 'errors', errors: { amount: expect.stringContaining('lots') } });
+    expect(await bad.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { amount: expect.stringContaining('lots') },
+    });
     expect(await s.db.prisma.deal.count()).toBe(1);
     const ok = await s.post(submit('50k'));
     expect(ok.status).toBe(200);
@@ -132,7 +182,14 @@ describe('Slack: /deal over HTTP', () => {
   });
 
   it('App Home shows my open deals and actions with Done buttons', async () => {
-    const body = JSON.stringify({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: 'Ev1', event_time: 1, event: { type: 'app_home_opened', user: 'UALICE', channel: 'DALICE', tab: 'home' } });
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      event_id: 'Ev1',
+      event_time: 1,
+      event: { type: 'app_home_opened', user: 'UALICE', channel: 'DALICE', tab: 'home' },
+    });
     const res = await s.post(body, { ...sign(body), 'content-type': 'application/json' });
     expect(res.status).toBe(200);
     const pub = await waitFor(() => calls('views.publish').at(-1));
@@ -189,7 +246,11 @@ describe('Slack: failures have a clear outcome and consistent data', () => {
     await s.slash('log Long wait call', { channel: room, trigger: 'rl2' });
     const r = await responseTo('rl2');
     expect(String(r.args.text)).toContain('retry in 30s');
-    expect(await s.db.prisma.dealEvent.count({ where: { type: 'contact_logged', data: { path: ['note'], equals: 'Long wait call' } } })).toBe(1);
+    expect(
+      await s.db.prisma.dealEvent.count({
+        where: { type: 'contact_logged', data: { path: ['note'], equals: 'Long wait call' } },
+      }),
+    ).toBe(1);
   });
 
   it('a network error creating the room keeps the deal; the redelivery creates the room once', async () => {
@@ -209,7 +270,10 @@ describe('Slack: failures have a clear outcome and consistent data', () => {
     await waitFor(() => s.fake.messages(room).some((m) => m.text.includes('won')));
     const { archiveClosedRooms } = await import('../../../src/app/rooms.ts');
     s.clock.advance(25 * 3600_000);
-    const n = await archiveClosedRooms(s.slack.deps, 24 * 3600_000, async () => ({ platform: 'slack', externalId: 'T1' }));
+    const n = await archiveClosedRooms(s.slack.deps, 24 * 3600_000, async () => ({
+      platform: 'slack',
+      externalId: 'T1',
+    }));
     expect(n).toBe(1);
     expect(s.fake.channel(room)!.archived).toBe(true);
     await s.slash('#1 reopen', { channel: 'CGENERAL', trigger: 'reopen1' });

@@ -17,12 +17,22 @@ beforeAll(async () => {
   fake.addUser({ id: 'UALICE', name: 'alice', tz: 'Europe/Berlin', locale: 'de-DE' });
   sock = await startFakeSocket(fake, 'xapp-test');
   slack = createSlackApp({
-    botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: fake.url, store: prismaStore(db.prisma), clock: new TestClock(new Date()),
-    log: silentLogger, defaults: { currency: 'EUR', timezone: 'Europe/Berlin', locale: 'en' },
+    botToken: 'xoxb-test',
+    appToken: 'xapp-test',
+    apiUrl: fake.url,
+    store: prismaStore(db.prisma),
+    clock: new TestClock(new Date()),
+    log: silentLogger,
+    defaults: { currency: 'EUR', timezone: 'Europe/Berlin', locale: 'en' },
   });
   await slack.start(); // resolves once the fake says hello
 });
-afterAll(async () => { await slack.stop(); await sock.close(); await fake.close(); await db.destroy(); });
+afterAll(async () => {
+  await slack.stop();
+  await sock.close();
+  await fake.close();
+  await db.destroy();
+});
 
 describe('Slack Socket Mode', () => {
   it('connects with the app-level token', () => {
@@ -31,8 +41,15 @@ describe('Slack Socket Mode', () => {
 
   it('a /deal envelope is acked, then the deal room is created', async () => {
     const ack = await sock.push('slash_commands', {
-      command: '/deal', text: 'new Siemens | MES pilot amount:80k', channel_id: 'CGEN', user_id: 'UALICE', team_id: 'T1', team_domain: 'acme',
-      api_app_id: 'A1', trigger_id: 'sock-1', response_url: `${fake.base}/hooks/sock-1`,
+      command: '/deal',
+      text: 'new Siemens | MES pilot amount:80k',
+      channel_id: 'CGEN',
+      user_id: 'UALICE',
+      team_id: 'T1',
+      team_domain: 'acme',
+      api_app_id: 'A1',
+      trigger_id: 'sock-1',
+      response_url: `${fake.base}/hooks/sock-1`,
     });
     expect(ack.envelope_id).toBe('env-1');
     await waitFor(() => fake.callsOf('response_url:/hooks/sock-1')[0]);

@@ -13,14 +13,22 @@ let client: WebClient;
 const ws = { platform: 'slack' as const, externalId: 'T1' };
 beforeAll(async () => {
   fake = await startFakeSlack({ token: 'xoxb-test' });
-  client = new WebClient('xoxb-test', { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  client = new WebClient('xoxb-test', {
+    slackApiUrl: fake.url,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
 });
 afterAll(() => fake.close());
 
 describe('WebClient against the fake, through toPlatformError', () => {
   it.each([
-    ['name_taken', 'name_taken'], ['not_in_channel', 'not_in_channel'], ['channel_not_found', 'channel_not_found'],
-    ['is_archived', 'is_archived'], ['missing_scope', 'missing_scope'], ['something_new', 'api_error'],
+    ['name_taken', 'name_taken'],
+    ['not_in_channel', 'not_in_channel'],
+    ['channel_not_found', 'channel_not_found'],
+    ['is_archived', 'is_archived'],
+    ['missing_scope', 'missing_scope'],
+    ['something_new', 'api_error'],
   ])('{ok:false, error:%s} -> %s', async (slack, code) => {
     fake.failNext('conversations.create', slack);
     const e = await client.conversations.create({ name: 'x' }).catch((x) => x);
@@ -51,7 +59,14 @@ describe('WebClient against the fake, through toPlatformError', () => {
 
   it('the adapter waits out a short rate limit once, and gives up on a long one', async () => {
     const waits: number[] = [];
-    const p = new SlackPlatform({ client, log: silentLogger, maxRetryWaitMs: 5000, sleep: async (ms) => { waits.push(ms); } });
+    const p = new SlackPlatform({
+      client,
+      log: silentLogger,
+      maxRetryWaitMs: 5000,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
     fake.failNext('users.info', { status: 429, retryAfter: 2 });
     fake.addUser({ id: 'U9', name: 'nine', tz: 'Asia/Tokyo', locale: 'ja-JP' });
     expect(await p.resolveUser(ws, 'U9')).toMatchObject({ name: 'nine', timezone: 'Asia/Tokyo', locale: 'ja-JP' });
@@ -79,7 +94,10 @@ describe('WebClient against the fake, through toPlatformError', () => {
 
 describe('Slack text rules', () => {
   it.each([
-    ['Acme | ERP', 'acme-erp'], ['  Ünïcödé Ltd.  ', 'unicode-ltd'], ['华为', 'deal'], ['a'.repeat(100), 'a'.repeat(80)],
+    ['Acme | ERP', 'acme-erp'],
+    ['  Ünïcödé Ltd.  ', 'unicode-ltd'],
+    ['华为', 'deal'],
+    ['a'.repeat(100), 'a'.repeat(80)],
   ])('channel name from %j', (input, out) => {
     expect(slackChannelName(input.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''))).toBe(out);
   });

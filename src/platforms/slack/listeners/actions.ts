@@ -10,9 +10,16 @@ import { publishHome } from './events.ts';
 export function registerActions(app: App, deps: Deps) {
   const run = async (body: BlockAction, text: string, respond: (m: any) => Promise<unknown>) => {
     const ws = { platform: 'slack' as const, externalId: body.team?.id ?? body.user.team_id ?? '' };
-    const reply = await handleCommand(deps, { ws, userId: body.user.id, roomId: body.channel?.id, text, requestKey: `action:${body.trigger_id}` });
+    const reply = await handleCommand(deps, {
+      ws,
+      userId: body.user.id,
+      roomId: body.channel?.id,
+      text,
+      requestKey: `action:${body.trigger_id}`,
+    });
     if (body.view?.type === 'home') await publishHome(app, deps, ws, body.user.id);
-    else if (reply.message && body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, ...toBlockKit(reply.message) });
+    else if (reply.message && body.response_url)
+      await respond({ response_type: 'ephemeral', replace_original: false, ...toBlockKit(reply.message) });
     else if (reply.message && !reply.ok) await deps.platform.dm(ws, body.user.id, reply.message);
   };
 

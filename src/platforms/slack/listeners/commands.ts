@@ -13,11 +13,20 @@ export function registerCommands(app: App, deps: Deps, command = '/deal') {
     const ws = { platform: 'slack' as const, externalId: c.team_id, name: c.team_domain };
     try {
       if (!text) {
-        await client.views.open({ trigger_id: c.trigger_id, view: await newDealModal(deps, ws, c.user_id, c.channel_id) as any });
+        await client.views.open({
+          trigger_id: c.trigger_id,
+          view: (await newDealModal(deps, ws, c.user_id, c.channel_id)) as any,
+        });
         return;
       }
       // trigger_id is unique per invocation and identical on a redelivery: the idempotency key.
-      const reply = await handleCommand(deps, { ws, userId: c.user_id, roomId: c.channel_id, text, requestKey: `slash:${c.trigger_id}` });
+      const reply = await handleCommand(deps, {
+        ws,
+        userId: c.user_id,
+        roomId: c.channel_id,
+        text,
+        requestKey: `slash:${c.trigger_id}`,
+      });
       if (reply.message) await respond({ response_type: 'ephemeral', ...toBlockKit(reply.message) } as any);
     } catch (e) {
       deps.log.error({ err: e }, 'slash command follow-up failed');

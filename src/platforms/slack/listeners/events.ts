@@ -14,6 +14,8 @@ export async function publishHome(app: App, deps: Deps, ws: WorkspaceRef, userId
 export function registerEvents(app: App, deps: Deps) {
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return;
-    await publishHome(app, deps, { platform: 'slack', externalId: (body as any).team_id }, event.user).catch((e) => deps.log.error({ err: e }, 'home publish failed'));
+    await publishHome(app, deps, { platform: 'slack', externalId: (body as any).team_id }, event.user).catch((e) =>
+      deps.log.error({ err: e }, 'home publish failed'),
+    );
   });
 }

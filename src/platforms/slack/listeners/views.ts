@@ -15,10 +15,19 @@ export async function newDealModal(deps: Deps, ws: WorkspaceRef, userId: string,
   const w = await deps.store.repos.findWorkspace(ws.platform, ws.externalId);
   const m = w && (await deps.store.repos.findMemberByExternalId(w.id, userId));
   const L = toLocale(m?.locale) ?? toLocale(w?.locale) ?? 'en';
-  const input = (id: string, label: string, element: Record<string, unknown>, optional = false) => ({ type: 'input', block_id: id, optional, label: { type: 'plain_text', text: label }, element: { action_id: id, ...element } });
+  const input = (id: string, label: string, element: Record<string, unknown>, optional = false) => ({
+    type: 'input',
+    block_id: id,
+    optional,
+    label: { type: 'plain_text', text: label },
+    element: { action_id: id, ...element },
+  });
   return {
-    type: 'modal', callback_id: NEW_DEAL_VIEW, private_metadata: JSON.stringify({ channelId }),
-    title: { type: 'plain_text', text: t(L, 'modal.title') }, submit: { type: 'plain_text', text: t(L, 'modal.submit') },
+    type: 'modal',
+    callback_id: NEW_DEAL_VIEW,
+    private_metadata: JSON.stringify({ channelId }),
+    title: { type: 'plain_text', text: t(L, 'modal.title') },
+    submit: { type: 'plain_text', text: t(L, 'modal.submit') },
     blocks: [
       input('account', t(L, 'modal.account'), { type: 'plain_text_input', max_length: 200 }),
       input('title', t(L, 'modal.deal_title'), { type: 'plain_text_input', max_length: 200 }),
@@ -47,14 +56,26 @@ export function registerViews(app: App, deps: Deps) {
     if (!parsed.ok) {
       const field = String(parsed.error.params.field ?? '').replace(':', '');
       const block = field === 'close' ? 'close' : field === 'amount' ? 'amount' : 'account';
-      await ack({ response_action: 'errors', errors: { [block]: t('en', parsed.error.key, parsed.error.params).split('\n')[0] } });
+      await ack({
+        response_action: 'errors',
+        errors: { [block]: t('en', parsed.error.key, parsed.error.params).split('\n')[0] },
+      });
       return;
     }
     await ack();
     const ws = { platform: 'slack' as const, externalId: body.team?.id ?? body.user.team_id ?? '' };
     const { channelId } = JSON.parse(view.private_metadata || '{}');
-    const reply = await handleCommand(deps, { ws, userId: body.user.id, roomId: channelId, text, requestKey: `view:${view.id}` })
-      .catch((e) => { deps.log.error({ err: e }, 'new deal form failed'); return null; });
-    if (reply?.message && (!reply.ok || !reply.roomId)) await deps.platform.dm(ws, body.user.id, reply.message).catch(() => {});
+    const reply = await handleCommand(deps, {
+      ws,
+      userId: body.user.id,
+      roomId: channelId,
+      text,
+      requestKey: `view:${view.id}`,
+    }).catch((e) => {
+      deps.log.error({ err: e }, 'new deal form failed');
+      return null;
+    });
+    if (reply?.message && (!reply.ok || !reply.roomId))
+      await deps.platform.dm(ws, body.user.id, reply.message).catch(() => {});
   });
 }
