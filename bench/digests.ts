@@ -4,13 +4,13 @@
 //   npm run bench -- --scale 0.1  a tenth of that (CI runs this to prove the benchmark works)
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { composeManagerDigest, composeRepNudge } from '../src/app/digests.ts';
 import type { Deps } from '../src/app/context.ts';
+import { composeManagerDigest, composeRepNudge } from '../src/app/digests.ts';
 import { silentLogger } from '../src/app/logger.ts';
 import { ConsolePlatform } from '../src/platforms/console/console-platform.ts';
-import { openDatabase, type Database } from '../src/store/database.ts';
+import { type Database, openDatabase } from '../src/store/database.ts';
 import { prismaStore } from '../src/store/prisma-store.ts';
-import { FULL, scaled, seedOrg, type OrgSize } from './seed.ts';
+import { FULL, type OrgSize, scaled, seedOrg } from './seed.ts';
 
 const arg = (n: string) => {
   const i = process.argv.indexOf(`--${n}`);

@@ -36,8 +36,6 @@ const Env = z.object({
   SLACK_API_URL: z.string().url().optional(),
 });
 
-export type Config = ReturnType<typeof loadConfig>;
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const r = Env.safeParse(blankAsUnset);

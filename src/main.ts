@@ -1,16 +1,17 @@
 // Composition root: config → database → store → platform → jobs. Nothing else lives here.
-import pino from 'pino';
+
 import cron from 'node-cron';
-import { loadConfig } from './config.ts';
-import { openDatabase } from './store/database.ts';
-import { prismaStore } from './store/prisma-store.ts';
-import { systemClock } from './app/ports.ts';
+import pino from 'pino';
 import type { Deps } from './app/context.ts';
+import { systemClock } from './app/ports.ts';
 import { housekeeping } from './app/rooms.ts';
+import { loadConfig } from './config.ts';
 import { DigestScheduler } from './jobs/digest-scheduler.ts';
-import { createSlackApp } from './platforms/slack/app.ts';
 import { ConsolePlatform } from './platforms/console/console-platform.ts';
 import { CONSOLE_WORKSPACE, runRepl } from './platforms/console/repl.ts';
+import { createSlackApp } from './platforms/slack/app.ts';
+import { openDatabase } from './store/database.ts';
+import { prismaStore } from './store/prisma-store.ts';
 
 /** Digests every minute; a tick never overlaps the previous one. */
 function startDigests(deps: Deps, log: pino.Logger) {

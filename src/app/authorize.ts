@@ -1,7 +1,8 @@
 // Who may see and change a deal: the people in its room, the owner's managers (any level up),
 // and admins. Everyone else gets a clear refusal, and no data.
-import type { Deal, Member } from '../domain/model.ts';
+
 import { UserError } from '../domain/errors.ts';
+import type { Deal, Member } from '../domain/model.ts';
 import type { Repos } from './ports.ts';
 
 /** True when `member` is `ownerId`'s manager, directly or further up (cycles are cut). */

@@ -1,10 +1,10 @@
 // The live deal card pinned in every room: stage progress, key fields, open actions with Done buttons.
-import { getProcess, openStages, stageIndex, stageOf, type Locale } from '../domain/process.ts';
+import { getProcess, type Locale, openStages, stageIndex, stageOf } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
 import type { DealView } from './deal-view.ts';
-import { displayName } from './identity.ts';
 import { formatDate, formatMoney, stageName } from './format.ts';
-import { mention, type Block, type Message } from './message.ts';
+import { displayName } from './identity.ts';
+import { type Block, type Message, mention } from './message.ts';
 
 export const ACTION_DONE = 'action_done';
 export const STAGE_SELECT = 'stage_select';

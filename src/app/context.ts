@@ -1,8 +1,8 @@
 // What every use case receives: its dependencies, and who is speaking where.
 import type { Member, Workspace } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
-import type { ChatPlatform, Clock, Repos, Store, WorkspaceRef } from './ports.ts';
 import type { Logger } from './logger.ts';
+import type { ChatPlatform, Clock, Repos, Store, WorkspaceRef } from './ports.ts';
 
 export interface Deps {
   store: Store;

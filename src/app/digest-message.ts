@@ -1,14 +1,15 @@
 // The manager digest and the rep nudge as neutral messages. The numbers are computed in
 // src/domain (funnel.ts, follow-ups.ts); this file only words them. Short by design: a section
 // appears only when it has something, shows its top items, and says how many more there are.
+
+import type { FollowUp, OverdueAction, OverdueGroup, StalledDeal } from '../domain/follow-ups.ts';
 import type { Amounts, FunnelChanges, Rate, WeeklyReport } from '../domain/funnel.ts';
 import { WINDOW_DAYS } from '../domain/funnel.ts';
-import type { FollowUp, OverdueAction, OverdueGroup, StalledDeal } from '../domain/follow-ups.ts';
 import type { Deal } from '../domain/model.ts';
 import type { Locale, Process } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
 import { formatDate, formatMoney } from './format.ts';
-import { mention, type Block, type Message } from './message.ts';
+import { type Block, type Message, mention } from './message.ts';
 
 /** Items shown per section before "…and N more": enough to act on, short enough for a phone. */
 export const TOP = 5;

@@ -2,8 +2,8 @@
 // follow-ups, stalled; weekly conversion on Mondays) and the rep's nudge. Used by the scheduler
 // (src/jobs/digest-scheduler.ts) and by `/deal digest`, so both show exactly the same thing.
 import { DateTime } from 'luxon';
-import { funnelChanges, weeklyReport, WINDOW_DAYS } from '../domain/funnel.ts';
 import { followUps, overdueActions, stalled } from '../domain/follow-ups.ts';
+import { funnelChanges, WINDOW_DAYS, weeklyReport } from '../domain/funnel.ts';
 import type { Member, Workspace } from '../domain/model.ts';
 import { DEFAULT_PROCESS, getProcess, type Locale } from '../domain/process.ts';
 import { reportsOf } from './authorize.ts';

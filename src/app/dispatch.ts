@@ -1,7 +1,7 @@
 // One entry point for every platform: text in, reply out. Parse once, find the deal, check who may
 // act, run the use case in one transaction, then carry out what it decided on the platform.
 import { parseCommand } from '../commands/parse.ts';
-import { DEAL_COMMANDS, type Command, type Mention } from '../commands/types.ts';
+import { type Command, DEAL_COMMANDS, type Mention } from '../commands/types.ts';
 import { DealroomError, UserError } from '../domain/errors.ts';
 import type { Deal } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
@@ -16,14 +16,14 @@ import {
   resolveMentions,
   timezoneFor,
 } from './identity.ts';
-import { plain, type Message } from './message.ts';
+import { type Message, plain } from './message.ts';
 import type { Outcome } from './outcome.ts';
 import { applyOutcome } from './rooms.ts';
 import { addAction, checkAction, inviteMembers } from './use-cases/action-items.ts';
 import { changeStage } from './use-cases/change-stage.ts';
 import { closeDeal } from './use-cases/close-deal.ts';
-import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
 import { digestCommand } from './use-cases/digest.ts';
+import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
 import { showHelp } from './use-cases/help.ts';
 import { openDeal } from './use-cases/open-deal.ts';
 import { listDeals, showActions, showHistory, showInfo, showPipeline } from './use-cases/read-views.ts';

@@ -1,9 +1,10 @@
 // Who is speaking, and who is named. Profiles come from the platform (cached on the member row for
 // a day); rows are written inside the command's transaction so a failed command writes nothing.
+
+import type { Mention } from '../commands/types.ts';
+import { UserError } from '../domain/errors.ts';
 import type { Member, Workspace } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
-import { UserError } from '../domain/errors.ts';
-import type { Mention } from '../commands/types.ts';
 import type { Deps, Invocation } from './context.ts';
 import type { Repos, UserProfile, WorkspaceRef } from './ports.ts';
 
@@ -66,7 +67,7 @@ export async function prefetchMentions(
       if (p) into.set(m.id, p);
     } else if (deps.platform.findUserByName) {
       const known = workspace && (await deps.store.repos.findMembersByName(workspace.id, m.name));
-      if (known && known.length) continue;
+      if (known?.length) continue;
       const p = await deps.platform.findUserByName(ws, m.name);
       if (p) into.set(`name:${m.name.toLowerCase()}`, p);
     }

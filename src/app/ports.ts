@@ -10,7 +10,6 @@ import type {
   Member,
   NewEvent,
   PlatformKind,
-  Role,
   Workspace,
 } from '../domain/model.ts';
 import type { Message } from './message.ts';
@@ -232,8 +231,6 @@ export interface ChatPlatform {
   update(ws: WorkspaceRef, roomId: string, messageId: string, message: Message): Promise<void>;
   /** Pins a message in its room. */
   pin(ws: WorkspaceRef, roomId: string, messageId: string): Promise<void>;
-  /** A reply only `userId` sees, in the room (or wherever the command was typed). */
-  postPrivate(ws: WorkspaceRef, roomId: string, userId: string, message: Message): Promise<void>;
   /** A direct message to one person. */
   dm(ws: WorkspaceRef, userId: string, message: Message): Promise<void>;
   /** Profile of a platform user, or null when the platform does not know them. */

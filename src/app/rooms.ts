@@ -1,15 +1,15 @@
 // Carrying out an Outcome on the chat platform, after the data is committed. A platform failure
 // here never loses or duplicates data: the deal is saved; the user hears what did not happen.
 import { randomUUID } from 'node:crypto';
-import type { Deal } from '../domain/model.ts';
 import { PlatformError } from '../domain/errors.ts';
+import type { Deal } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
 import { buildDealCard } from './card.ts';
 import type { Deps } from './context.ts';
 import { loadDealView } from './deal-view.ts';
-import { roomLocale } from './identity.ts';
 import { todayIn } from './format.ts';
+import { roomLocale } from './identity.ts';
 import type { Outcome } from './outcome.ts';
 import type { WorkspaceRef } from './ports.ts';
 

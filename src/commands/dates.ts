@@ -151,42 +151,44 @@ function normalize(text: string): string {
 }
 
 function fromTables(t: string, base: DateTime): DateTime | null | undefined {
-  let m: RegExpExecArray | null;
-  if ((m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(t)) || (m = /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$/.exec(t))) {
-    return exact(+m[1], +m[2], +m[3]);
-  }
-  if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t))) return exact(+m[3], +m[1], +m[2]);
-  if ((m = /^(\d{1,2})月(\d{1,2})[日号]?$/.exec(t))) return nextMonthDay(base, +m[1], +m[2]);
-  if ((m = /^(\d{1,2})[/-](\d{1,2})$/.exec(t))) {
+  const ymd = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(t) ?? /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$/.exec(t);
+  if (ymd) return exact(+ymd[1], +ymd[2], +ymd[3]);
+  const mdy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
+  if (mdy) return exact(+mdy[3], +mdy[1], +mdy[2]);
+  const zhMonthDay = /^(\d{1,2})月(\d{1,2})[日号]?$/.exec(t);
+  if (zhMonthDay) return nextMonthDay(base, +zhMonthDay[1], +zhMonthDay[2]);
+  const monthDay = /^(\d{1,2})[/-](\d{1,2})$/.exec(t);
+  if (monthDay) {
     // Month first (US and Chinese habit); `31/12` can only be day first, so it is read that way.
-    const [a, b] = [+m[1], +m[2]];
+    const [a, b] = [+monthDay[1], +monthDay[2]];
     return a > 12 && b <= 12 ? nextMonthDay(base, b, a) : nextMonthDay(base, a, b);
   }
   if (t in RELATIVE_DAYS) return base.plus({ days: RELATIVE_DAYS[t] });
-  if ((m = /^\+ ?(\d{1,4}) ?([a-z]+)$/.exec(t)) || (m = /^in (\d{1,4}|an?|one) ([a-z]+)$/.exec(t))) {
-    const unit = UNITS[m[2]];
-    const n = readCount(m[1]);
+  const enOffset = /^\+ ?(\d{1,4}) ?([a-z]+)$/.exec(t) ?? /^in (\d{1,4}|an?|one) ([a-z]+)$/.exec(t);
+  if (enOffset) {
+    const unit = UNITS[enOffset[2]];
+    const n = readCount(enOffset[1]);
     // `+3m` is three months: minutes make no sense for a calendar date.
     return unit && n !== null ? base.plus({ [unit]: n }) : undefined;
   }
-  if (
-    (m = /^(\d{1,4}|[一二两三四五六七八九十]{1,3}) ?(个星期|个礼拜|个月|天|日|周|星期|礼拜|年)(?:以后|之后|后)$/.exec(
-      t,
-    ))
-  ) {
-    const n = readCount(m[1]);
-    return n === null ? undefined : base.plus({ [UNITS[m[2]]]: n });
+  const zhOffset =
+    /^(\d{1,4}|[一二两三四五六七八九十]{1,3}) ?(个星期|个礼拜|个月|天|日|周|星期|礼拜|年)(?:以后|之后|后)$/.exec(t);
+  if (zhOffset) {
+    const n = readCount(zhOffset[1]);
+    return n === null ? undefined : base.plus({ [UNITS[zhOffset[2]]]: n });
   }
-  if ((m = /^(?:(on|this|next|last) )?([a-z]+)$/.exec(t)) && m[2] in EN_WEEKDAYS) {
-    const wd = EN_WEEKDAYS[m[2]];
-    if (m[1] === 'this') return weekdayOfWeek(base, wd, 0);
-    if (m[1] === 'next') return weekdayOfWeek(base, wd, 1);
-    if (m[1] === 'last') return base.minus({ days: (base.weekday - wd + 7) % 7 || 7 });
+  const enWeekday = /^(?:(on|this|next|last) )?([a-z]+)$/.exec(t);
+  if (enWeekday && enWeekday[2] in EN_WEEKDAYS) {
+    const wd = EN_WEEKDAYS[enWeekday[2]];
+    if (enWeekday[1] === 'this') return weekdayOfWeek(base, wd, 0);
+    if (enWeekday[1] === 'next') return weekdayOfWeek(base, wd, 1);
+    if (enWeekday[1] === 'last') return base.minus({ days: (base.weekday - wd + 7) % 7 || 7 });
     return weekdayAfter(base, wd);
   }
-  if ((m = /^(本|这个?|下下个?|下个?|上个?)?(?:周|星期|礼拜)([一二三四五六日天])$/.exec(t))) {
-    const wd = ZH_WEEKDAYS[m[2]];
-    const p = m[1] ?? '';
+  const zhWeekday = /^(本|这个?|下下个?|下个?|上个?)?(?:周|星期|礼拜)([一二三四五六日天])$/.exec(t);
+  if (zhWeekday) {
+    const wd = ZH_WEEKDAYS[zhWeekday[2]];
+    const p = zhWeekday[1] ?? '';
     if (p === '') return weekdayAfter(base, wd);
     const weeks = p.startsWith('下下') ? 2 : p.startsWith('下') ? 1 : p.startsWith('上') ? -1 : 0;
     return weekdayOfWeek(base, wd, weeks);

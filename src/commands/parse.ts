@@ -7,17 +7,17 @@
 // - A past `due:`, `next:` or `set next-contact` date warns but still succeeds (teams backfill).
 import { parseAmount, readCurrency } from './amounts.ts';
 import { parseDate, todayIso } from './dates.ts';
-import { dealNumber, joinTokens, tokenize, type Token } from './tokenize.ts';
+import { dealNumber, joinTokens, type Token, tokenize } from './tokenize.ts';
 import {
-  Command,
   CONTACT_ROLES,
-  DEAL_COMMANDS,
-  SET_FIELDS,
+  Command,
   type CommandName,
   type ContactRole,
+  DEAL_COMMANDS,
   type Mention,
   type ParseContext,
   type ParseResult,
+  SET_FIELDS,
   type SetField,
   type Warning,
 } from './types.ts';

@@ -1,5 +1,5 @@
 // One error family. A DealroomError carries a code (for logs and tests) and a message key with
-// params (for the user, rendered in their language at one boundary: src/app/reply.ts).
+// params (for the user, rendered in their language at one boundary: `handleCommand` in src/app/dispatch.ts).
 export class DealroomError extends Error {
   constructor(
     readonly code: string,

@@ -2,9 +2,10 @@
 // and deals sitting in a stage past its stall threshold. Pure. "Today" is a calendar date the
 // caller computes in the reader's time zone (todayIn), because 23:30 in Shanghai is already
 // tomorrow in UTC terms and "overdue" must mean overdue where the reader lives.
+
+import { DAY_MS } from './funnel.ts';
 import type { ActionItem, Deal } from './model.ts';
 import type { Process } from './process.ts';
-import { DAY_MS } from './funnel.ts';
 
 /** Whole calendar days from `from` to `to` (both `YYYY-MM-DD`); negative when `to` is earlier. */
 export function daysBetween(from: string, to: string): number {

@@ -124,14 +124,3 @@ export interface DealEvent {
 }
 
 export type NewEvent = Omit<DealEvent, 'id' | 'workspaceId' | 'at'> & { at?: Date };
-
-/** Fields a user can change with `set`, as stored on the deal. */
-export type DealField =
-  | 'amount'
-  | 'currency'
-  | 'closeDate'
-  | 'nextContactOn'
-  | 'nextStep'
-  | 'competitors'
-  | 'title'
-  | 'lastContactAt';

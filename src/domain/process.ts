@@ -160,7 +160,7 @@ const norm = (s: string) =>
   s
     .toLowerCase()
     .normalize('NFKC')
-    .replace(/[\s_\-]+/g, '');
+    .replace(/[\s_-]+/g, '');
 
 /** Fuzzy stage match on keys, English and Chinese names and aliases: exact first, then a unique
  * prefix, then a unique substring. Returns the candidates when ambiguous. */

@@ -1,7 +1,7 @@
 // Every sentence a user reads, in English and Chinese. Keys are stable; params are filled in.
 import type { Locale } from '../domain/process.ts';
-import { appMessages } from './messages.ts';
 import { digestMessages } from './digest-messages.ts';
+import { appMessages } from './messages.ts';
 import { parseMessages } from './parse-messages.ts';
 
 export type Params = Record<string, string | number>;
@@ -15,10 +15,6 @@ const catalogs: Record<Locale, Catalog> = {
 export function t(locale: Locale, key: string, params: Params = {}): string {
   const fn = catalogs[locale][key] ?? catalogs.en[key];
   return fn ? fn(params) : key;
-}
-
-export function hasMessage(key: string): boolean {
-  return key in catalogs.en;
 }
 
 export const allKeys = (locale: Locale) => Object.keys(catalogs[locale]);

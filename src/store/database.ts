@@ -3,11 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { DealroomError } from '../domain/errors.ts';
 import { PrismaClient } from './generated/client.ts';
 import { applyMigrations } from './schema-engine.ts';
-import { DealroomError } from '../domain/errors.ts';
 
 export type Db = InstanceType<typeof PrismaClient>;
 

@@ -1,7 +1,8 @@
 // The only module (with database.ts) that touches the generated Prisma client: repositories
 // behind the app's `Repos` port. No business rules here, only reads and writes.
-import type { Db } from './database.ts';
+
 import type { DealFilter, DigestDelivery, DigestRepos, Repos, Store } from '../app/ports.ts';
+import { DealroomError } from '../domain/errors.ts';
 import type {
   Account,
   ActionItem,
@@ -13,8 +14,8 @@ import type {
   NewEvent,
   Workspace,
 } from '../domain/model.ts';
+import type { Db } from './database.ts';
 import type { Prisma } from './generated/client.ts';
-import { DealroomError } from '../domain/errors.ts';
 
 type Tx = Prisma.TransactionClient | Db;
 

@@ -4,8 +4,8 @@
 // the `_prisma_migrations` table exactly like `prisma migrate deploy`, so the normal CLI works
 // on the same folder wherever the native engine is available.
 import fs from 'node:fs';
-import path from 'node:path';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   bindMigrationAwareSqlAdapterFactory,
@@ -56,7 +56,7 @@ async function newEngine(schema: string, factory: SqlMigrationAwareDriverAdapter
 function wholeScripts(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
   const wrap = async <A extends { executeScript(s: string): Promise<void> }>(adapter: A): Promise<A> => {
     const raw = adapter as unknown as {
-      client?: { query?: Function; exec?: Function };
+      client?: { query?: (s: string) => Promise<unknown>; exec?: (s: string) => Promise<unknown> };
       onError?: (e: unknown) => never;
     };
     const run = raw.client?.exec

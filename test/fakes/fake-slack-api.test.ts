@@ -1,8 +1,8 @@
 // Drives the fake Slack Web API with the real WebClient (@slack/web-api 8), and pins down how the
 // client surfaces Slack's failures: {ok:false} bodies, 429 + Retry-After, 5xx and dropped connections.
-import { ErrorCode, LogLevel, WebClient, WebClientEvent, type Logger, type WebClientOptions } from '@slack/web-api';
+import { ErrorCode, type Logger, LogLevel, WebClient, WebClientEvent, type WebClientOptions } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeSlack, type FakeSlack } from './fake-slack-api.ts';
+import { type FakeSlack, startFakeSlack } from './fake-slack-api.ts';
 
 let fake: FakeSlack;
 let web: WebClient;

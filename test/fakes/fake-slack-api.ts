@@ -8,11 +8,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  BOT_ID,
-  BOT_USER_ID,
-  SlackState,
   type Answer,
   type Args,
+  BOT_ID,
+  BOT_USER_ID,
   type FakeChannel,
   type FakeChannelSeed,
   type FakeEphemeral,
@@ -20,9 +19,9 @@ import {
   type FakeUser,
   type FakeUserSeed,
   type FakeView,
+  SlackState,
 } from './fake-slack-state.ts';
 
-export { APP_ID, BOT_ID, BOT_USER_ID, SlackState, blockErrors, tzInfo } from './fake-slack-state.ts';
 export type {
   Answer,
   Args,
@@ -34,6 +33,7 @@ export type {
   FakeUserSeed,
   FakeView,
 } from './fake-slack-state.ts';
+export { SlackState } from './fake-slack-state.ts';
 
 export interface RecordedCall {
   /** 'chat.postMessage', … or 'response_url:/path' */

@@ -129,11 +129,14 @@ export function blockErrors(blocks: unknown, max: number, at = '/blocks'): strin
   const errs: string[] = [];
   if (blocks.length > max) errs.push(`[ERROR] no more than ${max} items allowed [json-pointer:${at}]`);
   const ids = new Set<string>();
-  blocks.forEach((b: unknown, i) => {
+  for (const [i, b] of (blocks as unknown[]).entries()) {
     const e = (msg: string, p = '') => {
       errs.push(`[ERROR] ${msg} [json-pointer:${at}/${i}${p}]`);
     };
-    if (!isObj(b) || typeof b.type !== 'string' || !b.type) return e('missing required field: type');
+    if (!isObj(b) || typeof b.type !== 'string' || !b.type) {
+      e('missing required field: type');
+      continue;
+    }
     if (b.block_id !== undefined) {
       if (typeof b.block_id !== 'string' || b.block_id.length > 255)
         e('must be a string of at most 255 characters', '/block_id');
@@ -159,7 +162,7 @@ export function blockErrors(blocks: unknown, max: number, at = '/blocks'): strin
         if (b.text !== undefined) text(b.text, '/text', 3000);
         if (b.fields !== undefined) {
           if (!Array.isArray(b.fields) || b.fields.length > 10) e('must be an array of at most 10 items', '/fields');
-          else b.fields.forEach((f: unknown, j) => text(f, `/fields/${j}`, 2000));
+          else for (const [j, f] of (b.fields as unknown[]).entries()) text(f, `/fields/${j}`, 2000);
         }
         break;
       case 'context':
@@ -173,7 +176,7 @@ export function blockErrors(blocks: unknown, max: number, at = '/blocks'): strin
         if (!isObj(b.element)) e('missing required field: element', '/element');
         break;
     }
-  });
+  }
   return errs;
 }
 
@@ -654,7 +657,7 @@ export class SlackState {
         const ids = list(a.users);
         if (!ids.length) refuse('users_list_not_supplied');
         if (ids.length > 8) refuse('too_many_users');
-        ids.forEach((u) => this.knownUser(u));
+        for (const u of ids) this.knownUser(u);
         let c: FakeChannel;
         let existed: boolean;
         if (ids.length === 1) ({ c, existed } = this.openDm(ids[0]));

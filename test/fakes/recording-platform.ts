@@ -1,8 +1,9 @@
 // An in-memory ChatPlatform for use-case tests: records every call, fails on request.
 // (Platform adapters are tested against fakes of the real Web APIs under test/platforms.)
-import { PlatformError } from '../../src/domain/errors.ts';
-import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../src/app/ports.ts';
+
 import type { Message } from '../../src/app/message.ts';
+import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../src/app/ports.ts';
+import { PlatformError } from '../../src/domain/errors.ts';
 
 export interface PlatformCall {
   op: string;
@@ -59,9 +60,6 @@ export class RecordingPlatform implements ChatPlatform {
   }
   async pin(ws: WorkspaceRef, roomId: string, messageId: string) {
     this.hit('pin', { ws: ws.externalId, roomId, messageId });
-  }
-  async postPrivate(ws: WorkspaceRef, roomId: string, userId: string, message: Message) {
-    this.hit('postPrivate', { ws: ws.externalId, roomId, userId, message });
   }
   async dm(ws: WorkspaceRef, userId: string, message: Message) {
     this.hit('dm', { ws: ws.externalId, userId, message });

@@ -2,7 +2,7 @@
 // at. It says hello, pushes envelopes and returns the app's ack frames.
 // https://api.slack.com/apis/connections/socket#connect
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { FakeSlack } from './fake-slack-api.ts';
 
 export interface FakeSocket {

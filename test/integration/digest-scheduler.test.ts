@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigestScheduler } from '../../src/jobs/digest-scheduler.ts';
 import { renderText } from '../../src/platforms/console/render-text.ts';
-import { prismaStore } from '../../src/store/prisma-store.ts';
 import { openDatabase } from '../../src/store/database.ts';
+import { prismaStore } from '../../src/store/prisma-store.ts';
 import { backends, openTestDb, type TestDb } from '../support/db.ts';
 import { harness } from '../support/harness.ts';
 
@@ -64,7 +64,7 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
     if (process.env.SHOW_DIGEST) console.log(digest);
     const lines = digest.split('\n');
     const section = (title: string) => {
-      const i = lines.findIndex((l) => l === title);
+      const i = lines.indexOf(title);
       if (i < 0) return [];
       const out: string[] = [];
       for (const l of lines.slice(i + 1)) {

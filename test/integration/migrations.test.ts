@@ -1,18 +1,19 @@
 // The migrations are the schema: applying them produces exactly prisma/schema.prisma, on both
 // databases, and applying them again is a no-op.
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { describe, expect, it } from 'vitest';
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/database.ts';
 import {
   applyMigrations,
   diffMigrationsToSchema,
   readMigrations,
   writeMigration,
 } from '../../src/store/schema-engine.ts';
-import { openDatabase } from '../../src/store/database.ts';
 import { backends, openTestDb } from '../support/db.ts';
 
 const BACKENDS = await backends();

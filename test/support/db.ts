@@ -2,7 +2,7 @@
 // CI sets DEALROOM_TEST_PG=required so a missing server fails the run instead of narrowing it.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../src/store/database.ts';
+import { type Database, openDatabase } from '../../src/store/database.ts';
 
 export type Backend = 'pglite' | 'postgresql';
 

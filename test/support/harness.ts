@@ -1,6 +1,7 @@
 // A use-case harness: real store on a test database, recording platform, controllable clock.
-import { handleCommand } from '../../src/app/dispatch.ts';
+
 import type { Deps } from '../../src/app/context.ts';
+import { handleCommand } from '../../src/app/dispatch.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import { renderText } from '../../src/platforms/console/render-text.ts';
 import { prismaStore } from '../../src/store/prisma-store.ts';

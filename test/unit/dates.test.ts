@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseDate, todayIso } from '../../src/commands/dates.ts';
 import type { ParseContext } from '../../src/commands/types.ts';
 

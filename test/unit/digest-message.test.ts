@@ -8,11 +8,11 @@ import {
   type ManagerDigestData,
   type RepNudgeData,
 } from '../../src/app/digest-message.ts';
-import type { FunnelChanges, Rate, WeeklyReport } from '../../src/domain/funnel.ts';
+import type { Message } from '../../src/app/message.ts';
 import type { ActionWithDeal, FollowUp, OverdueGroup } from '../../src/domain/follow-ups.ts';
+import type { FunnelChanges, Rate, WeeklyReport } from '../../src/domain/funnel.ts';
 import type { Deal } from '../../src/domain/model.ts';
 import { SOLUTION_SALE } from '../../src/domain/process.ts';
-import type { Message } from '../../src/app/message.ts';
 import { renderText } from '../../src/platforms/console/render-text.ts';
 
 const T = (s: string) => new Date(s);

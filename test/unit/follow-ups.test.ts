@@ -2,7 +2,7 @@
 // deals past their stage's stall threshold. "Today" comes from the caller, in the reader's zone.
 import { describe, expect, it } from 'vitest';
 import { todayIn } from '../../src/app/format.ts';
-import { daysBetween, followUps, overdueActions, stalled, type ActionWithDeal } from '../../src/domain/follow-ups.ts';
+import { type ActionWithDeal, daysBetween, followUps, overdueActions, stalled } from '../../src/domain/follow-ups.ts';
 import type { Deal } from '../../src/domain/model.ts';
 import { SOLUTION_SALE } from '../../src/domain/process.ts';
 

@@ -1,9 +1,9 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/commands/parse.ts';
 import { tokenize } from '../../src/commands/tokenize.ts';
-import { USAGE, HELP } from '../../src/commands/usage.ts';
-import { parseMessages } from '../../src/i18n/parse-messages.ts';
 import type { Command, ParseContext } from '../../src/commands/types.ts';
+import { HELP, USAGE } from '../../src/commands/usage.ts';
+import { parseMessages } from '../../src/i18n/parse-messages.ts';
 
 // Monday 2026-11-23, 18:00 in Shanghai.
 const ctx: ParseContext = { now: new Date('2026-11-23T10:00:00Z'), timezone: 'Asia/Shanghai' };

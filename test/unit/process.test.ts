@@ -1,6 +1,6 @@
 // The sales process as a table: every gate, fuzzy stage names in both languages.
 import { describe, expect, it } from 'vitest';
-import { matchStage, missingRequirements, SOLUTION_SALE, type GateInput } from '../../src/domain/process.ts';
+import { type GateInput, matchStage, missingRequirements, SOLUTION_SALE } from '../../src/domain/process.ts';
 
 const empty: GateInput = { amount: null, closeDate: null, nextContactOn: null, contactRoles: [] };
 const full: GateInput = {

@@ -2,7 +2,7 @@
 // focus, against numbers computed BY HAND from the fixture below (every event at 00:00 UTC, so
 // every duration is a whole number of days).
 import { describe, expect, it } from 'vitest';
-import { stageStats, weeklyReport, type Rate } from '../../src/domain/funnel.ts';
+import { type Rate, stageStats, weeklyReport } from '../../src/domain/funnel.ts';
 import type { Deal, DealEvent } from '../../src/domain/model.ts';
 import { isAdvance, SOLUTION_SALE } from '../../src/domain/process.ts';
 

@@ -7,8 +7,8 @@ import { getProcess, isAdvance, matchStage, missingRequirements, stageOf } from 
 import { t } from '../../i18n/index.ts';
 import { assertCanOverride } from '../authorize.ts';
 import type { TxContext } from '../context.ts';
-import { roomLocale } from '../identity.ts';
 import { addDays, stageName, todayIn } from '../format.ts';
+import { roomLocale } from '../identity.ts';
 import { mention, plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 import { closeDeal } from './close-deal.ts';

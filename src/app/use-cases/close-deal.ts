@@ -4,8 +4,8 @@ import type { Deal } from '../../domain/model.ts';
 import { getProcess, openStages } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
-import { roomLocale } from '../identity.ts';
 import { formatMoney, stageName } from '../format.ts';
+import { roomLocale } from '../identity.ts';
 import { mention, plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 

@@ -5,8 +5,8 @@ import { UserError } from '../../domain/errors.ts';
 import type { Deal, NewEvent } from '../../domain/model.ts';
 import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
-import { roomLocale } from '../identity.ts';
 import { formatDate, formatMoney } from '../format.ts';
+import { roomLocale } from '../identity.ts';
 import { mention, plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 

@@ -1,6 +1,7 @@
 // `help [command]`: every command with one line, or one command's usage.
-import { HELP, USAGE } from '../../commands/usage.ts';
+
 import type { CommandName } from '../../commands/types.ts';
+import { HELP, USAGE } from '../../commands/usage.ts';
 import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { plain } from '../message.ts';

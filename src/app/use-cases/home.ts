@@ -1,12 +1,13 @@
 // A person's own view (Slack App Home, `/deal mine` elsewhere): their open deals and open actions.
+
+import { getProcess } from '../../domain/process.ts';
+import { t } from '../../i18n/index.ts';
 import { ACTION_DONE, actionButtonValue } from '../card.ts';
 import type { Deps } from '../context.ts';
 import { formatDate, formatMoney, stageName, todayIn } from '../format.ts';
 import { toLocale } from '../identity.ts';
 import type { Block, Message } from '../message.ts';
 import type { WorkspaceRef } from '../ports.ts';
-import { getProcess } from '../../domain/process.ts';
-import { t } from '../../i18n/index.ts';
 
 export async function buildHome(deps: Deps, ws: WorkspaceRef, userId: string): Promise<Message> {
   const repos = deps.store.repos;

@@ -1,8 +1,8 @@
 // `new <account> | <title>`: a deal, its people, its history's first line. The room is created
 // after commit (src/app/rooms.ts) so a slow or failing platform never loses the deal.
 import type { CommandOf } from '../../commands/types.ts';
-import { DEFAULT_PROCESS, getProcess } from '../../domain/process.ts';
 import type { Member, NewEvent } from '../../domain/model.ts';
+import { DEFAULT_PROCESS, getProcess } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { plain } from '../message.ts';

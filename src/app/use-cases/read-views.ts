@@ -3,15 +3,15 @@
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
 import type { Deal, DealEvent, Member } from '../../domain/model.ts';
-import { getProcess, matchStage, openStages, SOLUTION_SALE, type Locale } from '../../domain/process.ts';
+import { getProcess, type Locale, matchStage, openStages, SOLUTION_SALE } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
 import { reportsOf } from '../authorize.ts';
 import { buildDealCard } from '../card.ts';
 import type { TxContext } from '../context.ts';
 import { loadDealView } from '../deal-view.ts';
-import { displayName } from '../identity.ts';
 import { formatDate, formatInstant, formatMoney, stageName, todayIn } from '../format.ts';
-import { mention, plain, type Block, type Message } from '../message.ts';
+import { displayName } from '../identity.ts';
+import { type Block, type Message, mention, plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Repos } from '../ports.ts';
 
@@ -134,7 +134,7 @@ export async function showActions(ctx: TxContext, deal: Deal | null, cmd: Comman
   if (!all.length) return { reply: plain(t(L, 'actions.none', { deal: deal.number })) };
   const line = (a: (typeof all)[number]) =>
     `${a.status === 'done' ? '☑' : '☐'} #${a.number} ${a.text} — ${mention(names.get(a.assigneeId)!.externalId)}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.status === 'open' && a.dueOn < today ? ' ⚠️' : ''}` : ''}`;
-  return { reply: plain(`${t(L, 'actions.title', { deal: deal.number })}\n` + all.map(line).join('\n')) };
+  return { reply: plain(`${t(L, 'actions.title', { deal: deal.number })}\n${all.map(line).join('\n')}`) };
 }
 
 const more = (L: Locale, n: number) => (n > LIMIT ? `\n${t(L, 'common.and_more', { count: n - LIMIT })}` : '');

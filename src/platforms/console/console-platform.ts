@@ -1,7 +1,8 @@
 // The local console as a chat platform: rooms are names, users are names, and everything the bot
 // would post is printed. Lets anyone walk through the product with no chat workspace.
-import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../app/ports.ts';
+
 import type { Message } from '../../app/message.ts';
+import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../app/ports.ts';
 import { renderText } from './render-text.ts';
 
 export interface ConsoleOptions {
@@ -50,9 +51,6 @@ export class ConsolePlatform implements ChatPlatform {
   }
   async pin(_ws: WorkspaceRef, roomId: string) {
     this.o.write(`[#${roomId}] 📌 card pinned`);
-  }
-  async postPrivate(_ws: WorkspaceRef, roomId: string, userId: string, message: Message) {
-    this.show(`[#${roomId}] (only @${userId} sees this)`, message);
   }
   async dm(_ws: WorkspaceRef, userId: string, message: Message) {
     this.show(`[DM → @${userId}]`, message);

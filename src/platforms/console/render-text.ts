@@ -1,5 +1,5 @@
 // Plain-text rendering of the neutral message model (console, and any platform's fallback).
-import { MENTION_RE, type Block, type Message } from '../../app/message.ts';
+import { type Block, MENTION_RE, type Message } from '../../app/message.ts';
 
 const PROGRESS = { done: '●', current: '◉', todo: '○', lost: '✕' } as const;
 

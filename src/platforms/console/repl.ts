@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
-import { handleCommand } from '../../app/dispatch.ts';
 import type { Deps } from '../../app/context.ts';
+import { handleCommand } from '../../app/dispatch.ts';
 import { renderText } from './render-text.ts';
 
 export const CONSOLE_WORKSPACE = { platform: 'console' as const, externalId: 'local', name: 'Local console' };

@@ -1,9 +1,9 @@
 // ChatPlatform over Slack's Web API (the WebClient Bolt gives us). Slack errors become
 // PlatformError with a code the app can explain; rate limits are retried once when short.
 import type { WebClient } from '@slack/web-api';
-import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../app/ports.ts';
 import type { Logger } from '../../app/logger.ts';
 import type { Message } from '../../app/message.ts';
+import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../app/ports.ts';
 import { PlatformError } from '../../domain/errors.ts';
 import { toBlockKit } from './block-kit.ts';
 
@@ -141,12 +141,6 @@ export class SlackPlatform implements ChatPlatform {
     await this.call(() => this.client.pins.add({ channel: roomId, timestamp: messageId })).catch((e) => {
       if (!(e instanceof PlatformError && e.platformCode === 'already_pinned')) throw e;
     });
-  }
-
-  async postPrivate(_ws: WorkspaceRef, roomId: string, userId: string, message: Message) {
-    await this.call(() =>
-      this.client.chat.postEphemeral({ channel: roomId, user: userId, ...toBlockKit(message) } as any),
-    );
   }
 
   async dm(_ws: WorkspaceRef, userId: string, message: Message) {

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { silentLogger } from '../../../src/app/logger.ts';
 import { createSlackApp } from '../../../src/platforms/slack/app.ts';
 import { prismaStore } from '../../../src/store/prisma-store.ts';
-import { startFakeSlack, type FakeSlack } from '../../fakes/fake-slack-api.ts';
-import { openTestDb, type Backend, type TestDb } from '../../support/db.ts';
+import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack-api.ts';
+import { type Backend, openTestDb, type TestDb } from '../../support/db.ts';
 import { TestClock } from '../../support/harness.ts';
 
 export const SECRET = 'test-signing-secret';
@@ -17,7 +17,7 @@ export function sign(body: string, ts = Math.floor(Date.now() / 1000), secret = 
   return {
     'content-type': 'application/x-www-form-urlencoded', // Bolt compares exactly: no charset
     'x-slack-request-timestamp': String(ts),
-    'x-slack-signature': 'v0=' + createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex'),
+    'x-slack-signature': `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`,
   };
 }
 

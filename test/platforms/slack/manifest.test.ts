@@ -1,8 +1,8 @@
 // The manifest must say exactly what the code registers and the scopes of what it calls.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BOT_EVENTS, BOT_SCOPES, SLASH_COMMAND } from '../../../src/platforms/slack/scopes.ts';
 import { NEW_DEAL_VIEW } from '../../../src/platforms/slack/listeners/views.ts';
+import { BOT_EVENTS, BOT_SCOPES, SLASH_COMMAND } from '../../../src/platforms/slack/scopes.ts';
 
 const manifests = ['manifest/slack-app.json', 'manifest/slack-app.socket-mode.json'].map(
   (f) => [f, JSON.parse(fs.readFileSync(f, 'utf8'))] as const,

@@ -1,7 +1,7 @@
 // The real Bolt app against the fake Slack Web API: signed requests in, asserted Web API calls out.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bootSlack, interactionBody, sign, slashBody, waitFor } from './helpers.ts';
 import { METHOD_SCOPES } from '../../../src/platforms/slack/scopes.ts';
+import { bootSlack, interactionBody, sign, slashBody, waitFor } from './helpers.ts';
 
 let s: Awaited<ReturnType<typeof bootSlack>>;
 let room: string;
@@ -60,7 +60,7 @@ describe('Slack: /deal over HTTP', () => {
   });
 
   it.each([
-    ['unsigned', (b: string) => ({ 'content-type': 'application/x-www-form-urlencoded' })],
+    ['unsigned', (_b: string) => ({ 'content-type': 'application/x-www-form-urlencoded' })],
     ['wrongly signed', (b: string) => sign(b, undefined, 'not-the-secret')],
     ['stale (6 minutes old)', (b: string) => sign(b, Math.floor(Date.now() / 1000) - 360)],
   ])('%s requests get 401 and change nothing', async (_n, headers) => {

@@ -4,9 +4,9 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/app/logger.ts';
 import { PlatformError } from '../../../src/domain/errors.ts';
-import { SlackPlatform, slackChannelName, toPlatformError } from '../../../src/platforms/slack/slack-platform.ts';
 import { escapeMrkdwn, toBlockKit, unescapeSlack } from '../../../src/platforms/slack/block-kit.ts';
-import { startFakeSlack, type FakeSlack } from '../../fakes/fake-slack-api.ts';
+import { SlackPlatform, slackChannelName, toPlatformError } from '../../../src/platforms/slack/slack-platform.ts';
+import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack-api.ts';
 
 let fake: FakeSlack;
 let client: WebClient;

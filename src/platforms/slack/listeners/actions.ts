@@ -1,9 +1,9 @@
 // Buttons and menus on the deal card and App Home. A click is the same command as typed text
 // (`done #12 3`, `stage #12 proposal`), so both paths share one use case and one history.
 import type { App, BlockAction } from '@slack/bolt';
+import { ACTION_DONE, STAGE_SELECT } from '../../../app/card.ts';
 import type { Deps } from '../../../app/context.ts';
 import { handleCommand } from '../../../app/dispatch.ts';
-import { ACTION_DONE, STAGE_SELECT } from '../../../app/card.ts';
 import { toBlockKit } from '../block-kit.ts';
 import { publishHome } from './events.ts';
 
