@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Deps } from '../src/app/context.ts';
 import { composeManagerDigest, composeRepNudge } from '../src/app/digests.ts';
 import { silentLogger } from '../src/app/logger.ts';
+import { PlatformRegistry } from '../src/app/platforms.ts';
 import { ConsolePlatform } from '../src/platforms/console/console-platform.ts';
 import { type Database, openDatabase } from '../src/store/database.ts';
 import { prismaStore } from '../src/store/prisma-store.ts';
@@ -33,7 +34,7 @@ async function measure(label: string, db: Database) {
   const store = prismaStore(db.prisma);
   const deps: Deps = {
     store,
-    platform: new ConsolePlatform({ write: () => {}, isTaken: async () => false }),
+    platforms: new PlatformRegistry([new ConsolePlatform({ write: () => {}, isTaken: async () => false })]),
     clock: { now: () => TUESDAY },
     log: silentLogger,
     defaults: { currency: 'USD', timezone: 'UTC', locale: 'en' },

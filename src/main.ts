@@ -3,9 +3,11 @@
 import cron from 'node-cron';
 import pino from 'pino';
 import type { Deps } from './app/context.ts';
+import { PlatformRegistry } from './app/platforms.ts';
 import { systemClock } from './app/ports.ts';
 import { housekeeping } from './app/rooms.ts';
 import { loadConfig } from './config.ts';
+import type { PlatformKind } from './domain/model.ts';
 import { DigestScheduler } from './jobs/digest-scheduler.ts';
 import { ConsolePlatform } from './platforms/console/console-platform.ts';
 import { CONSOLE_WORKSPACE, runRepl } from './platforms/console/repl.ts';
@@ -13,20 +15,39 @@ import { createSlackApp } from './platforms/slack/app.ts';
 import { openDatabase } from './store/database.ts';
 import { prismaStore } from './store/prisma-store.ts';
 
-/** Digests every minute; a tick never overlaps the previous one. */
+/** Pause between two digest DMs, per platform: Slack's chat.postMessage allows about one message
+ * per second per channel (https://api.slack.com/methods/chat.postMessage#rate_limiting). */
+const DIGEST_PACE_MS: Record<PlatformKind, number> = { slack: 250, lark: 250, console: 0 };
+
+/** Digests every minute for every registered platform, each with its own scheduler and pacing; a
+ * tick never overlaps the previous one. */
 function startDigests(deps: Deps, log: pino.Logger) {
-  const scheduler = new DigestScheduler({ deps, paceMs: deps.platform.kind === 'slack' ? 250 : 0 });
+  return deps.platforms.all().map((p) => {
+    const scheduler = new DigestScheduler({ deps, platform: p.kind, paceMs: DIGEST_PACE_MS[p.kind] });
+    return cron.schedule(
+      '* * * * *',
+      async () => {
+        try {
+          const r = await scheduler.tick();
+          if (r.sent || r.failed || r.abandoned) log.info({ platform: p.kind, ...r }, 'digests');
+        } catch (e) {
+          log.error({ err: e, platform: p.kind }, 'digest tick failed');
+        }
+      },
+      { noOverlap: true },
+    );
+  });
+}
+
+/** Archiving and pruning every ten minutes, for every registered platform. */
+function startHousekeeping(deps: Deps, archiveAfterMs: number, log: pino.Logger) {
   return cron.schedule(
-    '* * * * *',
-    async () => {
-      try {
-        const r = await scheduler.tick();
-        if (r.sent || r.failed || r.abandoned) log.info(r, 'digests');
-      } catch (e) {
-        log.error({ err: e }, 'digest tick failed');
-      }
-    },
-    { noOverlap: true },
+    '*/10 * * * *',
+    () =>
+      void housekeeping(deps, archiveAfterMs, async (id) => {
+        const ws = await deps.store.repos.findWorkspaceById(id);
+        return ws && { platform: ws.platform, externalId: ws.externalId };
+      }).catch((e) => log.error({ err: e }, 'housekeeping failed')),
   );
 }
 
@@ -44,6 +65,8 @@ async function main() {
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
   const store = prismaStore(db.prisma);
   const clock = systemClock;
+  // Every configured platform registers here; today one process serves Slack or the console.
+  const platforms = new PlatformRegistry();
   let stopping = false;
   const shutdown = async (code = 0) => {
     if (stopping) return;
@@ -55,18 +78,19 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
 
   if (config.slack) {
-    const slack = createSlackApp({ ...config.slack, port: config.port, store, clock, log, defaults: config.defaults });
+    const slack = createSlackApp({
+      ...config.slack,
+      port: config.port,
+      store,
+      clock,
+      log,
+      defaults: config.defaults,
+      platforms,
+    });
     await slack.start();
     log.info({ mode: config.slack.appToken ? 'socket' : `http :${config.port}` }, 'Dealroom on Slack');
     startDigests(slack.deps, log);
-    cron.schedule(
-      '*/10 * * * *',
-      () =>
-        void housekeeping(slack.deps, config.archiveAfterMs, async (id) => {
-          const ws = await store.repos.findWorkspaceById(id);
-          return ws && { platform: ws.platform, externalId: ws.externalId };
-        }).catch((e) => log.error({ err: e }, 'housekeeping failed')),
-    );
+    startHousekeeping(slack.deps, config.archiveAfterMs, log);
     process.on('SIGTERM', () => void slack.stop());
     return;
   }
@@ -82,15 +106,10 @@ async function main() {
       return ws ? (await store.repos.findDealByRoom(ws.id, roomId)) !== null : false;
     },
   });
-  const deps: Deps = { store, platform, clock, log, defaults: config.defaults };
+  platforms.register(platform);
+  const deps: Deps = { store, platforms, clock, log, defaults: config.defaults };
   const digests = startDigests(deps, log);
-  const sweep = cron.schedule(
-    '*/10 * * * *',
-    () =>
-      void housekeeping(deps, config.archiveAfterMs, async () => CONSOLE_WORKSPACE).catch((e) =>
-        log.error({ err: e }, 'housekeeping failed'),
-      ),
-  );
+  const sweep = startHousekeeping(deps, config.archiveAfterMs, log);
   await runRepl(deps, {
     input: process.stdin,
     output: process.stdout,
@@ -111,7 +130,7 @@ async function main() {
     },
   });
   await sweep.stop();
-  await digests.stop();
+  for (const d of digests) await d.stop();
   await shutdown(0);
 }
 

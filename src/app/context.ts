@@ -2,11 +2,13 @@
 import type { Member, Workspace } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
 import type { Logger } from './logger.ts';
-import type { ChatPlatform, Clock, Repos, Store, WorkspaceRef } from './ports.ts';
+import type { PlatformRegistry } from './platforms.ts';
+import type { Clock, Repos, Store, WorkspaceRef } from './ports.ts';
 
 export interface Deps {
   store: Store;
-  platform: ChatPlatform;
+  /** The platforms this process serves; pick one by the workspace's own platform. */
+  platforms: PlatformRegistry;
   clock: Clock;
   log: Logger;
   /** Settings a workspace starts with when its first command arrives. */

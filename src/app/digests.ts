@@ -33,12 +33,13 @@ async function lookups(deps: Deps, ws: Workspace, members: Member[], accountIds:
   const names = new Map((await deps.store.repos.listAccounts(ws.id, accountIds)).map((a) => [a.id, a.name]));
   const ext = new Map(members.map((m) => [m.id, m.externalId]));
   const ref = { platform: ws.platform, externalId: ws.externalId };
+  const platform = deps.platforms.get(ws.platform);
   return {
     process: getProcess(DEFAULT_PROCESS),
     accountName: (id) => names.get(id),
     externalIdOf: (id) => ext.get(id),
-    roomLink: deps.platform.roomLink
-      ? (roomId) => (roomId.startsWith('pending:') ? '' : deps.platform.roomLink!(ref, roomId))
+    roomLink: platform.roomLink
+      ? (roomId) => (roomId.startsWith('pending:') ? '' : platform.roomLink!(ref, roomId))
       : undefined,
   };
 }

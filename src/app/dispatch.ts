@@ -70,6 +70,7 @@ const mentionsOf = (c: Command): Mention[] => {
 export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply> {
   let locale: Locale = 'en';
   try {
+    deps.platforms.get(inv.ws.platform); // a workspace this process does not serve: refuse before writing
     const now = deps.clock.now();
     const pre = await prefetchSpeaker(deps, inv);
     const profile = pre.profiles.get(inv.userId);

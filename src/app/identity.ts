@@ -30,7 +30,7 @@ export interface Prefetch {
 
 async function fetchProfile(deps: Deps, ws: WorkspaceRef, userId: string): Promise<UserProfile | null> {
   try {
-    return await deps.platform.resolveUser(ws, userId);
+    return await deps.platforms.get(ws.platform).resolveUser(ws, userId);
   } catch (e) {
     deps.log.warn({ err: e, userId }, 'profile lookup failed; using what we have');
     return null;
@@ -65,10 +65,10 @@ export async function prefetchMentions(
       if (known) continue;
       const p = await fetchProfile(deps, ws, m.id);
       if (p) into.set(m.id, p);
-    } else if (deps.platform.findUserByName) {
+    } else if (deps.platforms.get(ws.platform).findUserByName) {
       const known = workspace && (await deps.store.repos.findMembersByName(workspace.id, m.name));
       if (known?.length) continue;
-      const p = await deps.platform.findUserByName(ws, m.name);
+      const p = await deps.platforms.get(ws.platform).findUserByName!(ws, m.name);
       if (p) into.set(`name:${m.name.toLowerCase()}`, p);
     }
   }

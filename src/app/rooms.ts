@@ -11,7 +11,7 @@ import { loadDealView } from './deal-view.ts';
 import { todayIn } from './format.ts';
 import { roomLocale } from './identity.ts';
 import type { Outcome } from './outcome.ts';
-import type { WorkspaceRef } from './ports.ts';
+import type { ChatPlatform, WorkspaceRef } from './ports.ts';
 
 export function slugify(s: string): string {
   return s
@@ -47,12 +47,13 @@ export async function ensureRoom(
   if (deal.roomId) return { roomId: deal.roomId.startsWith('pending:') ? undefined : deal.roomId, problems: [] };
   const claim = `pending:${randomUUID()}`;
   if (!(await repos.claimRoomCreation(workspaceId, dealId, claim))) return { problems: [] };
+  const platform = deps.platforms.get(ws.platform);
   const workspace = (await repos.findWorkspace(ws.platform, ws.externalId))!;
   const L = roomLocale(workspace);
   const view = await loadDealView(repos, deal);
   let roomId: string;
   try {
-    const room = await deps.platform.createRoom(ws, {
+    const room = await platform.createRoom(ws, {
       name: roomNameFor(deal, view.account.name),
       topic: `#${deal.number} ${view.account.name} — ${deal.title}`,
     });
@@ -73,16 +74,16 @@ export async function ensureRoom(
   const problems: string[] = [];
   const people = view.members.map((m) => m.member.externalId);
   try {
-    await deps.platform.invite(ws, roomId, people);
+    await platform.invite(ws, roomId, people);
   } catch (e) {
     deps.log.warn({ err: e, dealId }, 'invite failed');
     problems.push(t(L, 'room.invite_failed', { reason: describePlatformError(e, L) }));
   }
   try {
     const card = buildDealCard(view, L, todayIn(deps.clock.now(), workspace.timezone));
-    const { messageId } = await deps.platform.post(ws, roomId, card);
+    const { messageId } = await platform.post(ws, roomId, card);
     await repos.updateDeal(workspaceId, dealId, { cardRef: messageId });
-    await deps.platform.pin(ws, roomId, messageId).catch((e) => {
+    await platform.pin(ws, roomId, messageId).catch((e) => {
       deps.log.warn({ err: e, dealId }, 'pin failed');
       problems.push(t(L, 'room.pin_failed', { reason: describePlatformError(e, L) }));
     });
@@ -102,18 +103,19 @@ export async function refreshCard(
   timezone: string,
 ): Promise<void> {
   if (!deal.roomId || deal.roomId.startsWith('pending:') || deal.roomArchivedAt) return;
+  const platform = deps.platforms.get(ws.platform);
   const card = buildDealCard(await loadDealView(deps.store.repos, deal), locale, todayIn(deps.clock.now(), timezone));
   if (deal.cardRef) {
     try {
-      await deps.platform.update(ws, deal.roomId, deal.cardRef, card);
+      await platform.update(ws, deal.roomId, deal.cardRef, card);
       return;
     } catch (e) {
       if (!(e instanceof PlatformError && e.code === 'message_not_found')) throw e;
     }
   }
-  const { messageId } = await deps.platform.post(ws, deal.roomId, card);
+  const { messageId } = await platform.post(ws, deal.roomId, card);
   await deps.store.repos.updateDeal(deal.workspaceId, deal.id, { cardRef: messageId });
-  await deps.platform.pin(ws, deal.roomId, messageId).catch((e) => deps.log.warn({ err: e }, 'pin failed'));
+  await platform.pin(ws, deal.roomId, messageId).catch((e) => deps.log.warn({ err: e }, 'pin failed'));
 }
 
 /** Everything an outcome asks of the platform. Returns sentences about what could not be done. */
@@ -125,6 +127,7 @@ export async function applyOutcome(
   speakerLocale: Locale,
 ): Promise<{ problems: string[]; announcedIn?: string }> {
   const problems: string[] = [];
+  const platform = deps.platforms.get(ws.platform);
   const attempt = async (what: string, fn: () => Promise<unknown>) => {
     try {
       await fn();
@@ -144,33 +147,40 @@ export async function applyOutcome(
   const deal = await deps.store.repos.findDealById(workspaceId, outcome.dealId);
   const workspace = (await deps.store.repos.findWorkspace(ws.platform, ws.externalId))!;
   const room = deal?.roomId && !deal.roomId.startsWith('pending:') && !deal.roomArchivedAt ? deal.roomId : undefined;
-  if (room && outcome.invite?.length) await attempt('invite', () => deps.platform.invite(ws, room, outcome.invite!));
+  if (room && outcome.invite?.length) await attempt('invite', () => platform.invite(ws, room, outcome.invite!));
   let announcedIn: string | undefined;
   if (room && outcome.announce) {
     await attempt('announce', async () => {
-      await deps.platform.post(ws, room, outcome.announce!);
+      await platform.post(ws, room, outcome.announce!);
       announcedIn = room;
     });
   }
   if (deal && outcome.refreshCard)
     await attempt('card', () => refreshCard(deps, ws, deal, roomLocale(workspace), workspace.timezone));
-  for (const dm of outcome.dms ?? []) await attempt('dm', () => deps.platform.dm(ws, dm.userId, dm.message));
+  for (const dm of outcome.dms ?? []) await attempt('dm', () => platform.dm(ws, dm.userId, dm.message));
   return { problems, announcedIn };
 }
 
-/** The 10-minute housekeeping: archive rooms of closed deals, forget old request receipts. */
+/** The 10-minute housekeeping: archive rooms of closed deals on every platform, forget old request
+ * receipts. */
 export async function housekeeping(
   deps: Deps,
   graceMs: number,
   resolveWs: (workspaceId: string) => Promise<WorkspaceRef | null>,
 ): Promise<void> {
-  await archiveClosedRooms(deps, graceMs, resolveWs);
+  for (const platform of deps.platforms.all()) {
+    await archiveClosedRooms(deps, platform, graceMs, resolveWs).catch((e) =>
+      deps.log.error({ err: e, platform: platform.kind }, 'archiving failed'),
+    );
+  }
   await deps.store.repos.pruneRequests(new Date(deps.clock.now().getTime() - 7 * 86_400_000));
 }
 
-/** Archives rooms of deals closed longer than the grace period ago. One failure never stops the rest. */
+/** Archives rooms of this platform's deals closed longer than the grace period ago. One failure
+ * never stops the rest. */
 export async function archiveClosedRooms(
   deps: Deps,
+  platform: ChatPlatform,
   graceMs: number,
   resolveWs: (workspaceId: string) => Promise<WorkspaceRef | null>,
 ): Promise<number> {
@@ -178,9 +188,9 @@ export async function archiveClosedRooms(
   let archived = 0;
   for (const deal of due) {
     const ws = await resolveWs(deal.workspaceId);
-    if (!ws || ws.platform !== deps.platform.kind) continue;
+    if (!ws || ws.platform !== platform.kind) continue;
     try {
-      await deps.platform.archiveRoom(ws, deal.roomId!);
+      await platform.archiveRoom(ws, deal.roomId!);
     } catch (e) {
       if (
         !(

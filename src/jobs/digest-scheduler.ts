@@ -11,11 +11,14 @@ import type { Deps } from '../app/context.ts';
 import { composeManagerDigest, composeRepNudge, isDigestManager, isNudgedRep, memberZone } from '../app/digests.ts';
 import type { DigestDelivery } from '../app/ports.ts';
 import { PlatformError } from '../domain/errors.ts';
+import type { PlatformKind } from '../domain/model.ts';
 
 const DAY = 86_400_000;
 
 export interface DigestSchedulerOptions {
   deps: Deps;
+  /** The platform whose workspaces this scheduler serves (one scheduler per registered platform). */
+  platform: PlatformKind;
   instanceId?: string;
   batch?: number;
   /** Pause between two sends, to stay under the platform's rate limits. */
@@ -61,7 +64,7 @@ export class DigestScheduler {
   async schedule(now: Date): Promise<number> {
     const { store, log } = this.deps;
     let created = 0;
-    for (const ws of await store.digests.listWorkspaces(this.deps.platform.kind)) {
+    for (const ws of await store.digests.listWorkspaces(this.o.platform)) {
       try {
         const members = await store.repos.listMembers(ws.id);
         for (const m of members) {
@@ -102,7 +105,7 @@ export class DigestScheduler {
     const batch = this.o.batch ?? 20;
     for (;;) {
       const claimed = await store.digests.claimDeliveries(
-        this.deps.platform.kind,
+        this.o.platform,
         this.instanceId,
         this.deps.clock.now(),
         batch,
@@ -117,7 +120,8 @@ export class DigestScheduler {
   }
 
   private async sendOne(d: DigestDelivery): Promise<'sent' | 'skipped' | 'failed' | 'retried'> {
-    const { store, platform, log, clock } = this.deps;
+    const { store, log, clock } = this.deps;
+    const platform = this.deps.platforms.get(this.o.platform);
     try {
       const ws = await store.repos.findWorkspaceById(d.workspaceId);
       const member = ws && (await store.repos.findMemberById(ws.id, d.recipientId));

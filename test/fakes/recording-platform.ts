@@ -4,6 +4,7 @@
 import type { Message } from '../../src/app/message.ts';
 import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../src/app/ports.ts';
 import { PlatformError } from '../../src/domain/errors.ts';
+import type { PlatformKind } from '../../src/domain/model.ts';
 
 export interface PlatformCall {
   op: string;
@@ -17,7 +18,7 @@ export interface PlatformCall {
 }
 
 export class RecordingPlatform implements ChatPlatform {
-  readonly kind = 'slack' as const;
+  constructor(readonly kind: PlatformKind = 'slack') {}
   calls: PlatformCall[] = [];
   users = new Map<string, UserProfile>();
   private seq = 0;

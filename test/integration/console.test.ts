@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/app/context.ts';
 import { silentLogger } from '../../src/app/logger.ts';
+import { PlatformRegistry } from '../../src/app/platforms.ts';
 import { ConsolePlatform } from '../../src/platforms/console/console-platform.ts';
 import { CONSOLE_WORKSPACE, runRepl } from '../../src/platforms/console/repl.ts';
 import { prismaStore } from '../../src/store/prisma-store.ts';
@@ -28,7 +29,7 @@ async function session(text: string, as = 'alice'): Promise<string> {
   });
   const deps: Deps = {
     store,
-    platform,
+    platforms: new PlatformRegistry([platform]),
     clock: new TestClock(new Date('2026-11-23T02:00:00Z')),
     log: silentLogger,
     defaults: { currency: 'CNY', timezone: 'Asia/Shanghai', locale: 'en' },

@@ -29,7 +29,7 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
     h = harness(db, { now: '2026-11-23T01:00:00Z' }); // Monday 09:00 in Shanghai
     h.platform.addUser({ externalId: 'UNY', name: 'ny', timezone: 'America/New_York', locale: 'en-US' });
     h.platform.addUser({ externalId: 'UERIN', name: 'erin', timezone: 'America/New_York', locale: 'en-US' });
-    sched = new DigestScheduler({ deps: h.deps, instanceId: 'A' });
+    sched = new DigestScheduler({ deps: h.deps, platform: 'slack', instanceId: 'A' });
     const m = h.mention;
     // alice is the admin; mgr leads bob and carol (Shanghai); ny leads erin (New York).
     await h.run('alice', `team ${m('mgr')} ${m('bob')} ${m('carol')}`);
@@ -174,7 +174,7 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
     });
     const before = dmsTo('mgr').length;
     const bobBefore = dmsTo('bob').length;
-    const restarted = new DigestScheduler({ deps: h.deps, instanceId: 'B' });
+    const restarted = new DigestScheduler({ deps: h.deps, platform: 'slack', instanceId: 'B' });
     h.clock.t = at('2026-11-26T01:00:00Z');
     const r = await restarted.tick();
     expect(r.abandoned).toBe(1);
@@ -220,8 +220,12 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
       try {
         const h2 = harness({ ...db, prisma: second.prisma } as TestDb);
         h2.clock.t = h.clock.t = at('2026-11-30T00:45:00Z'); // Monday: the weekly section too
-        const a = new DigestScheduler({ deps: h.deps, instanceId: 'one' });
-        const b = new DigestScheduler({ deps: { ...h2.deps, store: prismaStore(second.prisma) }, instanceId: 'two' });
+        const a = new DigestScheduler({ deps: h.deps, platform: 'slack', instanceId: 'one' });
+        const b = new DigestScheduler({
+          deps: { ...h2.deps, store: prismaStore(second.prisma) },
+          platform: 'slack',
+          instanceId: 'two',
+        });
         const beforeA = h.platform.of('dm').length;
         await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
         const sent = [...h.platform.of('dm').slice(beforeA), ...h2.platform.of('dm')]

@@ -3,6 +3,7 @@
 import type { Deps } from '../../src/app/context.ts';
 import { handleCommand } from '../../src/app/dispatch.ts';
 import { silentLogger } from '../../src/app/logger.ts';
+import { PlatformRegistry } from '../../src/app/platforms.ts';
 import { renderText } from '../../src/platforms/console/render-text.ts';
 import { prismaStore } from '../../src/store/prisma-store.ts';
 import { RecordingPlatform } from '../fakes/recording-platform.ts';
@@ -22,7 +23,7 @@ export function harness(db: TestDb, opts: { now?: string; team?: string } = {}) 
   const log = process.env.TEST_LOG ? { ...silentLogger, error: (o: unknown) => console.error(o) } : silentLogger;
   const deps: Deps = {
     store: prismaStore(db.prisma),
-    platform,
+    platforms: new PlatformRegistry([platform]),
     clock,
     log,
     defaults: { currency: 'USD', timezone: 'Asia/Shanghai', locale: 'en' },

@@ -2,6 +2,7 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Deps } from '../../app/context.ts';
 import type { Logger } from '../../app/logger.ts';
+import { PlatformRegistry } from '../../app/platforms.ts';
 import type { Clock, Store } from '../../app/ports.ts';
 import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
@@ -21,6 +22,8 @@ export interface SlackAppOptions {
   log: Logger;
   defaults: Deps['defaults'];
   maxRetryWaitMs?: number;
+  /** The process's platform registry; the Slack platform is added to it (a fresh one when absent). */
+  platforms?: PlatformRegistry;
 }
 
 export function createSlackApp(o: SlackAppOptions) {
@@ -56,7 +59,8 @@ export function createSlackApp(o: SlackAppOptions) {
       });
   const app = new App({ token: o.botToken, receiver, logLevel: boltLogLevel, clientOptions });
   const platform = new SlackPlatform({ client: app.client, log: o.log, maxRetryWaitMs: o.maxRetryWaitMs });
-  const deps: Deps = { store: o.store, platform, clock: o.clock, log: o.log, defaults: o.defaults };
+  const platforms = (o.platforms ?? new PlatformRegistry()).register(platform);
+  const deps: Deps = { store: o.store, platforms, clock: o.clock, log: o.log, defaults: o.defaults };
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);

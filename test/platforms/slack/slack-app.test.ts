@@ -270,7 +270,7 @@ describe('Slack: failures have a clear outcome and consistent data', () => {
     await waitFor(() => s.fake.messages(room).some((m) => m.text.includes('won')));
     const { archiveClosedRooms } = await import('../../../src/app/rooms.ts');
     s.clock.advance(25 * 3600_000);
-    const n = await archiveClosedRooms(s.slack.deps, 24 * 3600_000, async () => ({
+    const n = await archiveClosedRooms(s.slack.deps, s.slack.platform, 24 * 3600_000, async () => ({
       platform: 'slack',
       externalId: 'T1',
     }));

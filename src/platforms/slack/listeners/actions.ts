@@ -20,7 +20,7 @@ export function registerActions(app: App, deps: Deps) {
     if (body.view?.type === 'home') await publishHome(app, deps, ws, body.user.id);
     else if (reply.message && body.response_url)
       await respond({ response_type: 'ephemeral', replace_original: false, ...toBlockKit(reply.message) });
-    else if (reply.message && !reply.ok) await deps.platform.dm(ws, body.user.id, reply.message);
+    else if (reply.message && !reply.ok) await deps.platforms.get(ws.platform).dm(ws, body.user.id, reply.message);
   };
 
   app.action<BlockAction>(ACTION_DONE, async ({ ack, body, action, respond }) => {

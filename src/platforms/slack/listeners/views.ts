@@ -76,6 +76,9 @@ export function registerViews(app: App, deps: Deps) {
       return null;
     });
     if (reply?.message && (!reply.ok || !reply.roomId))
-      await deps.platform.dm(ws, body.user.id, reply.message).catch(() => {});
+      await deps.platforms
+        .get(ws.platform)
+        .dm(ws, body.user.id, reply.message)
+        .catch(() => {});
   });
 }
