@@ -9,6 +9,7 @@ import { housekeeping } from './app/rooms.ts';
 import { loadConfig } from './config.ts';
 import type { PlatformKind } from './domain/model.ts';
 import { DigestScheduler } from './jobs/digest-scheduler.ts';
+import { OutboxWorker } from './jobs/outbox-worker.ts';
 import { ConsolePlatform } from './platforms/console/console-platform.ts';
 import { CONSOLE_WORKSPACE, runRepl } from './platforms/console/repl.ts';
 import { createSlackApp } from './platforms/slack/app.ts';
@@ -89,6 +90,7 @@ async function main() {
     });
     await slack.start();
     log.info({ mode: config.slack.appToken ? 'socket' : `http :${config.port}` }, 'Dealroom on Slack');
+    new OutboxWorker({ deps: slack.deps }).start();
     startDigests(slack.deps, log);
     startHousekeeping(slack.deps, config.archiveAfterMs, log);
     process.on('SIGTERM', () => void slack.stop());
@@ -108,6 +110,7 @@ async function main() {
   });
   platforms.register(platform);
   const deps: Deps = { store, platforms, clock, log, defaults: config.defaults };
+  const outbox = new OutboxWorker({ deps }).start();
   const digests = startDigests(deps, log);
   const sweep = startHousekeeping(deps, config.archiveAfterMs, log);
   await runRepl(deps, {
@@ -131,6 +134,7 @@ async function main() {
   });
   await sweep.stop();
   for (const d of digests) await d.stop();
+  await outbox.stop();
   await shutdown(0);
 }
 

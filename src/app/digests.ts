@@ -38,9 +38,7 @@ async function lookups(deps: Deps, ws: Workspace, members: Member[], accountIds:
     process: getProcess(DEFAULT_PROCESS),
     accountName: (id) => names.get(id),
     externalIdOf: (id) => ext.get(id),
-    roomLink: platform.roomLink
-      ? (roomId) => (roomId.startsWith('pending:') ? '' : platform.roomLink!(ref, roomId))
-      : undefined,
+    roomLink: platform.roomLink ? (roomId) => platform.roomLink!(ref, roomId) : undefined,
   };
 }
 

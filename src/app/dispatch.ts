@@ -17,8 +17,8 @@ import {
   timezoneFor,
 } from './identity.ts';
 import { type Message, plain } from './message.ts';
+import { describeStepProblem, enqueue, PROCESS_CLAIMER, runSteps, stepsFor } from './outbox.ts';
 import type { Outcome } from './outcome.ts';
-import { applyOutcome } from './rooms.ts';
 import { addAction, checkAction, inviteMembers } from './use-cases/action-items.ts';
 import { changeStage } from './use-cases/change-stage.ts';
 import { closeDeal } from './use-cases/close-deal.ts';
@@ -27,6 +27,7 @@ import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
 import { showHelp } from './use-cases/help.ts';
 import { openDeal } from './use-cases/open-deal.ts';
 import { listDeals, showActions, showHistory, showInfo, showPipeline } from './use-cases/read-views.ts';
+import { repairRoom } from './use-cases/repair-room.ts';
 import { setTeam, showTeam } from './use-cases/team.ts';
 
 export interface Reply {
@@ -100,16 +101,15 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
         if (inv.requestKey && !READ_ONLY.has(cmd.name) && !(await repos.recordRequest(workspace.id, inv.requestKey))) {
           const created = cmd.name === 'new' ? await repos.findDealByCreateKey(workspace.id, inv.requestKey) : null;
           return {
-            outcome: {
-              dealId: created?.id,
-              ensureRoom: Boolean(created),
-              reply: plain(t(locale, 'request.duplicate')),
-            },
+            outcome: { dealId: created?.id, reply: plain(t(locale, 'request.duplicate')) },
             workspaceId: workspace.id,
+            steps: [],
           };
         }
         const outcome = await run(deps, ctx, cmd, deal, mentioned, inv.requestKey);
-        return { outcome, workspaceId: workspace.id };
+        // What the change calls for on the platform is written with the change (src/app/outbox.ts).
+        const steps = await enqueue(repos, stepsFor(workspace.id, outcome, { userId: inv.userId, locale }), now, true);
+        return { outcome, workspaceId: workspace.id, steps };
       });
     // Lost a race on a unique key: run once more against what the winner committed.
     const result = await attempt().catch((e) =>
@@ -117,10 +117,15 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
     );
 
     if (result.outcome.later) result.outcome.reply = await result.outcome.later();
-    const { problems, announcedIn } = await applyOutcome(deps, inv.ws, result.workspaceId, result.outcome, locale);
+    // Carry the steps out now, so the reply can say what happened; the worker retries what failed.
+    const reports = result.steps.length ? await runSteps(deps, PROCESS_CLAIMER, { ids: result.steps }) : [];
+    const problems = reports
+      .filter((r) => r.result === 'retry' || r.result === 'failed')
+      .map((r) => describeStepProblem(r, locale));
     const deal = result.outcome.dealId
       ? await deps.store.repos.findDealById(result.workspaceId, result.outcome.dealId)
       : null;
+    const announcedIn = reports.some((r) => r.step.kind === 'post' && r.result === 'done') ? deal?.roomId : undefined;
     // Typed in the room: the room post is the answer. Elsewhere: a private confirmation too.
     const lines = [
       announcedIn && announcedIn === inv.roomId ? '' : (result.outcome.reply?.text ?? ''),
@@ -135,7 +140,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       command: cmd.name,
       message,
       dealNumber: deal?.number,
-      roomId: deal?.roomId && !deal.roomId.startsWith('pending:') ? deal.roomId : undefined,
+      roomId: deal?.roomId ?? undefined,
     };
   } catch (e) {
     if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params)) };
@@ -191,6 +196,8 @@ async function run(
     case 'lost':
     case 'reopen':
       return closeDeal(ctx, d, cmd);
+    case 'room':
+      return repairRoom(ctx, d);
     case 'info':
       return showInfo(ctx, d);
     case 'history':

@@ -119,8 +119,6 @@ export interface Repos {
     id: string,
     patch: Partial<Omit<Deal, 'id' | 'workspaceId' | 'number' | 'createdAt'>>,
   ): Promise<Deal>;
-  /** Atomically claims the right to create the room of a deal that has none (true = you create it). */
-  claimRoomCreation(workspaceId: string, dealId: string, claim: string): Promise<boolean>;
   listDeals(workspaceId: string, f: DealFilter): Promise<Deal[]>;
   /** Closed deals (any workspace) whose room is still active and that closed before `closedBefore`. */
   listRoomsToArchive(closedBefore: Date, limit: number): Promise<Deal[]>;
@@ -149,7 +147,43 @@ export interface Repos {
 
   appendEvents(workspaceId: string, dealId: string, events: NewEvent[]): Promise<void>;
   listEvents(dealId: string, limit?: number): Promise<DealEvent[]>;
+
+  /** Writes outbox steps (in the caller's transaction); returns their ids in order. */
+  enqueueSteps(steps: NewOutboxStep[], now: Date): Promise<string[]>;
+  /** Leases up to `limit` runnable steps: pending, due, not leased, and no earlier pending step of
+   * the same deal (a deal's steps run in order). `ids` narrows to those steps. Concurrent
+   * claimers never get the same step (SKIP LOCKED). */
+  claimSteps(claimer: string, now: Date, leaseMs: number, o: { limit: number; ids?: string[] }): Promise<OutboxStep[]>;
+  /** Ends or reschedules a leased step; false when the lease was lost (another worker took it over). */
+  finishStep(
+    id: string,
+    claimer: string,
+    patch: Pick<OutboxStep, 'status'> & Partial<Pick<OutboxStep, 'runAfter' | 'error' | 'doneAt'>>,
+  ): Promise<boolean>;
+  /** Whether the deal has a pending step of this kind that has not been tried yet. */
+  hasUntriedStep(dealId: string, kind: OutboxStepKind): Promise<boolean>;
+  listSteps(f: { dealId?: string; status?: OutboxStep['status'] }): Promise<OutboxStep[]>;
+  /** When the oldest step still to do was written (null when none). */
+  oldestPendingStep(): Promise<Date | null>;
 }
+
+export type OutboxStepKind = 'room' | 'invite' | 'post' | 'card' | 'pin' | 'dm';
+
+/** One platform side effect to carry out (src/app/outbox.ts). */
+export interface OutboxStep {
+  id: string;
+  workspaceId: string;
+  dealId: string | null;
+  kind: OutboxStepKind;
+  payload: Record<string, unknown>;
+  status: 'pending' | 'done' | 'failed' | 'skipped';
+  attempts: number;
+  runAfter: Date;
+  createdAt: Date;
+  doneAt: Date | null;
+  error: string | null;
+}
+export type NewOutboxStep = Pick<OutboxStep, 'workspaceId' | 'dealId' | 'kind' | 'payload'> & { runAfter?: Date };
 
 export interface DigestDelivery {
   id: string;
@@ -235,6 +269,9 @@ export interface ChatPlatform {
   dm(ws: WorkspaceRef, userId: string, message: Message): Promise<void>;
   /** Profile of a platform user, or null when the platform does not know them. */
   resolveUser(ws: WorkspaceRef, userId: string): Promise<UserProfile | null>;
+  /** Finds a room the bot can see by its exact name, with its topic (optional). Lets a room
+   * created just before a crash be found and adopted instead of orphaned. */
+  findRoomByName?(ws: WorkspaceRef, name: string): Promise<{ roomId: string; name: string; topic: string } | null>;
   /** Finds a user by handle for a plain `@name` the app has not seen yet (optional: platforms
    * whose directory is too large to search return null or leave it out). */
   findUserByName?(ws: WorkspaceRef, name: string): Promise<UserProfile | null>;

@@ -1,8 +1,8 @@
-// Carrying out an Outcome on the chat platform, after the data is committed. A platform failure
-// here never loses or duplicates data: the deal is saved; the user hears what did not happen.
-import { randomUUID } from 'node:crypto';
+// Carrying out outbox steps (src/app/outbox.ts) on the chat platform, after the data is committed:
+// the room saga (create or adopt, link, invite, card, pin), room posts and DMs; and the housekeeping
+// that archives rooms of closed deals.
 import { PlatformError } from '../domain/errors.ts';
-import type { Deal } from '../domain/model.ts';
+import type { Deal, Workspace } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
 import { buildDealCard } from './card.ts';
@@ -10,8 +10,8 @@ import type { Deps } from './context.ts';
 import { loadDealView } from './deal-view.ts';
 import { todayIn } from './format.ts';
 import { roomLocale } from './identity.ts';
-import type { Outcome } from './outcome.ts';
-import type { ChatPlatform, WorkspaceRef } from './ports.ts';
+import type { DmPayload, InvitePayload, PinPayload, PostPayload } from './outbox.ts';
+import type { ChatPlatform, NewOutboxStep, OutboxStep, Repos, WorkspaceRef } from './ports.ts';
 
 export function slugify(s: string): string {
   return s
@@ -33,132 +33,159 @@ export function describePlatformError(e: unknown, L: Locale): string {
   return t(L, 'platform.unknown');
 }
 
-/** Creates the deal's room if it has none, invites its people, posts and pins the card. Safe to
- * call again (retries, races): only the caller that claims the room creates it. */
-export async function ensureRoom(
-  deps: Deps,
-  ws: WorkspaceRef,
-  dealId: string,
-  workspaceId: string,
-): Promise<{ roomId?: string; problems: string[] }> {
-  const repos = deps.store.repos;
-  const deal = await repos.findDealById(workspaceId, dealId);
-  if (!deal) return { problems: [] };
-  if (deal.roomId) return { roomId: deal.roomId.startsWith('pending:') ? undefined : deal.roomId, problems: [] };
-  const claim = `pending:${randomUUID()}`;
-  if (!(await repos.claimRoomCreation(workspaceId, dealId, claim))) return { problems: [] };
-  const platform = deps.platforms.get(ws.platform);
-  const workspace = (await repos.findWorkspace(ws.platform, ws.externalId))!;
-  const L = roomLocale(workspace);
-  const view = await loadDealView(repos, deal);
-  let roomId: string;
-  try {
-    const room = await platform.createRoom(ws, {
-      name: roomNameFor(deal, view.account.name),
-      topic: `#${deal.number} ${view.account.name} — ${deal.title}`,
-    });
-    roomId = room.roomId;
-  } catch (e) {
-    // Give the claim back so a later attempt (a retry, `reopen`) can create the room.
-    await repos.updateDeal(workspaceId, dealId, { roomId: null });
-    deps.log.warn({ err: e, dealId }, 'room creation failed');
-    throw e;
-  }
-  await deps.store.transaction(async (tx) => {
-    const previous = (await tx.listEvents(dealId)).filter((e) => e.type === 'room_linked').at(-1)?.data.roomId ?? null;
-    await tx.updateDeal(workspaceId, dealId, { roomId });
-    await tx.appendEvents(workspaceId, dealId, [
-      { dealId, actorId: null, type: 'room_linked', at: deps.clock.now(), data: { roomId, previousRoomId: previous } },
-    ]);
-  });
-  const problems: string[] = [];
-  const people = view.members.map((m) => m.member.externalId);
-  try {
-    await platform.invite(ws, roomId, people);
-  } catch (e) {
-    deps.log.warn({ err: e, dealId }, 'invite failed');
-    problems.push(t(L, 'room.invite_failed', { reason: describePlatformError(e, L) }));
-  }
-  try {
-    const card = buildDealCard(view, L, todayIn(deps.clock.now(), workspace.timezone));
-    const { messageId } = await platform.post(ws, roomId, card);
-    await repos.updateDeal(workspaceId, dealId, { cardRef: messageId });
-    await platform.pin(ws, roomId, messageId).catch((e) => {
-      deps.log.warn({ err: e, dealId }, 'pin failed');
-      problems.push(t(L, 'room.pin_failed', { reason: describePlatformError(e, L) }));
-    });
-  } catch (e) {
-    deps.log.warn({ err: e, dealId }, 'card post failed');
-    problems.push(t(L, 'room.card_failed', { reason: describePlatformError(e, L) }));
-  }
-  return { roomId, problems };
+/** What a step did, and what to write in the transaction that marks it done. */
+export interface StepEffect {
+  /** Runs in the transaction that marks the step done; returns the steps it leads to. */
+  commit?: (tx: Repos, now: Date) => Promise<NewOutboxStep[]>;
+  /** Set when the step no longer applies (the room is gone or archived): why. */
+  skipped?: string;
 }
 
-/** Re-renders the pinned card (or posts a new one when the old is gone). */
-export async function refreshCard(
+const roomTopic = (deal: Pick<Deal, 'number' | 'title'>, accountName: string) =>
+  `#${deal.number} ${accountName} — ${deal.title}`;
+
+/** Carries out one outbox step on the platform of its workspace (src/app/outbox.ts). */
+export async function executeStep(deps: Deps, step: OutboxStep): Promise<StepEffect> {
+  const repos = deps.store.repos;
+  const workspace = await repos.findWorkspaceById(step.workspaceId);
+  if (!workspace) return { skipped: 'workspace gone' };
+  const ws: WorkspaceRef = { platform: workspace.platform, externalId: workspace.externalId };
+  const platform = deps.platforms.get(ws.platform);
+  if (step.kind === 'dm') {
+    const p = step.payload as DmPayload;
+    await platform.dm(ws, p.userId, p.message);
+    return {};
+  }
+  const deal = step.dealId ? await repos.findDealById(step.workspaceId, step.dealId) : null;
+  if (!deal) return { skipped: 'deal gone' };
+  if (step.kind === 'room') return roomStep(deps, platform, ws, deal, step);
+  // Every other step needs the room. The deal's earlier steps ran first, so no room here means its
+  // room step failed: `/deal room` redoes the room, its invitations and its card.
+  const room = deal.roomId && !deal.roomArchivedAt ? deal.roomId : null;
+  if (!room) return { skipped: 'the deal has no active room' };
+  switch (step.kind) {
+    case 'invite': {
+      const ids = (step.payload as InvitePayload).userIds ?? (await memberIds(repos, deal));
+      await platform.invite(ws, room, ids);
+      return {};
+    }
+    case 'post':
+      await platform.post(ws, room, (step.payload as PostPayload).message);
+      return {};
+    case 'pin':
+      await platform.pin(ws, room, (step.payload as PinPayload).messageId);
+      return {};
+    case 'card':
+      return cardStep(deps, platform, ws, workspace, deal, room, Boolean((step.payload as { pin?: boolean }).pin));
+  }
+}
+
+async function memberIds(repos: Repos, deal: Deal): Promise<string[]> {
+  const people = await repos.listMembersByIds(
+    deal.workspaceId,
+    (await repos.listDealMembers(deal.id)).map((m) => m.memberId),
+  );
+  return people.map((m) => m.externalId);
+}
+
+/** Creates the deal's room, or adopts the one an interrupted attempt created, then links it, and
+ * queues the invitations and the card. A deal that already has an active room is left alone and
+ * completed (invitations, card): that is what `/deal room` asks for. */
+async function roomStep(
   deps: Deps,
+  platform: ChatPlatform,
   ws: WorkspaceRef,
   deal: Deal,
-  locale: Locale,
-  timezone: string,
-): Promise<void> {
-  if (!deal.roomId || deal.roomId.startsWith('pending:') || deal.roomArchivedAt) return;
-  const platform = deps.platforms.get(ws.platform);
-  const card = buildDealCard(await loadDealView(deps.store.repos, deal), locale, todayIn(deps.clock.now(), timezone));
+  step: OutboxStep,
+): Promise<StepEffect> {
+  const repos = deps.store.repos;
+  const follow = (): NewOutboxStep[] => [
+    { workspaceId: deal.workspaceId, dealId: deal.id, kind: 'invite', payload: {} },
+    { workspaceId: deal.workspaceId, dealId: deal.id, kind: 'card', payload: { pin: true } },
+  ];
+  if (deal.roomId && !deal.roomArchivedAt) return { commit: async () => follow() };
+  const account = (await repos.findAccountById(deal.workspaceId, deal.accountId))!;
+  const name = roomNameFor(deal, account.name);
+  const topic = roomTopic(deal, account.name);
+  // A second attempt may follow a crash between creating the room and linking it: look first.
+  const adopted = step.attempts > 1 ? await findOwnRoom(deps, platform, ws, deal, name, topic) : null;
+  const roomId = adopted ?? (await platform.createRoom(ws, { name, topic })).roomId;
+  if (adopted) deps.log.info({ dealId: deal.id, roomId }, 'adopted a room created before an interruption');
+  return {
+    commit: async (tx, now) => {
+      const current = await tx.lockDeal(deal.workspaceId, deal.id);
+      if (current.roomId && !current.roomArchivedAt) return follow(); // linked meanwhile (cannot happen in order)
+      const previous =
+        (await tx.listEvents(deal.id)).filter((e) => e.type === 'room_linked').at(-1)?.data.roomId ?? null;
+      await tx.updateDeal(deal.workspaceId, deal.id, { roomId, cardRef: null, roomArchivedAt: null });
+      await tx.appendEvents(deal.workspaceId, deal.id, [
+        { dealId: deal.id, actorId: null, type: 'room_linked', at: now, data: { roomId, previousRoomId: previous } },
+      ]);
+      return follow();
+    },
+  };
+}
+
+/** The room an earlier attempt created for this deal: same name (or the adapter's `-2`, `-3` …
+ * when taken), linked to no deal, and with this deal's topic (or none yet: the topic is set just
+ * after creation). */
+async function findOwnRoom(
+  deps: Deps,
+  platform: ChatPlatform,
+  ws: WorkspaceRef,
+  deal: Deal,
+  name: string,
+  topic: string,
+): Promise<string | null> {
+  if (!platform.findRoomByName) return null;
+  for (let n = 1; n <= 20; n++) {
+    const found = await platform.findRoomByName(ws, n === 1 ? name : `${name}-${n}`);
+    if (!found) return null;
+    const owner = await deps.store.repos.findDealByRoom(deal.workspaceId, found.roomId);
+    if (owner?.id === deal.id) return found.roomId;
+    if (!owner && (found.topic === '' || topic.startsWith(found.topic))) return found.roomId;
+  }
+  return null;
+}
+
+/** Renders the card as the deal is now: updates the posted one (and pins it again when `pin`), or
+ * posts and pins it when there is none or it was deleted. */
+async function cardStep(
+  deps: Deps,
+  platform: ChatPlatform,
+  ws: WorkspaceRef,
+  workspace: Workspace,
+  deal: Deal,
+  room: string,
+  pin: boolean,
+): Promise<StepEffect> {
+  const pinStep = (messageId: string): NewOutboxStep => ({
+    workspaceId: deal.workspaceId,
+    dealId: deal.id,
+    kind: 'pin',
+    payload: { messageId } satisfies PinPayload,
+  });
+  const card = buildDealCard(
+    await loadDealView(deps.store.repos, deal),
+    roomLocale(workspace),
+    todayIn(deps.clock.now(), workspace.timezone),
+  );
   if (deal.cardRef) {
     try {
-      await platform.update(ws, deal.roomId, deal.cardRef, card);
-      return;
+      await platform.update(ws, room, deal.cardRef, card);
+      const cardRef = deal.cardRef;
+      return pin ? { commit: async () => [pinStep(cardRef)] } : {};
     } catch (e) {
       if (!(e instanceof PlatformError && e.code === 'message_not_found')) throw e;
     }
   }
-  const { messageId } = await platform.post(ws, deal.roomId, card);
-  await deps.store.repos.updateDeal(deal.workspaceId, deal.id, { cardRef: messageId });
-  await platform.pin(ws, deal.roomId, messageId).catch((e) => deps.log.warn({ err: e }, 'pin failed'));
-}
-
-/** Everything an outcome asks of the platform. Returns sentences about what could not be done. */
-export async function applyOutcome(
-  deps: Deps,
-  ws: WorkspaceRef,
-  workspaceId: string,
-  outcome: Outcome,
-  speakerLocale: Locale,
-): Promise<{ problems: string[]; announcedIn?: string }> {
-  const problems: string[] = [];
-  const platform = deps.platforms.get(ws.platform);
-  const attempt = async (what: string, fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-    } catch (e) {
-      deps.log.warn({ err: e, what }, 'platform effect failed');
-      problems.push(t(speakerLocale, `room.${what}_failed`, { reason: describePlatformError(e, speakerLocale) }));
-    }
+  const { messageId } = await platform.post(ws, room, card);
+  return {
+    commit: async (tx) => {
+      await tx.updateDeal(deal.workspaceId, deal.id, { cardRef: messageId });
+      return [pinStep(messageId)];
+    },
   };
-  if (!outcome.dealId) return { problems };
-  if (outcome.ensureRoom) {
-    try {
-      problems.push(...(await ensureRoom(deps, ws, outcome.dealId, workspaceId)).problems);
-    } catch (e) {
-      problems.push(t(speakerLocale, 'room.create_failed', { reason: describePlatformError(e, speakerLocale) }));
-    }
-  }
-  const deal = await deps.store.repos.findDealById(workspaceId, outcome.dealId);
-  const workspace = (await deps.store.repos.findWorkspace(ws.platform, ws.externalId))!;
-  const room = deal?.roomId && !deal.roomId.startsWith('pending:') && !deal.roomArchivedAt ? deal.roomId : undefined;
-  if (room && outcome.invite?.length) await attempt('invite', () => platform.invite(ws, room, outcome.invite!));
-  let announcedIn: string | undefined;
-  if (room && outcome.announce) {
-    await attempt('announce', async () => {
-      await platform.post(ws, room, outcome.announce!);
-      announcedIn = room;
-    });
-  }
-  if (deal && outcome.refreshCard)
-    await attempt('card', () => refreshCard(deps, ws, deal, roomLocale(workspace), workspace.timezone));
-  for (const dm of outcome.dms ?? []) await attempt('dm', () => platform.dm(ws, dm.userId, dm.message));
-  return { problems, announcedIn };
 }
 
 /** The 10-minute housekeeping: archive rooms of closed deals on every platform, forget old request

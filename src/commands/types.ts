@@ -90,6 +90,8 @@ export const Command = z.discriminatedUnion('name', [
   z.object({ name: z.literal('won'), ...dealRef, note: z.string().max(2000).optional() }),
   z.object({ name: z.literal('lost'), ...dealRef, reason: z.string().min(1).max(2000) }),
   z.object({ name: z.literal('reopen'), ...dealRef }),
+  /** `room`: recreate the deal's room, or complete it (invitations, card, pin). */
+  z.object({ name: z.literal('room'), ...dealRef }),
   z.object({ name: z.literal('info'), ...dealRef }),
   z.object({ name: z.literal('history'), ...dealRef }),
   z.object({ name: z.literal('actions'), ...dealRef, mine: z.boolean() }),
@@ -128,6 +130,7 @@ export const DEAL_COMMANDS = [
   'won',
   'lost',
   'reopen',
+  'room',
   'info',
   'history',
   'actions',

@@ -61,6 +61,8 @@ const en: Catalog = {
   'room.card_failed': (p) => `I couldn't post the deal card: ${p.reason}`,
   'room.announce_failed': (p) => `Saved, but I couldn't post the update in the room: ${p.reason}`,
   'room.dm_failed': (p) => `Saved, but I couldn't send the direct message: ${p.reason}`,
+  'outbox.retrying': () => `I'll keep trying on my own.`,
+  'outbox.repair': (p) => `Type \`/deal #${p.deal} room\` to recreate or complete the deal's room.`,
   'platform.rate_limited': (p) => `the chat platform asked us to slow down (retry in ${p.seconds}s).`,
   'platform.not_in_channel': () => `I'm not a member of that room. Invite the bot to it and try again.`,
   'platform.channel_not_found': () => `the room no longer exists or I can't see it.`,
@@ -90,6 +92,9 @@ const en: Catalog = {
     `${p.user} marked #${p.deal} as *lost* (${p.amount}) after ${p.days} days. Reason: ${p.reason}. This room will be archived after the grace period.`,
   'close.reopened': (p) => `${p.user} reopened #${p.deal}; it is back in ${p.stage}.`,
   'close.reopened_reply': (p) => `Deal #${p.deal} is open again.`,
+  'room.repairing': (p) => `Setting up the room of deal #${p.deal}: its people, its card and its pin.`,
+  'room.repair_closed': (p) =>
+    `Deal #${p.deal} is closed and its room archived. /deal reopen brings it back with a fresh room.`,
   'close.closed_reply': (p) => `Deal #${p.deal} is ${p.status}.`,
 
   'set.changed': (p) => `${p.user} set the ${p.field} to ${p.value}.`,
@@ -248,6 +253,8 @@ const zh: Catalog = {
   'room.card_failed': (p) => `没能发布商机卡片：${p.reason}`,
   'room.announce_failed': (p) => `已保存，但没能在房间里发布更新：${p.reason}`,
   'room.dm_failed': (p) => `已保存，但没能发送私信：${p.reason}`,
+  'outbox.retrying': () => `我会自动继续重试。`,
+  'outbox.repair': (p) => `输入 \`/deal #${p.deal} room\` 可重建或补全商机房间。`,
   'platform.rate_limited': (p) => `聊天平台要求降低频率（${p.seconds} 秒后重试）。`,
   'platform.not_in_channel': () => `我不在那个房间里。请先把机器人加入房间再试。`,
   'platform.channel_not_found': () => `房间已不存在，或我看不到它。`,
@@ -277,6 +284,8 @@ const zh: Catalog = {
     `${p.user} 将 #${p.deal} 标记为*输单*（${p.amount}），历时 ${p.days} 天。原因：${p.reason}。宽限期后本房间将归档。`,
   'close.reopened': (p) => `${p.user} 重新打开了 #${p.deal}，回到「${p.stage}」。`,
   'close.reopened_reply': (p) => `商机 #${p.deal} 已重新打开。`,
+  'room.repairing': (p) => `正在整理商机 #${p.deal} 的房间：成员、卡片和置顶。`,
+  'room.repair_closed': (p) => `商机 #${p.deal} 已关闭，房间已归档。用 /deal reopen 重新打开会建一个新房间。`,
   'close.closed_reply': (p) => `商机 #${p.deal} 已${p.status}。`,
 
   'set.changed': (p) => `${p.user} 把${p.field}改为 ${p.value}。`,

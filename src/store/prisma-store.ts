@@ -1,7 +1,7 @@
 // The only module (with database.ts) that touches the generated Prisma client: repositories
 // behind the app's `Repos` port. No business rules here, only reads and writes.
 
-import type { DealFilter, DigestDelivery, DigestRepos, Repos, Store } from '../app/ports.ts';
+import type { DealFilter, DigestDelivery, DigestRepos, OutboxStep, Repos, Store } from '../app/ports.ts';
 import { DealroomError } from '../domain/errors.ts';
 import type {
   Account,
@@ -281,10 +281,6 @@ export function makeRepos(db: Tx): Repos {
       await db.deal.updateMany({ where: { id, workspaceId }, data: dealData(patch) });
       return deal(await db.deal.findUniqueOrThrow({ where: { id } }));
     },
-    async claimRoomCreation(workspaceId, dealId, claim) {
-      const r = await db.deal.updateMany({ where: { id: dealId, workspaceId, roomId: null }, data: { roomId: claim } });
-      return r.count === 1;
-    },
     async listDeals(workspaceId, f: DealFilter) {
       const rows = await db.deal.findMany({
         where: {
@@ -308,7 +304,6 @@ export function makeRepos(db: Tx): Repos {
           closedAt: { lt: closedBefore },
           roomArchivedAt: null,
           roomId: { not: null },
-          NOT: { roomId: { startsWith: 'pending:' } },
         },
         orderBy: { closedAt: 'asc' },
         take: limit,
@@ -375,6 +370,82 @@ export function makeRepos(db: Tx): Repos {
     async listEvents(dealId, limit) {
       return (await db.dealEvent.findMany({ where: { dealId }, orderBy: { id: 'asc' }, take: limit })).map(event);
     },
+
+    async enqueueSteps(steps, now) {
+      const ids: string[] = [];
+      // One by one: createMany returns no ids, and a command writes a handful of steps at most.
+      for (const s of steps) {
+        const r = await db.outboxStep.create({
+          data: {
+            workspaceId: s.workspaceId,
+            dealId: s.dealId,
+            kind: s.kind,
+            payload: s.payload as Prisma.InputJsonValue,
+            runAfter: s.runAfter ?? now,
+            createdAt: now,
+          },
+          select: { id: true },
+        });
+        ids.push(String(r.id));
+      }
+      return ids;
+    },
+    async claimSteps(claimer, now, leaseMs, o) {
+      const until = new Date(now.getTime() + leaseMs);
+      const only = (o.ids ?? []).join(',');
+      // SKIP LOCKED: replicas on one PostgreSQL take different steps. A deal's later step waits
+      // until every earlier one of that deal is no longer pending (the room before its card).
+      // Named steps (the command's own, run at once) do not wait for their due time.
+      const rows = await db.$queryRaw<any[]>`
+        UPDATE "OutboxStep" s SET "claimedBy" = ${claimer}, "leaseUntil" = ${until}, attempts = s.attempts + 1
+        WHERE s.id IN (
+          SELECT x.id FROM "OutboxStep" x
+          WHERE x.status = 'pending' AND (x."runAfter" <= ${now} OR ${only} <> '')
+            AND (x."leaseUntil" IS NULL OR x."leaseUntil" < ${now})
+            AND (${only} = '' OR x.id::text = ANY(string_to_array(${only}, ',')))
+            AND NOT EXISTS (SELECT 1 FROM "OutboxStep" y
+              WHERE y."dealId" = x."dealId" AND y.status = 'pending' AND y.id < x.id)
+          ORDER BY x.id LIMIT ${o.limit} FOR UPDATE OF x SKIP LOCKED)
+        RETURNING s.*`;
+      return rows.map(outboxStep).sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+    },
+    async finishStep(id, claimer, patch) {
+      const r = await db.outboxStep.updateMany({
+        where: { id: BigInt(id), claimedBy: claimer, status: 'pending' },
+        data: { ...patch, leaseUntil: null },
+      });
+      return r.count === 1;
+    },
+    async hasUntriedStep(dealId, kind) {
+      return (await db.outboxStep.count({ where: { dealId, kind, status: 'pending', attempts: 0 } })) > 0;
+    },
+    async listSteps(f) {
+      const rows = await db.outboxStep.findMany({
+        where: { dealId: f.dealId, status: f.status },
+        orderBy: { id: 'asc' },
+      });
+      return rows.map(outboxStep);
+    },
+    async oldestPendingStep() {
+      const r = await db.outboxStep.findFirst({ where: { status: 'pending' }, orderBy: { id: 'asc' } });
+      return r?.createdAt ?? null;
+    },
+  };
+}
+
+function outboxStep(r: any): OutboxStep {
+  return {
+    id: String(r.id),
+    workspaceId: r.workspaceId,
+    dealId: r.dealId,
+    kind: r.kind,
+    payload: r.payload,
+    status: r.status,
+    attempts: r.attempts,
+    runAfter: r.runAfter,
+    createdAt: r.createdAt,
+    doneAt: r.doneAt,
+    error: r.error,
   };
 }
 

@@ -28,12 +28,15 @@ export class RecordingPlatform implements ChatPlatform {
     this.users.set(p.externalId, { name: p.externalId.toLowerCase(), displayName: '', ...p });
     return this;
   }
-  /** The next call of `op` throws this platform error. */
-  failNext(op: string, code: string, platformCode = code) {
-    this.failures.set(op, [
-      ...(this.failures.get(op) ?? []),
-      new PlatformError(code, platformCode, `fake ${platformCode}`),
-    ]);
+  /** Rooms created, by id: what `findRoomByName` searches (as a platform lists the bot's rooms). */
+  rooms = new Map<string, { roomId: string; name: string; topic: string }>();
+  /** The next call of `op` throws this platform error (`times` calls in a row). */
+  failNext(op: string, code: string, platformCode = code, o: { retryAfterSeconds?: number; times?: number } = {}) {
+    const errors = Array.from(
+      { length: o.times ?? 1 },
+      () => new PlatformError(code, platformCode, `fake ${platformCode}`, o.retryAfterSeconds),
+    );
+    this.failures.set(op, [...(this.failures.get(op) ?? []), ...errors]);
   }
   of(op: string) {
     return this.calls.filter((c) => c.op === op);
@@ -47,7 +50,12 @@ export class RecordingPlatform implements ChatPlatform {
   async createRoom(ws: WorkspaceRef, req: { name: string; topic: string }) {
     this.hit('createRoom', { ws: ws.externalId, name: req.name });
     const roomId = `C${String(++this.seq).padStart(4, '0')}`;
+    this.rooms.set(roomId, { roomId, name: req.name, topic: req.topic });
     return { roomId, name: req.name };
+  }
+  async findRoomByName(ws: WorkspaceRef, name: string) {
+    this.hit('findRoomByName', { ws: ws.externalId, name });
+    return [...this.rooms.values()].find((r) => r.name === name) ?? null;
   }
   async invite(ws: WorkspaceRef, roomId: string, userIds: string[]) {
     this.hit('invite', { ws: ws.externalId, roomId, userIds });

@@ -1,5 +1,6 @@
 // Bad input gets a sentence and writes nothing; retries and races never duplicate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxWorker } from '../../src/jobs/outbox-worker.ts';
 import { backends, openTestDb, type TestDb } from '../support/db.ts';
 import { harness } from '../support/harness.ts';
 
@@ -103,16 +104,22 @@ describe.each(BACKENDS)('robustness on %s', (backend) => {
     expect(new Set(nums).size).toBe(4);
   });
 
-  it('a failed room creation keeps the deal and tells the user; a retry creates the room', async () => {
+  it('a failed room creation keeps the deal and tells the user; the outbox creates the room later', async () => {
     h.platform.failNext('createRoom', 'rate_limited', 'ratelimited');
     const r = await h.run('alice', 'new Umbrella | Pilot', undefined, 'umb-1');
     expect(r.ok).toBe(true);
     expect(r.text).toContain("couldn't create its room");
+    expect(r.text).toContain('keep trying');
     const deal = await h.prisma.deal.findFirstOrThrow({ where: { title: 'Pilot' } });
     expect(deal.roomId).toBeNull();
     const retry = await h.run('alice', 'new Umbrella | Pilot', undefined, 'umb-1');
     expect(retry.ok).toBe(true);
-    expect((await h.prisma.deal.findFirstOrThrow({ where: { title: 'Pilot' } })).roomId).toMatch(/^C/);
     expect(await h.prisma.deal.count({ where: { title: 'Pilot' } })).toBe(1);
+    h.clock.advance(2_000); // past the backoff
+    await new OutboxWorker({ deps: h.deps }).tick();
+    const linked = await h.prisma.deal.findFirstOrThrow({ where: { title: 'Pilot' } });
+    expect(linked.roomId).toMatch(/^C/);
+    expect(h.platform.of('pin').at(-1)).toMatchObject({ roomId: linked.roomId, messageId: linked.cardRef });
+    h.clock.advance(-2_000);
   });
 });

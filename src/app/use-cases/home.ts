@@ -24,10 +24,7 @@ export async function buildHome(deps: Deps, ws: WorkspaceRef, userId: string): P
   blocks.push({ type: 'text', text: `*${t(L, 'home.deals', { count: deals.length })}*` });
   if (!deals.length) blocks.push({ type: 'context', text: t(L, 'list.none') });
   for (const d of deals.slice(0, 15)) {
-    const link =
-      d.roomId && !d.roomId.startsWith('pending:')
-        ? (deps.platforms.get(ws.platform).roomLink?.(ws, d.roomId) ?? '')
-        : '';
+    const link = d.roomId ? (deps.platforms.get(ws.platform).roomLink?.(ws, d.roomId) ?? '') : '';
     blocks.push({
       type: 'text',
       text: `#${d.number} ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)} ${link}`.trim(),

@@ -9,6 +9,7 @@ export const METHOD_SCOPES: Record<string, string[]> = {
   'conversations.setTopic': ['groups:write'],
   'conversations.invite': ['groups:write'],
   'conversations.archive': ['groups:write'],
+  'conversations.list': ['groups:read'], // finding a room created just before a crash
   'chat.postMessage': ['chat:write'], // also DMs: posting to a user id uses the app's DM
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],

@@ -109,6 +109,20 @@ export class SlackPlatform implements ChatPlatform {
     throw new PlatformError('name_taken', 'name_taken', `No free channel name for ${req.name}`);
   }
 
+  /** The private channel the bot is in with this exact name (deal rooms are private), archived
+   * included: Slack keeps an archived channel's name taken. Paged per
+   * https://api.slack.com/methods/conversations.list#pagination */
+  async findRoomByName(_ws: WorkspaceRef, name: string) {
+    let cursor: string | undefined;
+    do {
+      const r = await this.call(() => this.client.conversations.list({ types: 'private_channel', limit: 200, cursor }));
+      const c = r.channels?.find((x) => x.name === name);
+      if (c?.id) return { roomId: c.id, name, topic: c.topic?.value ?? '' };
+      cursor = r.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return null;
+  }
+
   async invite(_ws: WorkspaceRef, roomId: string, userIds: string[]) {
     const bot = await this.bot();
     const users = [...new Set(userIds)].filter((u) => u !== bot);

@@ -1,5 +1,6 @@
 // The real Bolt app against the fake Slack Web API: signed requests in, asserted Web API calls out.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OutboxWorker } from '../../../src/jobs/outbox-worker.ts';
 import { METHOD_SCOPES } from '../../../src/platforms/slack/scopes.ts';
 import { bootSlack, interactionBody, sign, slashBody, waitFor } from './helpers.ts';
 
@@ -253,7 +254,7 @@ describe('Slack: failures have a clear outcome and consistent data', () => {
     ).toBe(1);
   });
 
-  it('a network error creating the room keeps the deal; the redelivery creates the room once', async () => {
+  it('a network error creating the room keeps the deal; the outbox creates the room once, later', async () => {
     s.fake.failNext('conversations.create', 'network');
     await s.slash('new Hooli | Mail', { trigger: 'net1' });
     const r = await responseTo('net1');
@@ -261,8 +262,13 @@ describe('Slack: failures have a clear outcome and consistent data', () => {
     expect((await s.db.prisma.deal.findFirstOrThrow({ where: { title: 'Mail' } })).roomId).toBeNull();
     const body = slashBody(s.fake, 'new Hooli | Mail', { trigger: 'net1' });
     await s.post(body, { ...sign(body), 'x-slack-retry-num': '1' });
-    await waitFor(() => s.fake.channel('deal-hooli-mail'));
+    await waitFor(() => s.fake.calls.filter((c) => c.method === 'response_url:/hooks/net1').length === 2);
     expect(await s.db.prisma.deal.count({ where: { title: 'Mail' } })).toBe(1);
+    s.clock.advance(60_000);
+    await new OutboxWorker({ deps: s.slack.deps }).tick();
+    const channel = s.fake.channel('deal-hooli-mail')!;
+    expect((await s.db.prisma.deal.findFirstOrThrow({ where: { title: 'Mail' } })).roomId).toBe(channel.id);
+    expect(calls('conversations.create').filter((c) => c.args.name === 'deal-hooli-mail')).toHaveLength(2);
   });
 
   it('won posts a closing summary; after the grace period the room is archived; reopen makes a fresh room', async () => {
