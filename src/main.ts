@@ -64,19 +64,30 @@ async function main() {
   const log = pino({ level: config.slack ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn') }, pino.destination(2));
   const db = await openDatabase(config.database);
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
-  const store = prismaStore(db.prisma);
   const clock = systemClock;
+  const store = prismaStore(db.prisma, clock);
   // Every configured platform registers here; today one process serves Slack or the console.
   const platforms = new PlatformRegistry();
+  // The embedded database is one process's (a lock file guards it): every lease in it belongs to a
+  // process that is gone, so unfinished commands and steps resume at once instead of after the lease.
+  if (db.kind === 'pglite') await store.repos.releaseLeases();
+  // What runs, stopped in order on SIGTERM/SIGINT (a deploy): first stop accepting, then finish.
+  const stops: (() => Promise<unknown>)[] = [];
   let stopping = false;
   const shutdown = async (code = 0) => {
     if (stopping) return;
     stopping = true;
+    log.info('stopping: no new work; finishing what is in progress');
+    // A stuck platform call must not keep a deploy waiting forever; the leases hand its work on.
+    setTimeout(() => process.exit(code), Number(process.env.DEALROOM_STOP_TIMEOUT_MS ?? 25_000)).unref();
+    for (const stop of stops) await stop().catch((e) => log.error({ err: e }, 'stop step failed'));
     await db.close().catch(() => {});
+    log.info('stopped');
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  const leaseMs = process.env.DEALROOM_LEASE_MS ? Number(process.env.DEALROOM_LEASE_MS) : undefined;
 
   if (config.slack) {
     const slack = createSlackApp({
@@ -87,13 +98,21 @@ async function main() {
       log,
       defaults: config.defaults,
       platforms,
+      leaseMs,
     });
     await slack.start();
     log.info({ mode: config.slack.appToken ? 'socket' : `http :${config.port}` }, 'Dealroom on Slack');
-    new OutboxWorker({ deps: slack.deps }).start();
-    startDigests(slack.deps, log);
-    startHousekeeping(slack.deps, config.archiveAfterMs, log);
-    process.on('SIGTERM', () => void slack.stop());
+    const outbox = new OutboxWorker({ deps: slack.deps, leaseMs }).start();
+    const digests = startDigests(slack.deps, log);
+    const sweep = startHousekeeping(slack.deps, config.archiveAfterMs, log);
+    stops.push(
+      () => slack.stop(), // refuses new requests (503), finishes the commands in progress, closes
+      () => outbox.stop(), // lets the step in progress finish
+      async () => {
+        for (const d of digests) await d.stop();
+        await sweep.stop();
+      },
+    );
     return;
   }
 
@@ -110,9 +129,16 @@ async function main() {
   });
   platforms.register(platform);
   const deps: Deps = { store, platforms, clock, log, defaults: config.defaults };
-  const outbox = new OutboxWorker({ deps }).start();
+  const outbox = new OutboxWorker({ deps, leaseMs }).start();
   const digests = startDigests(deps, log);
   const sweep = startHousekeeping(deps, config.archiveAfterMs, log);
+  stops.push(
+    () => outbox.stop(),
+    async () => {
+      for (const d of digests) await d.stop();
+      await sweep.stop();
+    },
+  );
   await runRepl(deps, {
     input: process.stdin,
     output: process.stdout,
@@ -132,9 +158,6 @@ async function main() {
         .map((d) => ({ number: d.number, roomId: d.roomId!, title: d.title }));
     },
   });
-  await sweep.stop();
-  for (const d of digests) await d.stop();
-  await outbox.stop();
   await shutdown(0);
 }
 

@@ -101,12 +101,19 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
         if (inv.requestKey && !READ_ONLY.has(cmd.name) && !(await repos.recordRequest(workspace.id, inv.requestKey))) {
           const created = cmd.name === 'new' ? await repos.findDealByCreateKey(workspace.id, inv.requestKey) : null;
           return {
-            outcome: { dealId: created?.id, reply: plain(t(locale, 'request.duplicate')) },
+            // The same answer the first delivery got (kept with its receipt), not a bare "already handled".
+            outcome: {
+              dealId: created?.id,
+              reply:
+                (await repos.findRequestReply(workspace.id, inv.requestKey)) ?? plain(t(locale, 'request.duplicate')),
+            },
             workspaceId: workspace.id,
             steps: [],
           };
         }
         const outcome = await run(deps, ctx, cmd, deal, mentioned, inv.requestKey);
+        if (inv.requestKey && !READ_ONLY.has(cmd.name) && outcome.reply)
+          await repos.saveRequestReply(workspace.id, inv.requestKey, outcome.reply);
         // What the change calls for on the platform is written with the change (src/app/outbox.ts).
         const steps = await enqueue(repos, stepsFor(workspace.id, outcome, { userId: inv.userId, locale }), now, true);
         return { outcome, workspaceId: workspace.id, steps };

@@ -142,6 +142,10 @@ export interface Repos {
   /** Records that a delivery was handled; false when it already was (a retry). Waits for a
    * concurrent transaction holding the same key, so racing retries serialise. */
   recordRequest(workspaceId: string, key: string): Promise<boolean>;
+  /** Keeps the answer the delivery got, for a redelivery to get the same one. */
+  saveRequestReply(workspaceId: string, key: string, reply: Message): Promise<void>;
+  /** The answer kept for a delivery already handled (null when none was kept). */
+  findRequestReply(workspaceId: string, key: string): Promise<Message | null>;
   /** Forgets receipts older than `before` (platforms stop retrying within minutes). */
   pruneRequests(before: Date): Promise<number>;
 
@@ -165,7 +169,36 @@ export interface Repos {
   listSteps(f: { dealId?: string; status?: OutboxStep['status'] }): Promise<OutboxStep[]>;
   /** When the oldest step still to do was written (null when none). */
   oldestPendingStep(): Promise<Date | null>;
+
+  /** Writes an inbound delivery unless one with its key exists (`fresh` false: a redelivery). */
+  receiveInbound(e: NewInboundEntry, now: Date): Promise<{ id: string; fresh: boolean }>;
+  /** Leases up to `limit` inbound entries: pending, not leased, each the oldest of its lane (a
+   * lane's entries are processed in order), lanes taken oldest first. */
+  claimInbound(claimer: string, now: Date, leaseMs: number, limit: number): Promise<InboundEntry[]>;
+  finishInbound(
+    id: string,
+    claimer: string,
+    patch: Pick<InboundEntry, 'status'> & { error?: string; doneAt?: Date },
+  ): Promise<boolean>;
+  /** When the oldest entry still to process arrived (null when none). */
+  oldestPendingInbound(): Promise<Date | null>;
+  /** Gives back every lease: at start-up of the only process that can open this database. */
+  releaseLeases(): Promise<void>;
 }
+
+/** One inbound delivery (src/app/inbox.ts). `lane` orders processing: one person's commands in
+ * one workspace run in the order they arrived. */
+export interface InboundEntry {
+  id: string;
+  platform: PlatformKind;
+  key: string;
+  lane: string;
+  payload: Record<string, unknown>;
+  status: 'pending' | 'done' | 'failed';
+  attempts: number;
+  receivedAt: Date;
+}
+export type NewInboundEntry = Pick<InboundEntry, 'platform' | 'key' | 'lane' | 'payload'>;
 
 export type OutboxStepKind = 'room' | 'invite' | 'post' | 'card' | 'pin' | 'dm';
 
@@ -269,6 +302,12 @@ export interface ChatPlatform {
   dm(ws: WorkspaceRef, userId: string, message: Message): Promise<void>;
   /** Profile of a platform user, or null when the platform does not know them. */
   resolveUser(ws: WorkspaceRef, userId: string): Promise<UserProfile | null>;
+  /** Answers a person privately through the reply handle a delivery carried (Slack's
+   * response_url: https://api.slack.com/interactivity/handling#message_responses). Optional:
+   * without it, or once the handle expired, the app sends a DM. */
+  respond?(ws: WorkspaceRef, handle: string, message: Message): Promise<void>;
+  /** Shows a person their home view (Slack's App Home tab). Optional. */
+  publishHome?(ws: WorkspaceRef, userId: string, message: Message): Promise<void>;
   /** Finds a room the bot can see by its exact name, with its topic (optional). Lets a room
    * created just before a crash be found and adopted instead of orphaned. */
   findRoomByName?(ws: WorkspaceRef, name: string): Promise<{ roomId: string; name: string; topic: string } | null>;

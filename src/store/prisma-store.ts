@@ -1,7 +1,17 @@
 // The only module (with database.ts) that touches the generated Prisma client: repositories
 // behind the app's `Repos` port. No business rules here, only reads and writes.
 
-import type { DealFilter, DigestDelivery, DigestRepos, OutboxStep, Repos, Store } from '../app/ports.ts';
+import type { Message } from '../app/message.ts';
+import type {
+  Clock,
+  DealFilter,
+  DigestDelivery,
+  DigestRepos,
+  InboundEntry,
+  OutboxStep,
+  Repos,
+  Store,
+} from '../app/ports.ts';
 import { DealroomError } from '../domain/errors.ts';
 import type {
   Account,
@@ -133,7 +143,8 @@ function dealData(p: Partial<Deal>) {
   return { ...rest, closeDate: fromIsoDate(closeDate), nextContactOn: fromIsoDate(nextContactOn) };
 }
 
-export function makeRepos(db: Tx): Repos {
+/** Every timestamp comes from `clock` (the app's injected clock), never from a database default. */
+export function makeRepos(db: Tx, clock: Clock): Repos {
   return {
     async findWorkspace(platform, externalId) {
       const r = await db.workspace.findUnique({ where: { platform_externalId: { platform, externalId } } });
@@ -148,7 +159,7 @@ export function makeRepos(db: Tx): Repos {
       return workspace(
         await db.workspace.upsert({
           where: { platform_externalId: { platform, externalId } },
-          create: { platform, externalId, ...init },
+          create: { platform, externalId, ...init, createdAt: clock.now() },
           update: {},
         }),
       );
@@ -189,7 +200,7 @@ export function makeRepos(db: Tx): Repos {
       return member(
         await db.member.upsert({
           where: { workspaceId_externalId: { workspaceId, externalId: m.externalId } },
-          create: { workspaceId, ...m },
+          create: { workspaceId, ...m, createdAt: clock.now() },
           update: {},
         }),
       );
@@ -216,7 +227,7 @@ export function makeRepos(db: Tx): Repos {
       return account(
         await db.account.upsert({
           where: { workspaceId_nameKey: { workspaceId, nameKey } },
-          create: { workspaceId, name: name.trim(), nameKey },
+          create: { workspaceId, name: name.trim(), nameKey, createdAt: clock.now() },
           update: {},
         }),
       );
@@ -236,7 +247,7 @@ export function makeRepos(db: Tx): Repos {
       return contact(
         await db.contact.upsert({
           where: { accountId_nameKey: { accountId, nameKey } },
-          create: { workspaceId, accountId, name: name.trim(), nameKey, ...fields },
+          create: { workspaceId, accountId, name: name.trim(), nameKey, ...fields, createdAt: clock.now() },
           update: fields,
         }),
       );
@@ -253,7 +264,7 @@ export function makeRepos(db: Tx): Repos {
       const { closeDate, at, ...rest } = d;
       return deal(
         await db.deal.create({
-          data: { ...rest, closeDate: fromIsoDate(closeDate), stageEnteredAt: at, createdAt: at },
+          data: { ...rest, closeDate: fromIsoDate(closeDate), stageEnteredAt: at, createdAt: at, updatedAt: at },
         }),
       );
     },
@@ -278,7 +289,7 @@ export function makeRepos(db: Tx): Repos {
       return deal(await db.deal.findFirstOrThrow({ where: { id, workspaceId } }));
     },
     async updateDeal(workspaceId, id, patch) {
-      await db.deal.updateMany({ where: { id, workspaceId }, data: dealData(patch) });
+      await db.deal.updateMany({ where: { id, workspaceId }, data: { ...dealData(patch), updatedAt: clock.now() } });
       return deal(await db.deal.findUniqueOrThrow({ where: { id } }));
     },
     async listDeals(workspaceId, f: DealFilter) {
@@ -311,7 +322,10 @@ export function makeRepos(db: Tx): Repos {
       return rows.map(deal);
     },
     async addDealMember(dealId, memberId, role) {
-      const r = await db.dealMember.createMany({ data: [{ dealId, memberId, role }], skipDuplicates: true });
+      const r = await db.dealMember.createMany({
+        data: [{ dealId, memberId, role, addedAt: clock.now() }],
+        skipDuplicates: true,
+      });
       return r.count === 1;
     },
     async listDealMembers(dealId) {
@@ -326,7 +340,9 @@ export function makeRepos(db: Tx): Repos {
       return (await db.deal.findUniqueOrThrow({ where: { id: dealId }, select: { actionSeq: true } })).actionSeq;
     },
     async createAction(a) {
-      return action(await db.actionItem.create({ data: { ...a, dueOn: fromIsoDate(a.dueOn) } }));
+      return action(
+        await db.actionItem.create({ data: { ...a, dueOn: fromIsoDate(a.dueOn), createdAt: clock.now() } }),
+      );
     },
     async findAction(dealId, number) {
       const r = await db.actionItem.findUnique({ where: { dealId_number: { dealId, number } } });
@@ -348,8 +364,21 @@ export function makeRepos(db: Tx): Repos {
     },
 
     async recordRequest(workspaceId, key) {
-      const r = await db.requestReceipt.createMany({ data: [{ workspaceId, key }], skipDuplicates: true });
+      const r = await db.requestReceipt.createMany({
+        data: [{ workspaceId, key, at: clock.now() }],
+        skipDuplicates: true,
+      });
       return r.count === 1;
+    },
+    async saveRequestReply(workspaceId, key, reply) {
+      await db.requestReceipt.updateMany({
+        where: { workspaceId, key },
+        data: { reply: reply as unknown as Prisma.InputJsonValue },
+      });
+    },
+    async findRequestReply(workspaceId, key) {
+      const r = await db.requestReceipt.findUnique({ where: { workspaceId_key: { workspaceId, key } } });
+      return (r?.reply as unknown as Message | null) ?? null;
     },
     async pruneRequests(before) {
       return (await db.requestReceipt.deleteMany({ where: { at: { lt: before } } })).count;
@@ -362,7 +391,7 @@ export function makeRepos(db: Tx): Repos {
           dealId,
           actorId: e.actorId,
           type: e.type,
-          at: e.at,
+          at: e.at ?? clock.now(),
           data: e.data as Prisma.InputJsonValue,
         })),
       });
@@ -430,6 +459,60 @@ export function makeRepos(db: Tx): Repos {
       const r = await db.outboxStep.findFirst({ where: { status: 'pending' }, orderBy: { id: 'asc' } });
       return r?.createdAt ?? null;
     },
+
+    async receiveInbound(e, now) {
+      const r = await db.inboxEntry.createMany({
+        data: [{ ...e, payload: e.payload as Prisma.InputJsonValue, receivedAt: now }],
+        skipDuplicates: true,
+      });
+      const row = await db.inboxEntry.findUniqueOrThrow({
+        where: { platform_key: { platform: e.platform, key: e.key } },
+        select: { id: true },
+      });
+      return { id: String(row.id), fresh: r.count === 1 };
+    },
+    async claimInbound(claimer, now, leaseMs, limit) {
+      const until = new Date(now.getTime() + leaseMs);
+      // The head of each lane only: a lane's next entry waits until the one before it is finished.
+      const rows = await db.$queryRaw<any[]>`
+        UPDATE "InboxEntry" e SET "claimedBy" = ${claimer}, "leaseUntil" = ${until}, attempts = e.attempts + 1
+        WHERE e.id IN (
+          SELECT x.id FROM "InboxEntry" x
+          WHERE x.status = 'pending' AND (x."leaseUntil" IS NULL OR x."leaseUntil" < ${now})
+            AND NOT EXISTS (SELECT 1 FROM "InboxEntry" y
+              WHERE y.lane = x.lane AND y.status = 'pending' AND y.id < x.id)
+          ORDER BY x.id LIMIT ${limit} FOR UPDATE OF x SKIP LOCKED)
+        RETURNING e.*`;
+      return rows.map(inbound).sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+    },
+    async finishInbound(id, claimer, patch) {
+      const r = await db.inboxEntry.updateMany({
+        where: { id: BigInt(id), claimedBy: claimer, status: 'pending' },
+        data: { ...patch, leaseUntil: null },
+      });
+      return r.count === 1;
+    },
+    async oldestPendingInbound() {
+      const r = await db.inboxEntry.findFirst({ where: { status: 'pending' }, orderBy: { id: 'asc' } });
+      return r?.receivedAt ?? null;
+    },
+    async releaseLeases() {
+      await db.inboxEntry.updateMany({ where: { status: 'pending' }, data: { leaseUntil: null } });
+      await db.outboxStep.updateMany({ where: { status: 'pending' }, data: { leaseUntil: null } });
+    },
+  };
+}
+
+function inbound(r: any): InboundEntry {
+  return {
+    id: String(r.id),
+    platform: r.platform,
+    key: r.key,
+    lane: r.lane,
+    payload: r.payload,
+    status: r.status,
+    attempts: r.attempts,
+    receivedAt: r.receivedAt,
   };
 }
 
@@ -465,7 +548,7 @@ function delivery(r: any): DigestDelivery {
   };
 }
 
-export function makeDigestRepos(db: Db): DigestRepos {
+export function makeDigestRepos(db: Db, clock: Clock): DigestRepos {
   return {
     async listWorkspaces(platform) {
       return (await db.workspace.findMany({ where: { platform }, orderBy: { createdAt: 'asc' } })).map(workspace);
@@ -501,7 +584,10 @@ export function makeDigestRepos(db: Db): DigestRepos {
       return r && delivery(r);
     },
     async ensureDelivery(d) {
-      const r = await db.digestDelivery.createMany({ data: [d], skipDuplicates: true });
+      const r = await db.digestDelivery.createMany({
+        data: [{ ...d, createdAt: clock.now() }],
+        skipDuplicates: true,
+      });
       return r.count === 1;
     },
     async claimDeliveries(platform, claimer, now, limit) {
@@ -536,13 +622,13 @@ export function makeDigestRepos(db: Db): DigestRepos {
   };
 }
 
-export function prismaStore(db: Db): Store {
+export function prismaStore(db: Db, clock: Clock): Store {
   return {
-    repos: makeRepos(db),
-    digests: makeDigestRepos(db),
+    repos: makeRepos(db, clock),
+    digests: makeDigestRepos(db, clock),
     async transaction(fn) {
       try {
-        return await db.$transaction((tx) => fn(makeRepos(tx)), { timeout: 20_000, maxWait: 20_000 });
+        return await db.$transaction((tx) => fn(makeRepos(tx, clock)), { timeout: 20_000, maxWait: 20_000 });
       } catch (e: any) {
         // A unique key taken by a concurrent transaction (two deliveries of one command racing):
         // the app retries once and then sees the winner's row.

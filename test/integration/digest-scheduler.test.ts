@@ -159,6 +159,7 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
           kind: 'manager',
           period: '2026-11-26',
           since: at('2026-11-25T00:30:00Z'),
+          createdAt: h.clock.now(),
         },
         {
           workspaceId: bob.workspaceId,
@@ -166,6 +167,7 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
           kind: 'rep',
           period: '2026-11-26',
           since: at('2026-11-25T00:30:00Z'),
+          createdAt: h.clock.now(),
           status: 'sending',
           claimedBy: 'dead',
           claimedAt: at('2026-11-26T00:30:00Z'),
@@ -222,7 +224,7 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
         h2.clock.t = h.clock.t = at('2026-11-30T00:45:00Z'); // Monday: the weekly section too
         const a = new DigestScheduler({ deps: h.deps, platform: 'slack', instanceId: 'one' });
         const b = new DigestScheduler({
-          deps: { ...h2.deps, store: prismaStore(second.prisma) },
+          deps: { ...h2.deps, store: prismaStore(second.prisma, h2.clock) },
           platform: 'slack',
           instanceId: 'two',
         });

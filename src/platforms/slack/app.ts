@@ -1,6 +1,8 @@
 // The Bolt app: HTTP (POST /slack/events, GET /healthz) or Socket Mode, listeners grouped by kind.
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Deps } from '../../app/context.ts';
+import { checkHealth } from '../../app/health.ts';
+import { InboxPool } from '../../app/inbox.ts';
 import type { Logger } from '../../app/logger.ts';
 import { PlatformRegistry } from '../../app/platforms.ts';
 import type { Clock, Store } from '../../app/ports.ts';
@@ -22,6 +24,10 @@ export interface SlackAppOptions {
   log: Logger;
   defaults: Deps['defaults'];
   maxRetryWaitMs?: number;
+  /** Inbound commands processed at once (the inbox pool's size). */
+  concurrency?: number;
+  /** How long a command being processed is reserved for this process. */
+  leaseMs?: number;
   /** The process's platform registry; the Slack platform is added to it (a fresh one when absent). */
   platforms?: PlatformRegistry;
 }
@@ -50,20 +56,52 @@ export function createSlackApp(o: SlackAppOptions) {
           {
             path: '/healthz',
             method: ['GET'],
+            // Database reachable and queues moving, else 503 (src/app/health.ts).
             handler: (_req, res) => {
-              res.writeHead(200, { 'content-type': 'application/json' });
-              res.end('{"ok":true}');
+              void checkHealth(deps).then((h) => {
+                res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
+                res.end(JSON.stringify(h));
+              });
             },
           },
         ],
       });
+  // Stopping (a deploy): new deliveries get 503 and Slack retries them (https://api.slack.com/apis/events-api#retries),
+  // to a replica that is up or to this bot once restarted; an ack here would promise work nobody does.
+  let draining = false;
+  if (receiver instanceof HTTPReceiver) {
+    const serve = receiver.requestListener;
+    receiver.requestListener = (req, res) => {
+      if (!draining) return serve(req, res);
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '5', connection: 'close' });
+      res.end('stopping; retry shortly');
+    };
+  }
   const app = new App({ token: o.botToken, receiver, logLevel: boltLogLevel, clientOptions });
   const platform = new SlackPlatform({ client: app.client, log: o.log, maxRetryWaitMs: o.maxRetryWaitMs });
   const platforms = (o.platforms ?? new PlatformRegistry()).register(platform);
   const deps: Deps = { store: o.store, platforms, clock: o.clock, log: o.log, defaults: o.defaults };
-  registerCommands(app, deps);
-  registerActions(app, deps);
-  registerViews(app, deps);
+  // Listeners go on working after their ack (https://api.slack.com/interactivity/handling#acknowledgment_response).
+  // Track each one to its end, so a stop and a test can wait for the work in flight instead of guessing.
+  const inFlight = new Set<Promise<unknown>>();
+  app.use(async ({ next }) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
+  /** Resolves once every listener started so far (and any they led to) has finished. */
+  const idle = async () => {
+    while (inFlight.size) await Promise.allSettled([...inFlight]);
+    await inbox.idle();
+  };
+  const inbox = new InboxPool({ deps, concurrency: o.concurrency, leaseMs: o.leaseMs });
+  registerCommands(app, deps, inbox);
+  registerActions(app, deps, inbox);
+  registerViews(app, deps, inbox);
   registerEvents(app, deps);
   app.error(async (e) => {
     o.log.error({ err: e }, 'slack listener error');
@@ -72,7 +110,19 @@ export function createSlackApp(o: SlackAppOptions) {
     app,
     platform,
     deps,
-    start: async () => (o.appToken ? app.start() : app.start({ port: o.port ?? 3000, host: o.host })),
-    stop: () => app.stop(),
+    inbox,
+    start: async () => {
+      inbox.start();
+      return o.appToken ? app.start() : app.start({ port: o.port ?? 3000, host: o.host });
+    },
+    idle,
+    /** Refuses new deliveries, finishes the commands in progress, then closes the receiver. */
+    stop: async () => {
+      draining = true;
+      // Socket Mode: close the socket first, so Slack sends new envelopes elsewhere (or again later).
+      if (o.appToken) await app.stop();
+      await inbox.stop();
+      if (!o.appToken) await app.stop();
+    },
   };
 }

@@ -188,6 +188,30 @@ export class SlackPlatform implements ChatPlatform {
     await this.call(() => this.client.conversations.archive({ channel: roomId }));
   }
 
+  /** Posts to a response_url: ephemeral, never replacing the message the button was on.
+   * https://api.slack.com/interactivity/handling#message_responses */
+  async respond(_ws: WorkspaceRef, handle: string, message: Message) {
+    let res: Response;
+    try {
+      res = await fetch(handle, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...toBlockKit(message) }),
+      });
+    } catch (e) {
+      throw new PlatformError('network', 'response_url', `response_url unreachable: ${String(e)}`, undefined, {
+        cause: e,
+      });
+    }
+    if (!res.ok) throw new PlatformError('network', `http_${res.status}`, `response_url answered ${res.status}`);
+  }
+
+  async publishHome(_ws: WorkspaceRef, userId: string, message: Message) {
+    await this.call(() =>
+      this.client.views.publish({ user_id: userId, view: { type: 'home', blocks: toBlockKit(message).blocks as any } }),
+    );
+  }
+
   roomLink(_ws: WorkspaceRef, roomId: string) {
     return `<#${roomId}>`;
   }

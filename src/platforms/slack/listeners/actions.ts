@@ -1,37 +1,29 @@
 // Buttons and menus on the deal card and App Home. A click is the same command as typed text
-// (`done #12 3`, `stage #12 proposal`), so both paths share one use case and one history.
+// (`done #12 3`, `stage #12 proposal`), so both paths share one use case and one history; like a
+// typed command it is written to the inbox before it is acked (src/app/inbox.ts).
 import type { App, BlockAction } from '@slack/bolt';
 import { ACTION_DONE, STAGE_SELECT } from '../../../app/card.ts';
 import type { Deps } from '../../../app/context.ts';
-import { handleCommand } from '../../../app/dispatch.ts';
-import { toBlockKit } from '../block-kit.ts';
-import { publishHome } from './events.ts';
+import { type InboxPool, receive } from '../../../app/inbox.ts';
 
-export function registerActions(app: App, deps: Deps) {
-  const run = async (body: BlockAction, text: string, respond: (m: any) => Promise<unknown>) => {
+export function registerActions(app: App, deps: Deps, inbox: InboxPool) {
+  const accept = async (body: BlockAction, text: string, ack: () => Promise<void>) => {
     const ws = { platform: 'slack' as const, externalId: body.team?.id ?? body.user.team_id ?? '' };
-    const reply = await handleCommand(deps, {
-      ws,
-      userId: body.user.id,
-      roomId: body.channel?.id,
-      text,
-      requestKey: `action:${body.trigger_id}`,
+    const fresh = await receive(deps, {
+      inv: { ws, userId: body.user.id, roomId: body.channel?.id, text, requestKey: `action:${body.trigger_id}` },
+      answer: body.view?.type === 'home' ? { via: 'home' } : { via: 'respond', handle: body.response_url },
     });
-    if (body.view?.type === 'home') await publishHome(app, deps, ws, body.user.id);
-    else if (reply.message && body.response_url)
-      await respond({ response_type: 'ephemeral', replace_original: false, ...toBlockKit(reply.message) });
-    else if (reply.message && !reply.ok) await deps.platforms.get(ws.platform).dm(ws, body.user.id, reply.message);
+    await ack();
+    if (fresh) inbox.wake();
   };
 
-  app.action<BlockAction>(ACTION_DONE, async ({ ack, body, action, respond }) => {
-    await ack();
+  app.action<BlockAction>(ACTION_DONE, async ({ ack, body, action }) => {
     const [deal, n] = String((action as any).value ?? '').split(':');
-    await run(body, `done #${deal} ${n}`, respond).catch((e) => deps.log.error({ err: e }, 'done button failed'));
+    await accept(body, `done #${deal} ${n}`, () => ack());
   });
 
-  app.action<BlockAction>(STAGE_SELECT, async ({ ack, body, action, respond }) => {
-    await ack();
+  app.action<BlockAction>(STAGE_SELECT, async ({ ack, body, action }) => {
     const [deal, stage] = String((action as any).selected_option?.value ?? '').split(':');
-    await run(body, `stage #${deal} ${stage}`, respond).catch((e) => deps.log.error({ err: e }, 'stage menu failed'));
+    await accept(body, `stage #${deal} ${stage}`, () => ack());
   });
 }

@@ -1,35 +1,31 @@
-// `/deal …`: ack at once (Slack allows 3 s: https://api.slack.com/interactivity/slash-commands#responding_basic_receipt),
-// then do the work and answer privately through the response URL; room posts go to the room.
+// `/deal …`: written to the inbox, THEN acked (Slack allows 3 s:
+// https://api.slack.com/interactivity/slash-commands#responding_basic_receipt). If the write fails
+// the request is not acked and Slack retries it; a retry of one already written is acked and
+// dropped. The inbox pool does the work and answers through the response URL (src/app/inbox.ts).
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../../app/context.ts';
-import { handleCommand } from '../../../app/dispatch.ts';
-import { toBlockKit, unescapeSlack } from '../block-kit.ts';
+import { type InboxPool, receive } from '../../../app/inbox.ts';
+import { unescapeSlack } from '../block-kit.ts';
 import { newDealModal } from './views.ts';
 
-export function registerCommands(app: App, deps: Deps, command = '/deal') {
-  app.command(command, async ({ command: c, ack, respond, client }) => {
-    await ack();
+export function registerCommands(app: App, deps: Deps, inbox: InboxPool, command = '/deal') {
+  app.command(command, async ({ command: c, ack, client }) => {
     const text = unescapeSlack(c.text ?? '').trim();
     const ws = { platform: 'slack' as const, externalId: c.team_id, name: c.team_domain };
-    try {
-      if (!text) {
-        await client.views.open({
-          trigger_id: c.trigger_id,
-          view: (await newDealModal(deps, ws, c.user_id, c.channel_id)) as any,
-        });
-        return;
-      }
-      // trigger_id is unique per invocation and identical on a redelivery: the idempotency key.
-      const reply = await handleCommand(deps, {
-        ws,
-        userId: c.user_id,
-        roomId: c.channel_id,
-        text,
-        requestKey: `slash:${c.trigger_id}`,
-      });
-      if (reply.message) await respond({ response_type: 'ephemeral', ...toBlockKit(reply.message) } as any);
-    } catch (e) {
-      deps.log.error({ err: e }, 'slash command follow-up failed');
+    if (!text) {
+      // The form must open within the trigger's 3 s; it changes nothing until it is submitted.
+      await ack();
+      await client.views
+        .open({ trigger_id: c.trigger_id, view: (await newDealModal(deps, ws, c.user_id, c.channel_id)) as any })
+        .catch((e) => deps.log.error({ err: e }, 'new deal form failed to open'));
+      return;
     }
+    // trigger_id is unique per invocation and identical on a redelivery: the idempotency key.
+    const fresh = await receive(deps, {
+      inv: { ws, userId: c.user_id, roomId: c.channel_id, text, requestKey: `slash:${c.trigger_id}` },
+      answer: { via: 'respond', handle: c.response_url },
+    });
+    await ack();
+    if (fresh) inbox.wake();
   });
 }

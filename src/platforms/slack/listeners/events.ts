@@ -1,21 +1,18 @@
-// Events API: the App Home tab shows each person their open deals and actions.
+// Events API: the App Home tab shows each person their open deals and actions. Opening it changes
+// nothing, so it is answered directly rather than through the inbox.
 // https://api.slack.com/events/app_home_opened
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../../app/context.ts';
-import type { WorkspaceRef } from '../../../app/ports.ts';
 import { buildHome } from '../../../app/use-cases/home.ts';
-import { toBlockKit } from '../block-kit.ts';
-
-export async function publishHome(app: App, deps: Deps, ws: WorkspaceRef, userId: string) {
-  const home = await buildHome(deps, ws, userId);
-  await app.client.views.publish({ user_id: userId, view: { type: 'home', blocks: toBlockKit(home).blocks as any } });
-}
 
 export function registerEvents(app: App, deps: Deps) {
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return;
-    await publishHome(app, deps, { platform: 'slack', externalId: (body as any).team_id }, event.user).catch((e) =>
-      deps.log.error({ err: e }, 'home publish failed'),
-    );
+    const ws = { platform: 'slack' as const, externalId: (body as any).team_id };
+    try {
+      await deps.platforms.get('slack').publishHome?.(ws, event.user, await buildHome(deps, ws, event.user));
+    } catch (e) {
+      deps.log.error({ err: e }, 'home publish failed');
+    }
   });
 }

@@ -3,8 +3,8 @@
 // https://api.slack.com/surfaces/modals#displaying_errors
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../../app/context.ts';
-import { handleCommand } from '../../../app/dispatch.ts';
 import { toLocale } from '../../../app/identity.ts';
+import { type InboxPool, receive } from '../../../app/inbox.ts';
 import type { WorkspaceRef } from '../../../app/ports.ts';
 import { parseCommand } from '../../../commands/parse.ts';
 import { t } from '../../../i18n/index.ts';
@@ -49,7 +49,7 @@ export function modalToCommand(values: Record<string, Record<string, any>>): str
   return parts.join(' ');
 }
 
-export function registerViews(app: App, deps: Deps) {
+export function registerViews(app: App, deps: Deps, inbox: InboxPool) {
   app.view(NEW_DEAL_VIEW, async ({ ack, body, view }) => {
     const text = modalToCommand(view.state.values as any);
     const parsed = parseCommand(text, { now: deps.clock.now(), timezone: 'UTC' });
@@ -62,23 +62,14 @@ export function registerViews(app: App, deps: Deps) {
       });
       return;
     }
-    await ack();
     const ws = { platform: 'slack' as const, externalId: body.team?.id ?? body.user.team_id ?? '' };
     const { channelId } = JSON.parse(view.private_metadata || '{}');
-    const reply = await handleCommand(deps, {
-      ws,
-      userId: body.user.id,
-      roomId: channelId,
-      text,
-      requestKey: `view:${view.id}`,
-    }).catch((e) => {
-      deps.log.error({ err: e }, 'new deal form failed');
-      return null;
+    // Written before the ack (which closes the form), so a crash cannot lose the submission.
+    const fresh = await receive(deps, {
+      inv: { ws, userId: body.user.id, roomId: channelId, text, requestKey: `view:${view.id}` },
+      answer: { via: 'form' },
     });
-    if (reply?.message && (!reply.ok || !reply.roomId))
-      await deps.platforms
-        .get(ws.platform)
-        .dm(ws, body.user.id, reply.message)
-        .catch(() => {});
+    await ack();
+    if (fresh) inbox.wake();
   });
 }

@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "RequestReceipt" ADD COLUMN     "reply" JSONB;
+
 -- CreateTable
 CREATE TABLE "OutboxStep" (
     "id" BIGSERIAL NOT NULL,
@@ -22,7 +25,7 @@ CREATE TABLE "InboxEntry" (
     "id" BIGSERIAL NOT NULL,
     "platform" TEXT NOT NULL,
     "key" TEXT NOT NULL,
-    "workspace" TEXT NOT NULL,
+    "lane" TEXT NOT NULL,
     "payload" JSONB NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'pending',
     "attempts" INTEGER NOT NULL DEFAULT 0,
@@ -49,8 +52,8 @@ CREATE UNIQUE INDEX "InboxEntry_platform_key_key" ON "InboxEntry"("platform", "k
 
 -- Deals the previous, at-most-once room creation left without a room (a `pending:` claim, or none
 -- after a failure) get a room step; attempts = 1 makes the step look for a room created before the
--- interruption and adopt it instead of creating a second one.
+-- interruption and adopt it instead of creating a second one. Due at once, whatever the clock.
 INSERT INTO "OutboxStep" ("workspaceId", "dealId", "kind", "payload", "attempts", "runAfter", "createdAt")
-SELECT "workspaceId", "id", 'room', '{}'::jsonb, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
+SELECT "workspaceId", "id", 'room', '{}'::jsonb, 1, TIMESTAMPTZ '1970-01-01 00:00:00+00', "createdAt"
 FROM "Deal" WHERE "roomId" LIKE 'pending:%' OR ("roomId" IS NULL AND "status" = 'open');
 UPDATE "Deal" SET "roomId" = NULL WHERE "roomId" LIKE 'pending:%';
