@@ -24,13 +24,18 @@ const DIGEST_PACE_MS: Record<PlatformKind, number> = { slack: 250, lark: 250, co
  * tick never overlaps the previous one. */
 function startDigests(deps: Deps, log: pino.Logger) {
   return deps.platforms.all().map((p) => {
-    const scheduler = new DigestScheduler({ deps, platform: p.kind, paceMs: DIGEST_PACE_MS[p.kind] });
+    const scheduler = new DigestScheduler({
+      deps,
+      platform: p.kind,
+      paceMs: DIGEST_PACE_MS[p.kind],
+      staleAfterMs: process.env.DEALROOM_DIGEST_STALE_MS ? Number(process.env.DEALROOM_DIGEST_STALE_MS) : undefined,
+    });
     return cron.schedule(
       '* * * * *',
       async () => {
         try {
           const r = await scheduler.tick();
-          if (r.sent || r.failed || r.abandoned) log.info({ platform: p.kind, ...r }, 'digests');
+          if (r.sent || r.failed || r.abandoned || r.recovered) log.info({ platform: p.kind, ...r }, 'digests');
         } catch (e) {
           log.error({ err: e, platform: p.kind }, 'digest tick failed');
         }

@@ -229,6 +229,7 @@ export interface DigestDelivery {
   since: Date;
   until: Date | null;
   sentAt: Date | null;
+  claimedAt: Date | null;
   error: string | null;
 }
 
@@ -252,9 +253,8 @@ export interface DigestRepos {
     id: string,
     patch: Pick<DigestDelivery, 'status'> & Partial<Pick<DigestDelivery, 'until' | 'sentAt' | 'error'>>,
   ): Promise<void>;
-  /** Deliveries stuck in `sending` since before `before` (the process died mid-send) become failed:
-   * whether they reached the person is unknown, and sending twice is worse than once too few. */
-  abandonStaleSending(before: Date): Promise<number>;
+  /** This platform's deliveries stuck in `sending` since before `before` (the process died mid-send). */
+  listStaleSending(platform: PlatformKind, before: Date): Promise<DigestDelivery[]>;
   listDeliveries(filter: { recipientId?: string; period?: string }): Promise<DigestDelivery[]>;
 }
 
@@ -298,8 +298,12 @@ export interface ChatPlatform {
   update(ws: WorkspaceRef, roomId: string, messageId: string, message: Message): Promise<void>;
   /** Pins a message in its room. */
   pin(ws: WorkspaceRef, roomId: string, messageId: string): Promise<void>;
-  /** A direct message to one person. */
-  dm(ws: WorkspaceRef, userId: string, message: Message): Promise<void>;
+  /** A direct message to one person. `key` marks the message so `wasDelivered` can find it later
+   * (Slack: message metadata; Lark: the create call's `uuid`). */
+  dm(ws: WorkspaceRef, userId: string, message: Message, opts?: { key?: string }): Promise<void>;
+  /** Whether a DM sent with this `key` reached the person: asked after a crash mid-send, before
+   * sending again (optional: without it, an interrupted send is not repeated). */
+  wasDelivered?(ws: WorkspaceRef, userId: string, key: string): Promise<boolean>;
   /** Profile of a platform user, or null when the platform does not know them. */
   resolveUser(ws: WorkspaceRef, userId: string): Promise<UserProfile | null>;
   /** Answers a person privately through the reply handle a delivery carried (Slack's

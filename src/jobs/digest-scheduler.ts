@@ -1,9 +1,12 @@
 // Morning digests, exactly once. Every tick (each minute) this
-//  1. turns deliveries stuck in `sending` after a crash into `failed` (never resent: twice is worse),
+//  1. resolves deliveries stuck in `sending` after a crash by asking the platform whether the DM
+//     arrived (each is sent with its delivery id as a key): arrived → `sent`; not → `pending`, sent
+//     again below. A platform that cannot tell leaves them `failed` (twice is worse than never),
 //  2. writes today's delivery row for each person whose local digest time has passed (a unique key
 //     per person, kind and local date: a bot that was down at 08:30 catches up the same day, and
 //     replicas on one PostgreSQL agree on one row),
-//  3. claims pending rows (SKIP LOCKED: one replica per row), composes, sends, marks them sent.
+//  3. claims pending rows ONE at a time, just before sending it (SKIP LOCKED: one replica per row),
+//     composes, sends, marks it sent: a crash leaves at most one row `sending`.
 // Work fans out per workspace and per person: one failure never stops the rest.
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -20,7 +23,6 @@ export interface DigestSchedulerOptions {
   /** The platform whose workspaces this scheduler serves (one scheduler per registered platform). */
   platform: PlatformKind;
   instanceId?: string;
-  batch?: number;
   /** Pause between two sends, to stay under the platform's rate limits. */
   paceMs?: number;
   /** A `sending` row older than this was interrupted. */
@@ -36,6 +38,8 @@ export interface TickResult {
   failed: number;
   retried: number;
   abandoned: number;
+  /** Interrupted sends found to have arrived (marked sent, not resent). */
+  recovered: number;
 }
 
 export class DigestScheduler {
@@ -51,10 +55,8 @@ export class DigestScheduler {
 
   async tick(): Promise<TickResult> {
     const now = this.deps.clock.now();
-    const r: TickResult = { scheduled: 0, sent: 0, skipped: 0, failed: 0, retried: 0, abandoned: 0 };
-    r.abandoned = await this.deps.store.digests.abandonStaleSending(
-      new Date(now.getTime() - (this.o.staleAfterMs ?? 15 * 60_000)),
-    );
+    const r: TickResult = { scheduled: 0, sent: 0, skipped: 0, failed: 0, retried: 0, abandoned: 0, recovered: 0 };
+    await this.resolveInterrupted(new Date(now.getTime() - (this.o.staleAfterMs ?? 15 * 60_000)), r);
     r.scheduled = await this.schedule(now);
     if (now.getTime() >= this.pausedUntil) await this.sendPending(r);
     return r;
@@ -100,22 +102,50 @@ export class DigestScheduler {
     return created;
   }
 
+  /** A `sending` row outlived its sender: did the DM arrive? Only a platform that can tell lets
+   * it be sent again; otherwise it ends failed, never sent twice. */
+  private async resolveInterrupted(before: Date, r: TickResult) {
+    const { store, log, clock } = this.deps;
+    const platform = this.deps.platforms.get(this.o.platform);
+    for (const d of await store.digests.listStaleSending(this.o.platform, before)) {
+      try {
+        const ws = await store.repos.findWorkspaceById(d.workspaceId);
+        const member = ws && (await store.repos.findMemberById(ws.id, d.recipientId));
+        if (!ws || !member || !platform.wasDelivered) {
+          await store.digests.finishDelivery(d.id, {
+            status: 'failed',
+            error: 'interrupted while sending; not resent to avoid a duplicate',
+          });
+          r.abandoned++;
+          continue;
+        }
+        const arrived = await platform.wasDelivered(
+          { platform: ws.platform, externalId: ws.externalId },
+          member.externalId,
+          d.id,
+        );
+        if (arrived) {
+          await store.digests.finishDelivery(d.id, { status: 'sent', sentAt: clock.now(), until: d.claimedAt });
+          r.recovered++;
+        } else await store.digests.finishDelivery(d.id, { status: 'pending', error: 'interrupted; not delivered' });
+      } catch (e) {
+        log.warn(
+          { err: e, delivery: d.id },
+          'could not tell whether an interrupted digest arrived; asking again later',
+        );
+      }
+    }
+  }
+
   private async sendPending(r: TickResult) {
     const { store } = this.deps;
-    const batch = this.o.batch ?? 20;
+    const sleep = this.o.sleep ?? ((ms) => new Promise((res) => setTimeout(res, ms)));
     for (;;) {
-      const claimed = await store.digests.claimDeliveries(
-        this.o.platform,
-        this.instanceId,
-        this.deps.clock.now(),
-        batch,
-      );
-      for (const d of claimed) {
-        const outcome = await this.sendOne(d);
-        r[outcome]++;
-        if (this.o.paceMs) await (this.o.sleep ?? ((ms) => new Promise((res) => setTimeout(res, ms))))(this.o.paceMs);
-      }
-      if (claimed.length < batch || this.deps.clock.now().getTime() < this.pausedUntil) return;
+      if (this.deps.clock.now().getTime() < this.pausedUntil) return;
+      const [d] = await store.digests.claimDeliveries(this.o.platform, this.instanceId, this.deps.clock.now(), 1);
+      if (!d) return;
+      r[await this.sendOne(d)]++;
+      if (this.o.paceMs) await sleep(this.o.paceMs);
     }
   }
 
@@ -138,7 +168,10 @@ export class DigestScheduler {
         await store.digests.finishDelivery(d.id, { status: 'sent', until: now, error: 'nothing to send' });
         return 'skipped';
       }
-      await platform.dm({ platform: ws.platform, externalId: ws.externalId }, member.externalId, message);
+      // The delivery id travels with the DM, so after a crash the platform can say whether it arrived.
+      await platform.dm({ platform: ws.platform, externalId: ws.externalId }, member.externalId, message, {
+        key: d.id,
+      });
       await store.digests.finishDelivery(d.id, { status: 'sent', sentAt: clock.now(), until: now });
       return 'sent';
     } catch (e) {

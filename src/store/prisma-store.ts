@@ -544,6 +544,7 @@ function delivery(r: any): DigestDelivery {
     since: r.since,
     until: r.until,
     sentAt: r.sentAt,
+    claimedAt: r.claimedAt,
     error: r.error,
   };
 }
@@ -604,12 +605,18 @@ export function makeDigestRepos(db: Db, clock: Clock): DigestRepos {
     async finishDelivery(id, patch) {
       await db.digestDelivery.update({ where: { id }, data: patch });
     },
-    async abandonStaleSending(before) {
-      const r = await db.digestDelivery.updateMany({
+    async listStaleSending(platform, before) {
+      const rows = await db.digestDelivery.findMany({
         where: { status: 'sending', claimedAt: { lt: before } },
-        data: { status: 'failed', error: 'interrupted while sending; not resent to avoid a duplicate' },
+        orderBy: { claimedAt: 'asc' },
       });
-      return r.count;
+      const ws = new Map(
+        (await db.workspace.findMany({ where: { id: { in: rows.map((r) => r.workspaceId) } } })).map((w) => [
+          w.id,
+          w.platform,
+        ]),
+      );
+      return rows.filter((r) => ws.get(r.workspaceId) === platform).map(delivery);
     },
     async listDeliveries(f) {
       return (

@@ -416,9 +416,10 @@ export class SlackState {
       },
     };
   }
-  private messageObject(m: FakeMessage): Answer {
-    const { channel: _channel, ...rest } = m;
-    return { ...rest, team: this.o.teamId };
+  /** Slack returns a message's metadata from history only when asked (include_all_metadata). */
+  private messageObject(m: FakeMessage, withMetadata = true): Answer {
+    const { channel: _channel, metadata, ...rest } = m;
+    return { ...rest, ...(withMetadata && metadata !== undefined ? { metadata } : {}), team: this.o.teamId };
   }
   private page<T>(items: T[], a: Args): { items: T[]; response_metadata: { next_cursor: string } } {
     const limit = Math.max(1, Math.min(Number(a.limit) || 100, 1000));
@@ -565,7 +566,7 @@ export class SlackState {
         const top = (this.messages.get(c.id) ?? []).filter((m) => !m.thread_ts || m.thread_ts === m.ts).reverse();
         const { items, response_metadata } = this.page(top, a);
         return {
-          messages: items.map((m) => this.messageObject(m)),
+          messages: items.map((m) => this.messageObject(m, bool(a.include_all_metadata))),
           has_more: response_metadata.next_cursor !== '',
           response_metadata,
         };

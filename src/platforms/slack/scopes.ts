@@ -10,6 +10,8 @@ export const METHOD_SCOPES: Record<string, string[]> = {
   'conversations.invite': ['groups:write'],
   'conversations.archive': ['groups:write'],
   'conversations.list': ['groups:read'], // finding a room created just before a crash
+  'conversations.open': ['im:write'], // the app's DM with a person, to check a digest arrived
+  'conversations.history': ['im:history'], // … by the metadata it was sent with
   'chat.postMessage': ['chat:write'], // also DMs: posting to a user id uses the app's DM
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],

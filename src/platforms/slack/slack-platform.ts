@@ -19,6 +19,9 @@ export function slackChannelName(name: string, suffix = ''): string {
   return `${base.slice(0, 80 - suffix.length).replace(/-$/, '')}${suffix}`;
 }
 
+/** The metadata event type of keyed DMs (digests). */
+const DELIVERY_EVENT = 'dealroom_delivery';
+
 const CODE_OF: Record<string, string> = {
   ratelimited: 'rate_limited',
   not_in_channel: 'not_in_channel',
@@ -157,9 +160,30 @@ export class SlackPlatform implements ChatPlatform {
     });
   }
 
-  async dm(_ws: WorkspaceRef, userId: string, message: Message) {
+  async dm(_ws: WorkspaceRef, userId: string, message: Message, opts: { key?: string } = {}) {
     // Posting to a user id delivers into the app's DM with them. https://api.slack.com/methods/chat.postMessage#app_home
-    await this.call(() => this.client.chat.postMessage({ channel: userId, ...toBlockKit(message) } as any));
+    // A key rides along as message metadata, readable back from the history: https://api.slack.com/metadata/using
+    const metadata = opts.key ? { event_type: DELIVERY_EVENT, event_payload: { key: opts.key } } : undefined;
+    await this.call(() =>
+      this.client.chat.postMessage({
+        channel: userId,
+        ...toBlockKit(message),
+        ...(metadata ? { metadata } : {}),
+      } as any),
+    );
+  }
+
+  /** Looks for the keyed DM in the recent history of the app's DM with the person. */
+  async wasDelivered(_ws: WorkspaceRef, userId: string, key: string) {
+    const open = await this.call(() => this.client.conversations.open({ users: userId }));
+    const channel = open.channel?.id;
+    if (!channel) return false;
+    const r = await this.call(() =>
+      this.client.conversations.history({ channel, include_all_metadata: true, limit: 50 }),
+    );
+    return (r.messages ?? []).some(
+      (m: any) => m.metadata?.event_type === DELIVERY_EVENT && m.metadata?.event_payload?.key === key,
+    );
   }
 
   async resolveUser(_ws: WorkspaceRef, userId: string): Promise<UserProfile | null> {
