@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { Deps } from './app/context.ts';
 import { PlatformRegistry } from './app/platforms.ts';
 import { systemClock } from './app/ports.ts';
+import { isDeadLocalClaim } from './app/process-id.ts';
 import { housekeeping } from './app/rooms.ts';
 import { loadConfig } from './config.ts';
 import type { PlatformKind } from './domain/model.ts';
@@ -30,8 +31,10 @@ function startDigests(deps: Deps, log: pino.Logger) {
       paceMs: DIGEST_PACE_MS[p.kind],
       staleAfterMs: process.env.DEALROOM_DIGEST_STALE_MS ? Number(process.env.DEALROOM_DIGEST_STALE_MS) : undefined,
     });
+    // Every minute; DEALROOM_DIGEST_EVERY_SECONDS (seconds, 1-59) ticks faster, for crash tests.
+    const every = Number(process.env.DEALROOM_DIGEST_EVERY_SECONDS ?? 0);
     return cron.schedule(
-      '* * * * *',
+      every >= 1 && every < 60 ? `*/${Math.floor(every)} * * * * *` : '* * * * *',
       async () => {
         try {
           const r = await scheduler.tick();
@@ -73,9 +76,11 @@ async function main() {
   const store = prismaStore(db.prisma, clock);
   // Every configured platform registers here; today one process serves Slack or the console.
   const platforms = new PlatformRegistry();
-  // The embedded database is one process's (a lock file guards it): every lease in it belongs to a
-  // process that is gone, so unfinished commands and steps resume at once instead of after the lease.
-  if (db.kind === 'pglite') await store.repos.releaseLeases();
+  // Work claimed by a dead process resumes at once instead of after its lease: on the embedded
+  // database every claim is a dead process's (one process per data directory, a lock guards it);
+  // on PostgreSQL, those of this host's dead processes (other hosts' wait for their lease).
+  const claimers = await store.repos.listClaimers();
+  await store.repos.releaseClaims(db.kind === 'pglite' ? claimers : claimers.filter(isDeadLocalClaim));
   // What runs, stopped in order on SIGTERM/SIGINT (a deploy): first stop accepting, then finish.
   const stops: (() => Promise<unknown>)[] = [];
   let stopping = false;

@@ -17,8 +17,9 @@ import {
   timezoneFor,
 } from './identity.ts';
 import { type Message, plain } from './message.ts';
-import { describeStepProblem, enqueue, PROCESS_CLAIMER, runSteps, stepsFor } from './outbox.ts';
+import { describeStepProblem, enqueue, runSteps, stepsFor } from './outbox.ts';
 import type { Outcome } from './outcome.ts';
+import { PROCESS_ID } from './process-id.ts';
 import { addAction, checkAction, inviteMembers } from './use-cases/action-items.ts';
 import { changeStage } from './use-cases/change-stage.ts';
 import { closeDeal } from './use-cases/close-deal.ts';
@@ -125,7 +126,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
 
     if (result.outcome.later) result.outcome.reply = await result.outcome.later();
     // Carry the steps out now, so the reply can say what happened; the worker retries what failed.
-    const reports = result.steps.length ? await runSteps(deps, PROCESS_CLAIMER, { ids: result.steps }) : [];
+    const reports = result.steps.length ? await runSteps(deps, PROCESS_ID, { ids: result.steps }) : [];
     const problems = reports
       .filter((r) => r.result === 'retry' || r.result === 'failed')
       .map((r) => describeStepProblem(r, locale));

@@ -15,11 +15,11 @@
 //   twice: the command's receipt keeps its first answer, which the second run sends again.
 // What crosses the boundaries: adapter → app: InboundCommand (neutral: an Invocation and where to
 // answer); app → store: rows with a JSON payload; app → platform: respond / dm / publishHome.
-import { randomUUID } from 'node:crypto';
 import type { Deps, Invocation } from './context.ts';
 import { handleCommand } from './dispatch.ts';
 import type { Message } from './message.ts';
 import type { InboundEntry, WorkspaceRef } from './ports.ts';
+import { PROCESS_ID } from './process-id.ts';
 import { buildHome } from './use-cases/home.ts';
 
 /** How long a platform's reply handle stays usable (Slack: 30 minutes). */
@@ -80,7 +80,7 @@ export interface InboxPoolOptions {
 
 /** Bounded workers fed from the inbox. `wake` after a receive; `stop` finishes what is running. */
 export class InboxPool {
-  readonly claimer = `inbox-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly claimer = PROCESS_ID;
   private running = 0;
   private stopping = false;
   private claiming = false;

@@ -16,11 +16,10 @@
 //   `failed` with its reason, and the person concerned gets a DM (itself an outbox step) naming
 //   `/deal room`, which recreates or completes the room (src/app/use-cases/repair-room.ts).
 // - The command's own process runs its steps at once (`runSteps` with their ids) so the reply can
-//   say what happened; those steps are written due a little later (INLINE_GRACE_MS) so the
+//   say what happened; those steps are written leased to that process (INLINE_GRACE_MS) so the
 //   background worker (src/jobs/outbox-worker.ts) only takes them if that process died.
 // What crosses the boundaries: app → store: step rows (kind + JSON payload); app → platform: the
 // ChatPlatform calls of src/app/ports.ts. Adapters know nothing of the outbox.
-import { randomUUID } from 'node:crypto';
 import { DealroomError, PlatformError } from '../domain/errors.ts';
 import type { Locale } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
@@ -29,10 +28,8 @@ import { roomLocale, toLocale } from './identity.ts';
 import { type Message, plain } from './message.ts';
 import type { Outcome } from './outcome.ts';
 import type { NewOutboxStep, OutboxStep, OutboxStepKind, Repos } from './ports.ts';
+import { PROCESS_ID } from './process-id.ts';
 import { describePlatformError, executeStep, type StepEffect } from './rooms.ts';
-
-/** This process, as the holder of step leases. */
-export const PROCESS_CLAIMER = `p${process.pid}-${randomUUID().slice(0, 8)}`;
 
 /** Steps written by a command are first run by that command's process; the worker waits this long. */
 export const INLINE_GRACE_MS = 15_000;
@@ -70,7 +67,9 @@ export async function enqueue(repos: Repos, steps: NewOutboxStep[], now: Date, i
   const keep: NewOutboxStep[] = [];
   for (const s of steps) {
     if (s.kind === 'card' && s.dealId && (await repos.hasUntriedStep(s.dealId, 'card'))) continue;
-    keep.push(inline ? { ...s, runAfter: new Date(now.getTime() + INLINE_GRACE_MS) } : s);
+    keep.push(
+      inline ? { ...s, reservedFor: { claimer: PROCESS_ID, until: new Date(now.getTime() + INLINE_GRACE_MS) } } : s,
+    );
   }
   return keep.length ? repos.enqueueSteps(keep, now) : [];
 }

@@ -182,8 +182,10 @@ export interface Repos {
   ): Promise<boolean>;
   /** When the oldest entry still to process arrived (null when none). */
   oldestPendingInbound(): Promise<Date | null>;
-  /** Gives back every lease: at start-up of the only process that can open this database. */
-  releaseLeases(): Promise<void>;
+  /** Who holds leases or digest claims on unfinished work. */
+  listClaimers(): Promise<string[]>;
+  /** Gives back the leases and claims of these (dead) claimers: their work is taken up at once. */
+  releaseClaims(claimers: string[]): Promise<void>;
 }
 
 /** One inbound delivery (src/app/inbox.ts). `lane` orders processing: one person's commands in
@@ -216,7 +218,11 @@ export interface OutboxStep {
   doneAt: Date | null;
   error: string | null;
 }
-export type NewOutboxStep = Pick<OutboxStep, 'workspaceId' | 'dealId' | 'kind' | 'payload'> & { runAfter?: Date };
+export type NewOutboxStep = Pick<OutboxStep, 'workspaceId' | 'dealId' | 'kind' | 'payload'> & {
+  runAfter?: Date;
+  /** Reserved for this claimer until then (the command's own process runs its steps first). */
+  reservedFor?: { claimer: string; until: Date };
+};
 
 export interface DigestDelivery {
   id: string;

@@ -8,11 +8,11 @@
 //  3. claims pending rows ONE at a time, just before sending it (SKIP LOCKED: one replica per row),
 //     composes, sends, marks it sent: a crash leaves at most one row `sending`.
 // Work fans out per workspace and per person: one failure never stops the rest.
-import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Deps } from '../app/context.ts';
 import { composeManagerDigest, composeRepNudge, isDigestManager, isNudgedRep, memberZone } from '../app/digests.ts';
 import type { DigestDelivery } from '../app/ports.ts';
+import { PROCESS_ID } from '../app/process-id.ts';
 import { PlatformError } from '../domain/errors.ts';
 import type { PlatformKind } from '../domain/model.ts';
 
@@ -46,7 +46,7 @@ export class DigestScheduler {
   readonly instanceId: string;
   private pausedUntil = 0;
   constructor(private readonly o: DigestSchedulerOptions) {
-    this.instanceId = o.instanceId ?? `dealroom-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.instanceId = o.instanceId ?? PROCESS_ID;
   }
 
   private get deps() {

@@ -3,7 +3,8 @@
 // One step at a time per process, so a platform's rate limit is met by one caller; `stop` lets the
 // step in progress finish and takes no new one (graceful shutdown).
 import type { Deps } from '../app/context.ts';
-import { PROCESS_CLAIMER, runSteps, type StepReport } from '../app/outbox.ts';
+import { runSteps, type StepReport } from '../app/outbox.ts';
+import { PROCESS_ID } from '../app/process-id.ts';
 
 export interface OutboxWorkerOptions {
   deps: Deps;
@@ -21,7 +22,7 @@ export class OutboxWorker {
 
   /** Runs what is due now; returns what happened (tests call this directly). */
   tick(): Promise<StepReport[]> {
-    return runSteps(this.o.deps, this.o.claimer ?? PROCESS_CLAIMER, {
+    return runSteps(this.o.deps, this.o.claimer ?? PROCESS_ID, {
       limit: 20,
       leaseMs: this.o.leaseMs,
       shouldStop: () => this.stopping,

@@ -412,6 +412,8 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
             payload: s.payload as Prisma.InputJsonValue,
             runAfter: s.runAfter ?? now,
             createdAt: now,
+            claimedBy: s.reservedFor?.claimer,
+            leaseUntil: s.reservedFor?.until,
           },
           select: { id: true },
         });
@@ -424,13 +426,13 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       const only = (o.ids ?? []).join(',');
       // SKIP LOCKED: replicas on one PostgreSQL take different steps. A deal's later step waits
       // until every earlier one of that deal is no longer pending (the room before its card).
-      // Named steps (the command's own, run at once) do not wait for their due time.
+      // Named steps may be reserved for this claimer (the command's own, run at once by its process).
       const rows = await db.$queryRaw<any[]>`
         UPDATE "OutboxStep" s SET "claimedBy" = ${claimer}, "leaseUntil" = ${until}, attempts = s.attempts + 1
         WHERE s.id IN (
           SELECT x.id FROM "OutboxStep" x
-          WHERE x.status = 'pending' AND (x."runAfter" <= ${now} OR ${only} <> '')
-            AND (x."leaseUntil" IS NULL OR x."leaseUntil" < ${now})
+          WHERE x.status = 'pending' AND x."runAfter" <= ${now}
+            AND (x."leaseUntil" IS NULL OR x."leaseUntil" < ${now} OR (${only} <> '' AND x."claimedBy" = ${claimer}))
             AND (${only} = '' OR x.id::text = ANY(string_to_array(${only}, ',')))
             AND NOT EXISTS (SELECT 1 FROM "OutboxStep" y
               WHERE y."dealId" = x."dealId" AND y.status = 'pending' AND y.id < x.id)
@@ -496,9 +498,24 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       const r = await db.inboxEntry.findFirst({ where: { status: 'pending' }, orderBy: { id: 'asc' } });
       return r?.receivedAt ?? null;
     },
-    async releaseLeases() {
-      await db.inboxEntry.updateMany({ where: { status: 'pending' }, data: { leaseUntil: null } });
-      await db.outboxStep.updateMany({ where: { status: 'pending' }, data: { leaseUntil: null } });
+    async listClaimers() {
+      const [inbox, outbox, digests] = await Promise.all([
+        db.inboxEntry.findMany({ where: { status: 'pending', claimedBy: { not: null } }, distinct: ['claimedBy'] }),
+        db.outboxStep.findMany({ where: { status: 'pending', claimedBy: { not: null } }, distinct: ['claimedBy'] }),
+        db.digestDelivery.findMany({ where: { status: 'sending', claimedBy: { not: null } }, distinct: ['claimedBy'] }),
+      ]);
+      return [...new Set([...inbox, ...outbox, ...digests].map((r) => r.claimedBy!))];
+    },
+    async releaseClaims(claimers) {
+      if (!claimers.length) return;
+      const mine = { status: 'pending', claimedBy: { in: claimers } };
+      await db.inboxEntry.updateMany({ where: mine, data: { leaseUntil: null } });
+      await db.outboxStep.updateMany({ where: mine, data: { leaseUntil: null } });
+      // A digest its sender was sending: due for the arrived-or-not check on the next tick.
+      await db.digestDelivery.updateMany({
+        where: { status: 'sending', claimedBy: { in: claimers } },
+        data: { claimedAt: new Date(0) },
+      });
     },
   };
 }

@@ -24,6 +24,8 @@ export interface BotOptions {
   databaseUrl?: string;
   dataDir: string;
   env?: Record<string, string>;
+  /** Start node itself (what `npm start` execs), so a SIGKILL hits the bot, not npm. */
+  direct?: boolean;
 }
 
 export interface Bot {
@@ -51,7 +53,9 @@ export function startBot(o: BotOptions): Bot {
     ...o.env,
   };
   // `npm start`, as a user runs it: the signal goes to npm, which must pass it on to node.
-  const proc = spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = o.direct
+    ? spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => {
     out += d;
