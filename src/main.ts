@@ -6,6 +6,7 @@ import type { Deps } from './app/context.ts';
 import { systemClock } from './app/ports.ts';
 import { housekeeping } from './app/rooms.ts';
 import { loadConfig } from './config.ts';
+import { keepServingOnStrayErrors } from './crash-policy.ts';
 import { DigestScheduler } from './jobs/digest-scheduler.ts';
 import { ConsolePlatform } from './platforms/console/console-platform.ts';
 import { CONSOLE_WORKSPACE, runRepl } from './platforms/console/repl.ts';
@@ -40,6 +41,7 @@ async function main() {
   const interactive = Boolean(process.stdin.isTTY);
   // The console prints the conversation on stdout; logs go to stderr so a piped transcript stays clean.
   const log = pino({ level: config.slack ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn') }, pino.destination(2));
+  keepServingOnStrayErrors(process, log);
   const db = await openDatabase(config.database);
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
   const store = prismaStore(db.prisma);

@@ -2,6 +2,7 @@
 // reader may see (deals whose room they are in, their team's deals, all for admins).
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
+import { Exact } from '../../domain/funnel.ts';
 import type { Deal, DealEvent, Member } from '../../domain/model.ts';
 import { getProcess, type Locale, matchStage, openStages, SOLUTION_SALE } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
@@ -199,11 +200,14 @@ export async function showPipeline(ctx: TxContext): Promise<Outcome> {
   const currency = ctx.actor.workspace.defaultCurrency;
   const rows = openStages(process).map((s) => {
     const inStage = deals.filter((d) => d.stage === s.key);
-    const sum = inStage.filter((d) => d.currency === currency).reduce((acc, d) => acc + Number(d.amount ?? 0), 0);
-    return { s, count: inStage.length, sum, weighted: sum * s.probability };
+    // Exact decimals: 3 × 99,999,999,999,999.99 is beyond what a float holds to the cent.
+    const sum = inStage
+      .filter((d) => d.currency === currency)
+      .reduce((acc, d) => acc.plus(d.amount ?? 0), new Exact(0));
+    return { s, count: inStage.length, sum, weighted: sum.times(String(s.probability)) };
   });
   const other = deals.filter((d) => d.currency !== currency).length;
-  const total = rows.reduce((a, r) => a + r.weighted, 0);
+  const total = rows.reduce((a, r) => a.plus(r.weighted), new Exact(0));
   const lines = rows.map(
     (r) =>
       `• ${r.s.names[L]} (${Math.round(r.s.probability * 100)}%): ${r.count} · ${formatMoney(r.sum.toFixed(2), currency, L)}`,

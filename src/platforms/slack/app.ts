@@ -7,7 +7,10 @@ import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
 import { registerEvents } from './listeners/events.ts';
 import { registerViews } from './listeners/views.ts';
+import { guardHttpReceiver } from './request-guard.ts';
 import { SlackPlatform } from './slack-platform.ts';
+
+const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -41,8 +44,17 @@ export function createSlackApp(o: SlackAppOptions) {
       })
     : new HTTPReceiver({
         signingSecret: o.signingSecret!,
-        endpoints: '/slack/events',
+        endpoints: SLACK_EVENTS_PATH,
         logLevel: boltLogLevel,
+        // A listener that throws after its ack: logged; before it: 400 rather than a 500 Slack retries.
+        processEventErrorHandler: async ({ error, response }) => {
+          o.log.error({ err: error }, 'slack event failed');
+          if (!response.headersSent) {
+            response.writeHead(400);
+            response.end();
+          }
+          return false;
+        },
         customRoutes: [
           {
             path: '/healthz',
@@ -54,6 +66,8 @@ export function createSlackApp(o: SlackAppOptions) {
           },
         ],
       });
+  if (receiver instanceof HTTPReceiver)
+    guardHttpReceiver(receiver, { signingSecret: o.signingSecret!, endpoints: [SLACK_EVENTS_PATH], log: o.log });
   const app = new App({ token: o.botToken, receiver, logLevel: boltLogLevel, clientOptions });
   const platform = new SlackPlatform({ client: app.client, log: o.log, maxRetryWaitMs: o.maxRetryWaitMs });
   const deps: Deps = { store: o.store, platform, clock: o.clock, log: o.log, defaults: o.defaults };

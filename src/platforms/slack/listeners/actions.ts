@@ -5,6 +5,7 @@ import { ACTION_DONE, STAGE_SELECT } from '../../../app/card.ts';
 import type { Deps } from '../../../app/context.ts';
 import { handleCommand } from '../../../app/dispatch.ts';
 import { toBlockKit } from '../block-kit.ts';
+import { deliveryKey } from '../request-key.ts';
 import { publishHome } from './events.ts';
 
 export function registerActions(app: App, deps: Deps) {
@@ -15,7 +16,7 @@ export function registerActions(app: App, deps: Deps) {
       userId: body.user.id,
       roomId: body.channel?.id,
       text,
-      requestKey: `action:${body.trigger_id}`,
+      requestKey: deliveryKey('action', body),
     });
     if (body.view?.type === 'home') await publishHome(app, deps, ws, body.user.id);
     else if (reply.message && body.response_url)

@@ -4,6 +4,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../../app/context.ts';
 import { handleCommand } from '../../../app/dispatch.ts';
 import { toBlockKit, unescapeSlack } from '../block-kit.ts';
+import { deliveryKey } from '../request-key.ts';
 import { newDealModal } from './views.ts';
 
 export function registerCommands(app: App, deps: Deps, command = '/deal') {
@@ -25,7 +26,7 @@ export function registerCommands(app: App, deps: Deps, command = '/deal') {
         userId: c.user_id,
         roomId: c.channel_id,
         text,
-        requestKey: `slash:${c.trigger_id}`,
+        requestKey: deliveryKey('slash', c),
       });
       if (reply.message) await respond({ response_type: 'ephemeral', ...toBlockKit(reply.message) } as any);
     } catch (e) {
