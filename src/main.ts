@@ -44,8 +44,8 @@ async function main() {
   keepServingOnStrayErrors(process, log);
   const db = await openDatabase(config.database);
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
-  const store = prismaStore(db.prisma);
   const clock = systemClock;
+  const store = prismaStore(db.prisma, clock);
   let stopping = false;
   const shutdown = async (code = 0) => {
     if (stopping) return;
