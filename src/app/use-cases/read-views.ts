@@ -51,8 +51,15 @@ function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, proc
   const stage = (k: unknown) =>
     typeof k === 'string' && process.stages.some((s) => s.key === k) ? stageName(process, k, L) : String(k);
   const member = (id: unknown) => displayName(names.get(String(id)) ?? { name: String(id), displayName: '' });
-  const val = (v: unknown) =>
-    v === null || v === undefined || v === '' ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  // Values in words: an amount as money, a list joined; never raw JSON in front of a person.
+  const val = (v: unknown): string => {
+    if (v === null || v === undefined || v === '') return '—';
+    if (Array.isArray(v)) return v.length ? v.map(val).join(', ') : '—';
+    if (typeof v !== 'object') return String(v);
+    const o = v as Record<string, unknown>;
+    if ('amount' in o) return formatMoney(typeof o.amount === 'string' ? o.amount : null, String(o.currency ?? ''), L);
+    return Object.values(o).map(val).join(' ');
+  };
   switch (e.type) {
     case 'created':
       return t(L, 'history.created', { who, account: d.after.account, title: d.after.title });
