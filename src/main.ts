@@ -8,6 +8,7 @@ import { systemClock } from './app/ports.ts';
 import { isDeadLocalClaim } from './app/process-id.ts';
 import { housekeeping } from './app/rooms.ts';
 import { loadConfig } from './config.ts';
+import { keepServingOnStrayErrors } from './crash-policy.ts';
 import type { PlatformKind } from './domain/model.ts';
 import { DigestScheduler } from './jobs/digest-scheduler.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
@@ -70,6 +71,7 @@ async function main() {
   const interactive = Boolean(process.stdin.isTTY);
   // The console prints the conversation on stdout; logs go to stderr so a piped transcript stays clean.
   const log = pino({ level: config.slack ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn') }, pino.destination(2));
+  keepServingOnStrayErrors(process, log);
   const db = await openDatabase(config.database);
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
   const clock = systemClock;

@@ -1,5 +1,6 @@
 // One entry point for every platform: text in, reply out. Parse once, find the deal, check who may
 // act, run the use case in one transaction, then carry out what it decided on the platform.
+import { randomBytes } from 'node:crypto';
 import { parseCommand } from '../commands/parse.ts';
 import { type Command, DEAL_COMMANDS, type Mention } from '../commands/types.ts';
 import { DealroomError, UserError } from '../domain/errors.ts';
@@ -152,9 +153,11 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
     };
   } catch (e) {
     if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params)) };
-    deps.log.error({ err: e, text: inv.text, user: inv.userId }, 'command failed');
+    // A short reference the user can quote; the same one is in the log line.
+    const ref = randomBytes(4).toString('hex');
+    deps.log.error({ err: e, ref, text: inv.text.slice(0, 500), user: inv.userId }, 'command failed');
     const code = e instanceof DealroomError ? e.code : 'internal';
-    return { ok: false, message: plain(t(locale, 'error.internal', { code })) };
+    return { ok: false, message: plain(t(locale, 'error.internal', { code, ref })) };
   }
 }
 

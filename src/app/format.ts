@@ -11,7 +11,9 @@ export function formatMoney(amount: string | null, currency: string, locale: Loc
       currency,
       maximumFractionDigits: 2,
       minimumFractionDigits: 0,
-    }).format(Number(amount));
+      // The string itself, not Number(amount): Intl formats decimal strings exactly, and a float
+      // cannot hold 299,999,999,999,999.97 to the cent.
+    }).format(amount as Intl.StringNumericLiteral);
   } catch {
     return `${amount} ${currency}`; // unknown currency code: show it as typed
   }

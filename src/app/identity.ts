@@ -134,6 +134,13 @@ export async function ensureSpeaker(
   return { workspace, member };
 }
 
+/** A person of another workspace never becomes a member here: a user id alone names no
+ * workspace, so without this an admin could add anyone's id to their team and have the bot
+ * DM them. (Slack Connect and Enterprise Grid users of other teams are refused alike.) */
+function assertSameWorkspace(workspace: Workspace, p: UserProfile) {
+  if (p.teamId && p.teamId !== workspace.externalId) throw new UserError('user.other_workspace', { user: p.name });
+}
+
 /** Members for mentions, creating rows for platform users seen for the first time. A plain
  * `@name` must match exactly one known member (or one the platform can find by name). */
 export async function resolveMentions(
@@ -152,6 +159,7 @@ export async function resolveMentions(
         const p = profiles.get(m.id);
         if (!p) throw new UserError('user.not_found', { user: m.name ?? m.id });
         if (p.isBot) throw new UserError('user.is_bot', { user: p.name });
+        assertSameWorkspace(workspace, p);
         member = await repos.createMember(workspace.id, {
           externalId: m.id,
           name: p.name,
@@ -168,6 +176,7 @@ export async function resolveMentions(
       if (!member) {
         const p = profiles.get(`name:${m.name.toLowerCase()}`);
         if (!p) throw new UserError('user.unknown_name', { user: m.name });
+        assertSameWorkspace(workspace, p);
         member = await repos.createMember(workspace.id, {
           externalId: p.externalId,
           name: p.name,

@@ -287,6 +287,9 @@ export interface UserProfile {
   timezone?: string; // IANA zone
   locale?: string; // e.g. en-US, zh-CN
   isBot?: boolean;
+  /** The workspace the user belongs to, when the platform says (Slack users.info `team_id`):
+   * user ids carry no workspace, so this is how a mention of an outsider is recognised. */
+  teamId?: string;
 }
 
 /** A chat platform as the app needs it: rooms, messages, people. Adapters translate these calls

@@ -1,13 +1,14 @@
 // Reads deal amounts as typed in chat ("120k", "$1.2m", "12万", "EUR 120k") into an exact decimal
 // string. All scaling is done on digit strings: money must never pass through a float.
+import { table } from './table.ts';
 import type { Money } from './types.ts';
 
-const SCALES: Record<string, number> = { k: 3, 千: 3, w: 4, 万: 4, m: 6, mn: 6, b: 9, bn: 9, 亿: 8 };
+const SCALES = table({ k: 3, 千: 3, w: 4, 万: 4, m: 6, mn: 6, b: 9, bn: 9, 亿: 8 });
 
-const SYMBOLS: Record<string, string> = { $: 'USD', us$: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'CNY', '￥': 'CNY' };
+const SYMBOLS = table({ $: 'USD', us$: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'CNY', '￥': 'CNY' });
 
 /** Words people put after the number instead of an ISO code. `rmb` is common but not ISO. */
-const WORDS: Record<string, string> = {
+const WORDS = table({
   元: 'CNY',
   块: 'CNY',
   人民币: 'CNY',
@@ -20,7 +21,7 @@ const WORDS: Record<string, string> = {
   日元: 'JPY',
   港币: 'HKD',
   港元: 'HKD',
-};
+});
 
 /** The column is Decimal(16,2): at most 14 digits before the point. */
 const MAX_INT_DIGITS = 14;
@@ -41,7 +42,7 @@ export function isCurrencyCode(code: string): boolean {
 /** A currency written as a code, a symbol or a word (`eur`, `$`, `人民币`), as its ISO code. */
 export function readCurrency(text: string): string | null {
   const t = text.trim().toLowerCase();
-  const code = SYMBOLS[t] ?? WORDS[t] ?? (/^[a-z]{3}$/.test(t) && isCurrencyCode(t) ? t.toUpperCase() : null);
+  const code = SYMBOLS.get(t) ?? WORDS.get(t) ?? (/^[a-z]{3}$/.test(t) && isCurrencyCode(t) ? t.toUpperCase() : null);
   return code;
 }
 
@@ -58,7 +59,11 @@ function scaleDecimal(intPart: string, fracPart: string, shift: number): { int: 
   return { int: intPart + padded.slice(0, shift), frac: padded.slice(shift) };
 }
 
+/** Longer than any amount anyone writes ("US$ 99,999,999,999,999.99 元人民币"): not read at all. */
+const MAX_AMOUNT_TEXT = 64;
+
 export function parseAmount(text: string): Money | null {
+  if (text.length > MAX_AMOUNT_TEXT) return null;
   const t = text
     .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/\s+/g, '')
@@ -78,7 +83,7 @@ export function parseAmount(text: string): Money | null {
   }
 
   const [rawInt, rawFrac = ''] = num.replace(/,/g, '').split('.');
-  const { int, frac } = scaleDecimal(rawInt, rawFrac, scale ? SCALES[scale] : 0);
+  const { int, frac } = scaleDecimal(rawInt, rawFrac, scale ? (SCALES.get(scale) ?? 0) : 0);
   const intDigits = int.replace(/^0+(?=\d)/, '') || '0';
   const fracDigits = frac.replace(/0+$/, '');
   if (fracDigits.length > 2 || intDigits.length > MAX_INT_DIGITS) return null;

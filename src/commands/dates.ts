@@ -14,6 +14,7 @@
 // - Impossible dates (2026-02-30) are rejected, never rolled over.
 import * as chrono from 'chrono-node';
 import { DateTime, IANAZone } from 'luxon';
+import { table } from './table.ts';
 import type { ParseContext } from './types.ts';
 
 const ISO = 'yyyy-MM-dd';
@@ -28,7 +29,7 @@ export function todayIso(ctx: ParseContext): string {
   return today(ctx).toFormat(ISO);
 }
 
-const EN_WEEKDAYS: Record<string, number> = {
+const EN_WEEKDAYS = table<number>({
   mon: 1,
   monday: 1,
   tue: 2,
@@ -47,9 +48,9 @@ const EN_WEEKDAYS: Record<string, number> = {
   saturday: 6,
   sun: 7,
   sunday: 7,
-};
-const ZH_WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7 };
-const ZH_DIGITS: Record<string, number> = {
+});
+const ZH_WEEKDAYS = table<number>({ 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7 });
+const ZH_DIGITS = table<number>({
   零: 0,
   一: 1,
   两: 2,
@@ -61,8 +62,8 @@ const ZH_DIGITS: Record<string, number> = {
   七: 7,
   八: 8,
   九: 9,
-};
-const RELATIVE_DAYS: Record<string, number> = {
+});
+const RELATIVE_DAYS = table<number>({
   today: 0,
   tod: 0,
   tomorrow: 1,
@@ -78,9 +79,9 @@ const RELATIVE_DAYS: Record<string, number> = {
   昨天: -1,
   昨日: -1,
   前天: -2,
-};
+});
 type Unit = 'days' | 'weeks' | 'months' | 'years';
-const UNITS: Record<string, Unit> = {
+const UNITS = table<Unit>({
   d: 'days',
   day: 'days',
   days: 'days',
@@ -106,7 +107,7 @@ const UNITS: Record<string, Unit> = {
   礼拜: 'weeks',
   个月: 'months',
   年: 'years',
-};
+});
 
 /** 1–99 written as digits or simple Chinese numerals (三, 十, 十五, 二十). */
 function readCount(s: string): number | null {
@@ -114,8 +115,8 @@ function readCount(s: string): number | null {
   if (s === 'a' || s === 'an' || s === 'one') return 1;
   const m = /^([一二两三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(s);
   if (!m || s === '') return null;
-  if (!m[2]) return m[1] && !m[3] ? ZH_DIGITS[m[1]] : null;
-  return (m[1] ? ZH_DIGITS[m[1]] : 1) * 10 + (m[3] ? ZH_DIGITS[m[3]] : 0);
+  if (!m[2]) return m[1] && !m[3] ? (ZH_DIGITS.get(m[1]) ?? null) : null;
+  return (m[1] ? (ZH_DIGITS.get(m[1]) ?? 0) : 1) * 10 + (m[3] ? (ZH_DIGITS.get(m[3]) ?? 0) : 0);
 }
 
 function exact(y: number, m: number, d: number): DateTime | null {
@@ -163,10 +164,11 @@ function fromTables(t: string, base: DateTime): DateTime | null | undefined {
     const [a, b] = [+monthDay[1], +monthDay[2]];
     return a > 12 && b <= 12 ? nextMonthDay(base, b, a) : nextMonthDay(base, a, b);
   }
-  if (t in RELATIVE_DAYS) return base.plus({ days: RELATIVE_DAYS[t] });
+  const relative = RELATIVE_DAYS.get(t);
+  if (relative !== undefined) return base.plus({ days: relative });
   const enOffset = /^\+ ?(\d{1,4}) ?([a-z]+)$/.exec(t) ?? /^in (\d{1,4}|an?|one) ([a-z]+)$/.exec(t);
   if (enOffset) {
-    const unit = UNITS[enOffset[2]];
+    const unit = UNITS.get(enOffset[2]);
     const n = readCount(enOffset[1]);
     // `+3m` is three months: minutes make no sense for a calendar date.
     return unit && n !== null ? base.plus({ [unit]: n }) : undefined;
@@ -175,11 +177,13 @@ function fromTables(t: string, base: DateTime): DateTime | null | undefined {
     /^(\d{1,4}|[一二两三四五六七八九十]{1,3}) ?(个星期|个礼拜|个月|天|日|周|星期|礼拜|年)(?:以后|之后|后)$/.exec(t);
   if (zhOffset) {
     const n = readCount(zhOffset[1]);
-    return n === null ? undefined : base.plus({ [UNITS[zhOffset[2]]]: n });
+    const unit = UNITS.get(zhOffset[2]);
+    return n === null || !unit ? undefined : base.plus({ [unit]: n });
   }
   const enWeekday = /^(?:(on|this|next|last) )?([a-z]+)$/.exec(t);
-  if (enWeekday && enWeekday[2] in EN_WEEKDAYS) {
-    const wd = EN_WEEKDAYS[enWeekday[2]];
+  const enDay = enWeekday ? EN_WEEKDAYS.get(enWeekday[2]) : undefined;
+  if (enWeekday && enDay !== undefined) {
+    const wd = enDay;
     if (enWeekday[1] === 'this') return weekdayOfWeek(base, wd, 0);
     if (enWeekday[1] === 'next') return weekdayOfWeek(base, wd, 1);
     if (enWeekday[1] === 'last') return base.minus({ days: (base.weekday - wd + 7) % 7 || 7 });
@@ -187,7 +191,7 @@ function fromTables(t: string, base: DateTime): DateTime | null | undefined {
   }
   const zhWeekday = /^(本|这个?|下下个?|下个?|上个?)?(?:周|星期|礼拜)([一二三四五六日天])$/.exec(t);
   if (zhWeekday) {
-    const wd = ZH_WEEKDAYS[zhWeekday[2]];
+    const wd = ZH_WEEKDAYS.get(zhWeekday[2]) ?? 7;
     const p = zhWeekday[1] ?? '';
     if (p === '') return weekdayAfter(base, wd);
     const weeks = p.startsWith('下下') ? 2 : p.startsWith('下') ? 1 : p.startsWith('上') ? -1 : 0;
@@ -212,8 +216,20 @@ function fromChrono(original: string, t: string, ctx: ParseContext, base: DateTi
   return null;
 }
 
+/** The years a deal date may fall in: wide enough for any real deal, narrow enough that every
+ * date is a plain `YYYY-MM-DD` the database stores without complaint (year 0000 is not). */
+export const DATE_RANGE = { min: 1900, max: 2200 } as const;
+
+/** A date read by parseDate lies inside DATE_RANGE. */
+export function dateInRange(iso: string): boolean {
+  const m = /^(\d{4})-\d{2}-\d{2}$/.exec(iso);
+  return Boolean(m && +m[1] >= DATE_RANGE.min && +m[1] <= DATE_RANGE.max);
+}
+
 /** A calendar date as `YYYY-MM-DD` in ctx.timezone, or null when the text is not a (possible) date. */
 export function parseDate(text: string, ctx: ParseContext): string | null {
+  // Checked before normalising: the normaliser's regexes must never see a 100 KB "date".
+  if (text.length > 120) return null;
   const t = normalize(text);
   if (t === '' || t.length > 60) return null;
   const base = today(ctx);

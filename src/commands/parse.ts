@@ -6,7 +6,8 @@
 // - `/deal #12` with no verb shows deal 12 (info).
 // - A past `due:`, `next:` or `set next-contact` date warns but still succeeds (teams backfill).
 import { parseAmount, readCurrency } from './amounts.ts';
-import { parseDate, todayIso } from './dates.ts';
+import { DATE_RANGE, dateInRange, parseDate, todayIso } from './dates.ts';
+import { table } from './table.ts';
 import { dealNumber, joinTokens, type Token, tokenize } from './tokenize.ts';
 import {
   CONTACT_ROLES,
@@ -14,6 +15,7 @@ import {
   type CommandName,
   type ContactRole,
   DEAL_COMMANDS,
+  LIMITS,
   type Mention,
   type ParseContext,
   type ParseResult,
@@ -31,7 +33,7 @@ class Fail {
   ) {}
 }
 
-const SET_ALIASES: Record<string, SetField> = {
+const SET_ALIASES = table<SetField>({
   next_contact: 'next-contact',
   nextcontact: 'next-contact',
   next: 'next-contact',
@@ -54,9 +56,9 @@ const SET_ALIASES: Record<string, SetField> = {
   地址: 'address',
   标题: 'title',
   客户: 'account',
-};
+});
 
-const ROLE_ALIASES: Record<string, ContactRole> = {
+const ROLE_ALIASES = table<ContactRole>({
   'decision-maker': 'decision_maker',
   decisionmaker: 'decision_maker',
   dm: 'decision_maker',
@@ -77,23 +79,23 @@ const ROLE_ALIASES: Record<string, ContactRole> = {
   采购: 'procurement',
   detractor: 'blocker',
   反对者: 'blocker',
-};
+});
 
 const MINE = new Set(['mine', 'me', 'my', '我的', '我']);
 
 type Kind = 'date' | 'amount' | 'word' | 'phrase';
 /** Per command: written key (lower-case, Chinese aliases included) → [canonical key, how its value is read]. */
-const OPTIONS: Partial<Record<CommandName, Record<string, [string, Kind]>>> = {
-  new: {
+const OPTIONS: Partial<Record<CommandName, ReadonlyMap<string, [string, Kind]>>> = {
+  new: table({
     amount: ['amount', 'amount'],
     金额: ['amount', 'amount'],
     close: ['close', 'date'],
     截止: ['close', 'date'],
     成交: ['close', 'date'],
     成交日期: ['close', 'date'],
-  },
-  stage: { override: ['override', 'phrase'], 强制: ['override', 'phrase'] },
-  contact: {
+  }),
+  stage: table({ override: ['override', 'phrase'], 强制: ['override', 'phrase'] }),
+  contact: table({
     role: ['role', 'word'],
     角色: ['role', 'word'],
     title: ['title', 'phrase'],
@@ -103,11 +105,11 @@ const OPTIONS: Partial<Record<CommandName, Record<string, [string, Kind]>>> = {
     phone: ['phone', 'phrase'],
     电话: ['phone', 'phrase'],
     手机: ['phone', 'phrase'],
-  },
-  log: { next: ['next', 'date'], 下次: ['next', 'date'], 下次联系: ['next', 'date'] },
-  action: { due: ['due', 'date'], 截止: ['due', 'date'], 到期: ['due', 'date'] },
-  invite: { as: ['as', 'word'], 作为: ['as', 'word'], 角色: ['as', 'word'] },
-  list: { stage: ['stage', 'phrase'], 阶段: ['stage', 'phrase'] },
+  }),
+  log: table({ next: ['next', 'date'], 下次: ['next', 'date'], 下次联系: ['next', 'date'] }),
+  action: table({ due: ['due', 'date'], 截止: ['due', 'date'], 到期: ['due', 'date'] }),
+  invite: table({ as: ['as', 'word'], 作为: ['as', 'word'], 角色: ['as', 'word'] }),
+  list: table({ stage: ['stage', 'phrase'], 阶段: ['stage', 'phrase'] }),
 };
 
 interface Input {
@@ -118,17 +120,17 @@ interface Input {
   warnings: Warning[];
 }
 
-function optionAt(tok: Token, spec: Record<string, [string, Kind]>) {
+function optionAt(tok: Token, spec: ReadonlyMap<string, [string, Kind]>) {
   if (tok.quoted || tok.mention) return null;
   const m = /^([^:：]+)[:：]([\s\S]*)$/.exec(tok.text);
-  const hit = m && spec[m[1].toLowerCase()];
+  const hit = m && spec.get(m[1].toLowerCase());
   return hit ? { key: hit[0], kind: hit[1], value: m[2], valueStart: tok.start + m[1].length + 1 } : null;
 }
 
 /** Takes the command's `key:value` options out of the arguments; what is left is free text. */
 function extractOptions(inp: Input, name: CommandName): { rest: Token[]; opts: Record<string, string> } {
-  const spec = OPTIONS[name] ?? {};
-  const opts: Record<string, string> = {};
+  const spec = OPTIONS[name] ?? new Map();
+  const opts: Record<string, string> = Object.create(null);
   const rest: Token[] = [];
   const toks = inp.args;
   for (let i = 0; i < toks.length; i++) {
@@ -178,6 +180,17 @@ function extractOptions(inp: Input, name: CommandName): { rest: Token[]; opts: R
   return { rest, opts };
 }
 
+/** The field's one limit (LIMITS), checked where the value is read so the refusal names it. */
+function within<T extends string | undefined>(field: string, value: T, max: number): T {
+  if (value !== undefined && value.length > max) throw new Fail('parse.too_long', { field, max, length: value.length });
+  return value;
+}
+function fewPeople(mentions: Mention[]): Mention[] {
+  if (mentions.length > LIMITS.mentions)
+    throw new Fail('parse.too_many_mentions', { max: LIMITS.mentions, count: mentions.length });
+  return mentions;
+}
+
 function warnIfPast(inp: Input, date: string | undefined) {
   if (date && date < todayIso(inp.ctx)) inp.warnings.push({ key: 'parse.warn.past_date', params: { date } });
 }
@@ -186,6 +199,8 @@ function dateOpt(inp: Input, text: string | undefined, field: string): string | 
   if (text === undefined) return undefined;
   const d = parseDate(text, inp.ctx);
   if (!d) throw new Fail('parse.bad_date', { text, field });
+  if (!dateInRange(d))
+    throw new Fail('parse.date_out_of_range', { text, field, min: DATE_RANGE.min, max: DATE_RANGE.max });
   return d;
 }
 
@@ -237,26 +252,30 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       if (!account || !title) throw new Fail('parse.new_format');
       const amount = opts.amount === undefined ? undefined : (parseAmount(opts.amount) ?? undefined);
       return {
-        account,
-        title,
+        account: within('account', account, LIMITS.account),
+        title: within('title', title, LIMITS.title),
         amount,
         close: dateOpt(inp, opts.close, 'close:'),
-        mentions: rest.filter((t) => t.mention).map((t) => t.mention!),
+        mentions: fewPeople(rest.filter((t) => t.mention).map((t) => t.mention!)),
       };
     }
     case 'stage': {
       const stage = text(inp, rest);
       if (!stage) throw new Fail('parse.missing_stage');
-      return { stage, override: opts.override };
+      return {
+        stage: within('stage', stage, LIMITS.stage),
+        override: within('override:', opts.override, LIMITS.override),
+      };
     }
     case 'set': {
       if (!rest.length) throw new Fail('parse.missing_field', { fields: SET_FIELDS.join(', ') });
       const written = rest[0].text;
       const lower = written.toLowerCase();
-      const field = (SET_FIELDS as readonly string[]).includes(lower) ? (lower as SetField) : SET_ALIASES[lower];
+      const field = (SET_FIELDS as readonly string[]).includes(lower) ? (lower as SetField) : SET_ALIASES.get(lower);
       if (!field) throw new Fail('parse.unknown_field', { field: written, fields: SET_FIELDS.join(', ') });
       const value = text(inp, rest.slice(1));
       if (!value) throw new Fail('parse.missing_value', { field });
+      within(field, value, field === 'title' || field === 'account' ? LIMITS[field] : LIMITS.field);
       if (field === 'amount') {
         const money = parseAmount(value);
         if (!money) throw new Fail('parse.bad_amount', { text: value, field });
@@ -282,21 +301,27 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
         const r = opts.role.toLowerCase().replace(/[\s_]+/g, '-');
         role = (CONTACT_ROLES as readonly string[]).includes(r.replace(/-/g, '_'))
           ? (r.replace(/-/g, '_') as ContactRole)
-          : ROLE_ALIASES[r];
+          : ROLE_ALIASES.get(r);
         if (!role) throw new Fail('parse.bad_role', { role: opts.role, roles: CONTACT_ROLES.join(', ') });
       }
       // Slack turns typed addresses into `<mailto:a@b.co|a@b.co>`.
       const email = opts.email?.replace(/^<mailto:([^|>]+)(?:\|[^>]*)?>$/i, '$1');
       if (email !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email))
         throw new Fail('parse.bad_email', { text: opts.email! });
-      return { contact, role, title: opts.title, email, phone: opts.phone };
+      return {
+        contact: within('contact', contact, LIMITS.contact),
+        role,
+        title: within('title:', opts.title, LIMITS.contactTitle),
+        email: within('email:', email, LIMITS.email),
+        phone: within('phone:', opts.phone, LIMITS.phone),
+      };
     }
     case 'log': {
       const note = text(inp, rest);
       if (!note) throw new Fail('parse.missing_note');
       const next = dateOpt(inp, opts.next, 'next:');
       warnIfPast(inp, next);
-      return { note, next };
+      return { note: within('note', note, LIMITS.note), next };
     }
     case 'action': {
       const assignee = rest[0]?.mention;
@@ -305,7 +330,7 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       if (!body) throw new Fail('parse.missing_text');
       const due = dateOpt(inp, opts.due, 'due:');
       warnIfPast(inp, due);
-      return { assignee, text: body, due };
+      return { assignee, text: within('action', body, LIMITS.action), due };
     }
     case 'done':
     case 'undo': {
@@ -316,23 +341,23 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
     }
     case 'invite': {
       if (!rest.some((t) => t.mention)) throw new Fail('parse.missing_mention');
-      return { mentions: mentionsOnly(rest), role: opts.as };
+      return { mentions: fewPeople(mentionsOnly(rest)), role: within('as:', opts.as, LIMITS.role) };
     }
     case 'won':
-      return { note: text(inp, rest) || undefined };
+      return { note: within('note', text(inp, rest) || undefined, LIMITS.reason) };
     case 'lost': {
       const reason = text(inp, rest);
       if (!reason) throw new Fail('parse.missing_reason');
-      return { reason };
+      return { reason: within('reason', reason, LIMITS.reason) };
     }
     case 'actions':
     case 'list': {
       const mine = rest.length === 1 && MINE.has(rest[0].text.toLowerCase());
       if (!mine) nothingElse(inp, rest);
-      return name === 'list' ? { mine, stage: opts.stage } : { mine };
+      return name === 'list' ? { mine, stage: within('stage:', opts.stage, LIMITS.stage) } : { mine };
     }
     case 'team': {
-      const people = mentionsOnly(rest);
+      const people = fewPeople(mentionsOnly(rest));
       if (people.length === 1) throw new Fail('parse.team_needs_reps');
       return people.length ? { manager: people[0], reps: people.slice(1) } : { reps: [] };
     }
@@ -366,7 +391,14 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
 const omitUndefined = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
+/** A NUL (PostgreSQL cannot store it) or half of a surrogate pair (not text at all). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const unstorable = (s: string) => s.includes('\0') || LONE_SURROGATE.test(s);
+
 export function parseCommand(input: string, ctx: ParseContext): ParseResult {
+  // The boundary: nothing below reads more than LIMITS.input characters or text it cannot store.
+  if (input.length > LIMITS.input) return fail('parse.input_too_long', { max: LIMITS.input, length: input.length });
+  if (unstorable(input)) return fail('parse.bad_characters', {});
   let all = tokenize(input);
   let i = 0;
   if (all[0] && !all[0].quoted && /^\/?deal$/i.test(all[0].text)) i++;
@@ -413,13 +445,29 @@ export function parseCommand(input: string, ctx: ParseContext): ParseResult {
   function finish(candidate: Record<string, unknown>, warnings: Warning[]): ParseResult {
     const parsed = Command.safeParse(candidate);
     if (parsed.success) return { ok: true, command: parsed.data, warnings };
+    // The schema is a backstop behind the checks above: its wording never reaches a person.
     const issue = parsed.error.issues[0];
-    const field = issue.path.join('.');
-    if (field === 'email') return fail('parse.bad_email', { text: String(candidate.email) }, name);
-    return fail('parse.invalid', { field, issue: issue.message }, name);
+    const field = String(issue.path[0] ?? '');
+    const value = candidate[field];
+    if (field === 'email') return fail('parse.bad_email', { text: String(value) }, name);
+    if (issue.code === 'too_big' && typeof value === 'string')
+      return fail('parse.too_long', { field, max: Number(issue.maximum), length: value.length }, name);
+    if (issue.code === 'too_big' && Array.isArray(value))
+      return fail('parse.too_many_mentions', { max: Number(issue.maximum), count: value.length }, name);
+    return fail('parse.invalid', { field: field || name }, name);
   }
 }
 
-function fail(key: string, params: Params, usageOf: CommandName): ParseResult {
-  return { ok: false, error: { key, params: { ...params, usage: USAGE[usageOf] } } };
+/** What a refusal quotes back of the user's own text: enough to recognise, never 100 KB. */
+const ECHO_MAX = 80;
+function echo(s: string): string {
+  const points = Array.from(s.slice(0, ECHO_MAX * 2));
+  return points.length > ECHO_MAX || s.length > ECHO_MAX * 2 ? `${points.slice(0, ECHO_MAX).join('')}…` : s;
+}
+const FROM_CODE = new Set(['usage', 'fields', 'roles', 'suggestion', 'command']);
+
+function fail(key: string, params: Params, usageOf?: CommandName): ParseResult {
+  const shown: Params = {};
+  for (const [k, v] of Object.entries(params)) shown[k] = typeof v === 'string' && !FROM_CODE.has(k) ? echo(v) : v;
+  return { ok: false, error: { key, params: usageOf ? { ...shown, usage: USAGE[usageOf] } : shown } };
 }

@@ -2,6 +2,31 @@
 // zod schemas are the single definition: the parser validates with them, use cases receive their types.
 import { z } from 'zod';
 
+/**
+ * One limit per field, in characters, the same for every command that sets it; `help` states
+ * them (src/i18n/parse-messages.ts `help.limits`) and a refusal names the field and its limit.
+ */
+export const LIMITS = {
+  /** The whole command text, checked before anything else reads it. */
+  input: 8000,
+  account: 200,
+  title: 200,
+  stage: 100,
+  override: 500,
+  /** `set` of any other text field (next-step, competitor, industry, region, address). */
+  field: 500,
+  contact: 200,
+  contactTitle: 200,
+  email: 254,
+  phone: 50,
+  role: 40,
+  note: 4000,
+  action: 1000,
+  reason: 2000,
+  /** People named in one command. */
+  mentions: 50,
+} as const;
+
 /** A user named in a command: a platform id (Slack `<@U123|bob>`, Lark mention) or a plain `@bob`. */
 export const Mention = z.union([
   z.object({ kind: z.literal('id'), id: z.string().min(1), name: z.string().optional() }),
@@ -46,18 +71,23 @@ const dealRef = { deal: z.number().int().positive().optional() };
 export const Command = z.discriminatedUnion('name', [
   z.object({
     name: z.literal('new'),
-    account: z.string().min(1).max(200),
-    title: z.string().min(1).max(200),
+    account: z.string().min(1).max(LIMITS.account),
+    title: z.string().min(1).max(LIMITS.title),
     amount: Money.optional(),
     close: IsoDate.optional(),
-    mentions: z.array(Mention),
+    mentions: z.array(Mention).max(LIMITS.mentions),
   }),
-  z.object({ name: z.literal('stage'), ...dealRef, stage: z.string().min(1), override: z.string().min(1).optional() }),
+  z.object({
+    name: z.literal('stage'),
+    ...dealRef,
+    stage: z.string().min(1).max(LIMITS.stage),
+    override: z.string().min(1).max(LIMITS.override).optional(),
+  }),
   z.object({
     name: z.literal('set'),
     ...dealRef,
     field: SetField,
-    value: z.string().min(1).max(500),
+    value: z.string().min(1).max(LIMITS.field),
     /** parsed value for amount/close/next-contact (the raw text stays in `value`) */
     money: Money.optional(),
     date: IsoDate.optional(),
@@ -65,18 +95,18 @@ export const Command = z.discriminatedUnion('name', [
   z.object({
     name: z.literal('contact'),
     ...dealRef,
-    contact: z.string().min(1).max(200),
+    contact: z.string().min(1).max(LIMITS.contact),
     role: ContactRole.optional(),
-    title: z.string().max(200).optional(),
-    email: z.string().email().optional(),
-    phone: z.string().max(50).optional(),
+    title: z.string().max(LIMITS.contactTitle).optional(),
+    email: z.string().max(LIMITS.email).email().optional(),
+    phone: z.string().max(LIMITS.phone).optional(),
   }),
-  z.object({ name: z.literal('log'), ...dealRef, note: z.string().min(1).max(4000), next: IsoDate.optional() }),
+  z.object({ name: z.literal('log'), ...dealRef, note: z.string().min(1).max(LIMITS.note), next: IsoDate.optional() }),
   z.object({
     name: z.literal('action'),
     ...dealRef,
     assignee: Mention,
-    text: z.string().min(1).max(1000),
+    text: z.string().min(1).max(LIMITS.action),
     due: IsoDate.optional(),
   }),
   z.object({ name: z.literal('done'), ...dealRef, number: z.number().int().positive() }),
@@ -84,21 +114,21 @@ export const Command = z.discriminatedUnion('name', [
   z.object({
     name: z.literal('invite'),
     ...dealRef,
-    mentions: z.array(Mention).min(1),
-    role: z.string().min(1).max(40).optional(),
+    mentions: z.array(Mention).min(1).max(LIMITS.mentions),
+    role: z.string().min(1).max(LIMITS.role).optional(),
   }),
-  z.object({ name: z.literal('won'), ...dealRef, note: z.string().max(2000).optional() }),
-  z.object({ name: z.literal('lost'), ...dealRef, reason: z.string().min(1).max(2000) }),
+  z.object({ name: z.literal('won'), ...dealRef, note: z.string().max(LIMITS.reason).optional() }),
+  z.object({ name: z.literal('lost'), ...dealRef, reason: z.string().min(1).max(LIMITS.reason) }),
   z.object({ name: z.literal('reopen'), ...dealRef }),
   /** `room`: recreate the deal's room, or complete it (invitations, card, pin). */
   z.object({ name: z.literal('room'), ...dealRef }),
   z.object({ name: z.literal('info'), ...dealRef }),
   z.object({ name: z.literal('history'), ...dealRef }),
   z.object({ name: z.literal('actions'), ...dealRef, mine: z.boolean() }),
-  z.object({ name: z.literal('list'), mine: z.boolean(), stage: z.string().min(1).optional() }),
+  z.object({ name: z.literal('list'), mine: z.boolean(), stage: z.string().min(1).max(LIMITS.stage).optional() }),
   z.object({ name: z.literal('pipeline') }),
   z.object({ name: z.literal('mine') }),
-  z.object({ name: z.literal('team'), manager: Mention.optional(), reps: z.array(Mention) }),
+  z.object({ name: z.literal('team'), manager: Mention.optional(), reps: z.array(Mention).max(LIMITS.mentions) }),
   z.object({ name: z.literal('help'), topic: z.string().optional() }),
   /** `digest` (mine now), `digest @rep` (their nudge), `digest time 07:45 [team]`, `digest weekends on|off`, `digest nudges on|off` */
   z.object({

@@ -1,5 +1,6 @@
 // The command vocabulary: one-line syntax and one-sentence description per command (shown by
 // `/deal help` and attached to every parse error), and the words that name each command.
+import { table } from './table.ts';
 import type { CommandName } from './types.ts';
 
 export const USAGE: Record<CommandName, string> = {
@@ -79,7 +80,7 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
 };
 
 /** Other words for each verb: Chinese names and a few English habits. Keys are lower-case. */
-export const VERB_ALIASES: Record<string, CommandName> = {
+export const VERB_ALIASES = table<CommandName>({
   新建: 'new',
   新: 'new',
   创建: 'new',
@@ -122,20 +123,20 @@ export const VERB_ALIASES: Record<string, CommandName> = {
   帮助: 'help',
   '?': 'help',
   '？': 'help',
-};
+});
 
 const VERBS = Object.keys(USAGE) as CommandName[];
 
 /** Chinese is often typed without a space after the verb (`记录客户来电`). Only multi-character
  * aliases may be split off, longest first, so a lone `新` never eats the start of a word. */
-export const GLUED_VERBS = Object.keys(VERB_ALIASES)
+export const GLUED_VERBS = [...VERB_ALIASES.keys()]
   .filter((a) => /^[\u4e00-\u9fff]{2,}$/.test(a))
   .sort((a, b) => b.length - a.length);
 
 /** A command name or alias (any case) as the command it names. */
 export function resolveVerb(word: string): CommandName | undefined {
   const w = word.toLowerCase();
-  return (VERBS as string[]).includes(w) ? (w as CommandName) : VERB_ALIASES[w];
+  return (VERBS as string[]).includes(w) ? (w as CommandName) : VERB_ALIASES.get(w);
 }
 
 function distance(a: string, b: string): number {
@@ -155,9 +156,11 @@ function distance(a: string, b: string): number {
 /** The closest verb or alias to a typo (edit distance ≤1 for short words, ≤2 otherwise), else `help`. */
 export function suggestVerb(word: string): CommandName {
   const w = word.toLowerCase();
+  // No verb is longer than 12 characters: a long word is no typo of one (and would cost a lot).
+  if (w.length > 16) return 'help';
   let best: CommandName = 'help';
   let bestD = w.length <= 3 ? 2 : 3;
-  for (const cand of [...VERBS, ...Object.keys(VERB_ALIASES)]) {
+  for (const cand of [...VERBS, ...VERB_ALIASES.keys()]) {
     const d = distance(w, cand);
     if (d < bestD) {
       bestD = d;

@@ -1,6 +1,7 @@
 // Funnel maths for manager digests, replayed from the event log. Pure: every instant comes in as
 // an argument. The method (METHOD.md) reads conversion RATE and conversion TIME together, so a
 // stage's stats always carry both, and each window is compared with the one before it.
+import { Decimal } from 'decimal.js';
 import type { Deal, DealEvent } from './model.ts';
 import { isAdvance, openStages, type Process, type StageKey } from './process.ts';
 
@@ -11,21 +12,21 @@ export const DAY_MS = 86_400_000;
 /** Per-currency sums, e.g. `{ USD: '1200.50', CNY: '30000.00' }`: currencies are never mixed. */
 export type Amounts = Record<string, string>;
 
-function parseDecimal(s: string): { units: bigint; scale: number } {
-  const m = /^(-)?(\d*)(?:\.(\d*))?$/.exec(s.trim());
-  if (!m || (!m[2] && !m[3])) throw new Error(`Not a decimal amount: "${s}"`);
-  const frac = m[3] ?? '';
-  return { units: BigInt(`${m[2] || '0'}${frac}`) * (m[1] ? -1n : 1n), scale: frac.length };
-}
+/** Decimal arithmetic for money (decimal.js, base 10). 60 significant digits: a sum of any number
+ * of Decimal(16,2) amounts stays exact to the cent (the default 20 would round past 10^18). */
+export const Exact = Decimal.clone({ precision: 60 });
 
-/** Exact sum of two decimal strings, with at least two decimals (cents). */
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/;
+const exact = (s: string) => {
+  if (!DECIMAL.test(s.trim())) throw new Error(`Not a decimal amount: "${s}"`);
+  return new Exact(s.trim());
+};
+
+/** Exact sum of two decimal strings, with at least two decimals (cents) and as many as either has. */
 export function addDecimal(a: string, b: string): string {
-  const x = parseDecimal(a),
-    y = parseDecimal(b);
-  const scale = Math.max(2, x.scale, y.scale);
-  const sum = x.units * 10n ** BigInt(scale - x.scale) + y.units * 10n ** BigInt(scale - y.scale);
-  const digits = (sum < 0n ? -sum : sum).toString().padStart(scale + 1, '0');
-  return `${sum < 0n ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  const x = exact(a);
+  const y = exact(b);
+  return x.plus(y).toFixed(Math.max(2, x.decimalPlaces(), y.decimalPlaces()));
 }
 
 function addAmount(acc: Amounts, amount: string | null, currency: string) {

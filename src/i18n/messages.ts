@@ -6,7 +6,7 @@ type Catalog = Record<string, (p: P) => string>;
 const en: Catalog = {
   'common.and_more': (p) => `…and ${p.count} more`,
   'error.internal': (p) =>
-    `Something went wrong on our side (${p.code}); nothing was changed. Please try again in a moment.`,
+    `Something went wrong on our side (${p.code}); nothing was changed. Please try again in a moment. If it keeps happening, report reference ${p.ref}.`,
   'status.open': () => 'Open',
   'status.won': () => 'Won 🎉',
   'status.lost': () => 'Lost',
@@ -39,6 +39,8 @@ const en: Catalog = {
   'user.not_found': (p) =>
     `I can't find the user ${p.user} in this workspace. Mention them with @ from the member list.`,
   'user.is_bot': (p) => `${p.user} is a bot; deals need people. Mention a colleague instead.`,
+  'user.other_workspace': (p) =>
+    `${p.user} belongs to another workspace, so I can't add them here. Mention a colleague from this workspace.`,
   'user.ambiguous': (p) =>
     `${p.count} people are called @${p.user}. Mention the one you mean with @ from the member list.`,
   'user.unknown_name': (p) =>
@@ -203,7 +205,7 @@ const en: Catalog = {
 
 const zh: Catalog = {
   'common.and_more': (p) => `……还有 ${p.count} 项`,
-  'error.internal': (p) => `系统内部出错（${p.code}），没有做任何修改。请稍后再试。`,
+  'error.internal': (p) => `系统内部出错（${p.code}），没有做任何修改。请稍后再试。如果反复出现，请报告编号 ${p.ref}。`,
   'status.open': () => '进行中',
   'status.won': () => '赢单 🎉',
   'status.lost': () => '输单',
@@ -235,6 +237,7 @@ const zh: Catalog = {
 
   'user.not_found': (p) => `在这个工作区找不到用户 ${p.user}。请用 @ 从成员列表中选择。`,
   'user.is_bot': (p) => `${p.user} 是机器人，商机需要真人。请 @ 一位同事。`,
+  'user.other_workspace': (p) => `${p.user} 属于另一个工作区，不能添加到这里。请 @ 本工作区的同事。`,
   'user.ambiguous': (p) => `有 ${p.count} 个人叫 @${p.user}。请用 @ 从成员列表中选出你指的那位。`,
   'user.unknown_name': (p) => `我还不认识 @${p.user}。请用 @ 从成员列表中选择，我才能找到对方。`,
   'auth.not_in_room': (p) => `你不在商机 #${p.deal} 的房间里，不能查看或修改它。请房间里的同事用 /deal invite 邀请你。`,

@@ -55,8 +55,19 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.duplicate_option': (p) => `${p.key} is given twice. Keep just one.${usageEn(p)}`,
     'parse.empty_option': (p) =>
       `${p.key} has no value. Write the value right after the colon (no space).${usageEn(p)}`,
-    'parse.invalid': (p) =>
-      `Something in ${p.field || 'the command'} isn't right (${p.issue}). Check it and try again.${usageEn(p)}`,
+    'parse.invalid': (p) => `Something in ${p.field} isn't right. Check it against the usage below.${usageEn(p)}`,
+    'parse.too_long': (p) =>
+      `${p.field} is too long: ${p.length} characters, and the limit is ${p.max}. Shorten it and send it again.${usageEn(p)}`,
+    'parse.too_many_mentions': (p) =>
+      `That names ${p.count} people; one command can name at most ${p.max}. Split it into several commands.${usageEn(p)}`,
+    'parse.date_out_of_range': (p) =>
+      `${p.field} “${p.text}” is outside the years ${p.min}–${p.max}. Check the year and write a date like 2026-12-31.${usageEn(p)}`,
+    'parse.input_too_long': (p) =>
+      `That command is ${p.length} characters long; the limit is ${p.max}. Shorten it, or split a long note into several /deal log commands.`,
+    'parse.bad_characters': () =>
+      'Your text contains a character I cannot store (a NUL or a broken emoji half). Remove it, or retype that part, and send it again.',
+    'help.limits': (p) =>
+      `Limits (characters): account and title ${p.title}, stage ${p.stage}, override reason ${p.override}, other fields ${p.field}, contact name ${p.contact}, note ${p.note}, action ${p.action}, won/lost reason ${p.reason}, whole command ${p.input}; at most ${p.mentions} people per command; dates in ${p.min}–${p.max}.`,
     'parse.warn.past_date': (p) => `Note: ${p.date} is already in the past. I saved it anyway.`,
   },
   zh: {
@@ -97,7 +108,17 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       `无法识别这个摘要设置。例如：/deal digest、/deal digest @小李、/deal digest time 07:45、/deal digest weekends off。${usageZh(p)}`,
     'parse.duplicate_option': (p) => `${p.key} 写了两次，请只保留一个。${usageZh(p)}`,
     'parse.empty_option': (p) => `${p.key} 后面没有内容，请把值紧跟在冒号后面。${usageZh(p)}`,
-    'parse.invalid': (p) => `${p.field || '命令'} 的内容不正确（${p.issue}），请检查后再试。${usageZh(p)}`,
+    'parse.invalid': (p) => `${p.field} 的内容不正确，请对照下面的用法检查后再试。${usageZh(p)}`,
+    'parse.too_long': (p) => `${p.field} 太长了：共 ${p.length} 个字符，上限是 ${p.max}。请缩短后再发送。${usageZh(p)}`,
+    'parse.too_many_mentions': (p) =>
+      `这条命令提到了 ${p.count} 个人，一条命令最多 ${p.max} 个。请分成几条命令发送。${usageZh(p)}`,
+    'parse.date_out_of_range': (p) =>
+      `${p.field} 的日期“${p.text}”不在 ${p.min}–${p.max} 年之间。请检查年份，写成 2026-12-31 这样的日期。${usageZh(p)}`,
+    'parse.input_too_long': (p) =>
+      `这条命令有 ${p.length} 个字符，上限是 ${p.max}。请缩短，或把长记录分成几条 /deal log 发送。`,
+    'parse.bad_characters': () => '内容里有无法保存的字符（NUL 或残缺的表情符号）。请删掉或重新输入那一部分后再发送。',
+    'help.limits': (p) =>
+      `长度上限（字符）：客户和标题 ${p.title}，阶段 ${p.stage}，强制推进原因 ${p.override}，其他字段 ${p.field}，联系人姓名 ${p.contact}，跟进记录 ${p.note}，待办 ${p.action}，赢单/输单原因 ${p.reason}，整条命令 ${p.input}；每条命令最多提到 ${p.mentions} 人；日期须在 ${p.min}–${p.max} 年之间。`,
     'parse.warn.past_date': (p) => `提示：${p.date} 已经过去了，仍已按此保存。`,
   },
 };

@@ -35,6 +35,8 @@ export interface FakeUserSeed {
   is_bot?: boolean;
   email?: string;
   deleted?: boolean;
+  /** The user's own workspace (default: the fake's team): a Slack Connect or stray id from elsewhere. */
+  team_id?: string;
 }
 export interface FakeUser extends FakeUserSeed {
   real_name: string;
@@ -393,7 +395,7 @@ export class SlackState {
   userObject(u: FakeUser, withLocale: boolean): Answer {
     return {
       id: u.id,
-      team_id: this.o.teamId,
+      team_id: u.team_id ?? this.o.teamId,
       name: u.name,
       deleted: u.deleted,
       real_name: u.real_name,

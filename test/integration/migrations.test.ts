@@ -21,7 +21,7 @@ const BACKENDS = await backends();
 describe('migrations', () => {
   it('produce exactly the schema (no pending diff)', async () => {
     expect(await diffMigrationsToSchema(new PrismaPGlite(new PGlite('memory://')))).toBe('');
-  });
+  }, 180_000); // the WebAssembly schema engine and fresh databases: slow on a busy 2-core machine, not a speed test
 
   it("are folders in Prisma's format, in order", () => {
     const m = readMigrations();
@@ -39,7 +39,7 @@ describe('migrations', () => {
     const folder = writeMigration('Add things!', sql, dir, new Date('2026-01-02T03:04:05Z'));
     expect(path.basename(folder)).toBe('20260102030405_add_things');
     expect(await diffMigrationsToSchema(new PrismaPGlite(new PGlite('memory://')), dir)).toBe('');
-  });
+  }, 180_000); // the WebAssembly schema engine and fresh databases: slow on a busy 2-core machine, not a speed test
 
   it.each(BACKENDS)('apply once and record themselves like prisma migrate deploy (%s)', async (backend) => {
     const db = await openTestDb(backend);

@@ -229,7 +229,7 @@ const bad: [string, string][] = [
   ['new Acme | Renewal close:someday', 'parse.bad_date'],
   ['new Acme | Renewal amount:1 amount:2', 'parse.duplicate_option'],
   ['new Acme | Renewal close:', 'parse.empty_option'],
-  [`new Acme | ${'x'.repeat(201)}`, 'parse.invalid'],
+  [`new Acme | ${'x'.repeat(201)}`, 'parse.too_long'],
   ['stage', 'parse.missing_stage'],
   ['stage override:because', 'parse.missing_stage'],
   ['set', 'parse.missing_field'],

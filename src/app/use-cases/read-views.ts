@@ -2,6 +2,7 @@
 // reader may see (deals whose room they are in, their team's deals, all for admins).
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
+import { Exact } from '../../domain/funnel.ts';
 import type { Deal, DealEvent, Member } from '../../domain/model.ts';
 import { getProcess, type Locale, matchStage, openStages, SOLUTION_SALE } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
@@ -50,8 +51,15 @@ function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, proc
   const stage = (k: unknown) =>
     typeof k === 'string' && process.stages.some((s) => s.key === k) ? stageName(process, k, L) : String(k);
   const member = (id: unknown) => displayName(names.get(String(id)) ?? { name: String(id), displayName: '' });
-  const val = (v: unknown) =>
-    v === null || v === undefined || v === '' ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  // Values in words: an amount as money, a list joined; never raw JSON in front of a person.
+  const val = (v: unknown): string => {
+    if (v === null || v === undefined || v === '') return '—';
+    if (Array.isArray(v)) return v.length ? v.map(val).join(', ') : '—';
+    if (typeof v !== 'object') return String(v);
+    const o = v as Record<string, unknown>;
+    if ('amount' in o) return formatMoney(typeof o.amount === 'string' ? o.amount : null, String(o.currency ?? ''), L);
+    return Object.values(o).map(val).join(' ');
+  };
   switch (e.type) {
     case 'created':
       return t(L, 'history.created', { who, account: d.after.account, title: d.after.title });
@@ -199,11 +207,14 @@ export async function showPipeline(ctx: TxContext): Promise<Outcome> {
   const currency = ctx.actor.workspace.defaultCurrency;
   const rows = openStages(process).map((s) => {
     const inStage = deals.filter((d) => d.stage === s.key);
-    const sum = inStage.filter((d) => d.currency === currency).reduce((acc, d) => acc + Number(d.amount ?? 0), 0);
-    return { s, count: inStage.length, sum, weighted: sum * s.probability };
+    // Exact decimals: 3 × 99,999,999,999,999.99 is beyond what a float holds to the cent.
+    const sum = inStage
+      .filter((d) => d.currency === currency)
+      .reduce((acc, d) => acc.plus(d.amount ?? 0), new Exact(0));
+    return { s, count: inStage.length, sum, weighted: sum.times(String(s.probability)) };
   });
   const other = deals.filter((d) => d.currency !== currency).length;
-  const total = rows.reduce((a, r) => a + r.weighted, 0);
+  const total = rows.reduce((a, r) => a.plus(r.weighted), new Exact(0));
   const lines = rows.map(
     (r) =>
       `• ${r.s.names[L]} (${Math.round(r.s.probability * 100)}%): ${r.count} · ${formatMoney(r.sum.toFixed(2), currency, L)}`,

@@ -10,7 +10,10 @@ import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
 import { registerEvents } from './listeners/events.ts';
 import { registerViews } from './listeners/views.ts';
+import { guardHttpReceiver } from './request-guard.ts';
 import { SlackPlatform } from './slack-platform.ts';
+
+const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -50,8 +53,17 @@ export function createSlackApp(o: SlackAppOptions) {
       })
     : new HTTPReceiver({
         signingSecret: o.signingSecret!,
-        endpoints: '/slack/events',
+        endpoints: SLACK_EVENTS_PATH,
         logLevel: boltLogLevel,
+        // A listener that throws after its ack: logged; before it: 400 rather than a 500 Slack retries.
+        processEventErrorHandler: async ({ error, response }) => {
+          o.log.error({ err: error }, 'slack event failed');
+          if (!response.headersSent) {
+            response.writeHead(400);
+            response.end();
+          }
+          return false;
+        },
         customRoutes: [
           {
             path: '/healthz',
@@ -66,6 +78,8 @@ export function createSlackApp(o: SlackAppOptions) {
           },
         ],
       });
+  if (receiver instanceof HTTPReceiver)
+    guardHttpReceiver(receiver, { signingSecret: o.signingSecret!, endpoints: [SLACK_EVENTS_PATH], log: o.log });
   // Stopping (a deploy): new deliveries get 503 and Slack retries them (https://api.slack.com/apis/events-api#retries),
   // to a replica that is up or to this bot once restarted; an ack here would promise work nobody does.
   let draining = false;

@@ -200,6 +200,8 @@ export class SlackPlatform implements ChatPlatform {
         timezone: u.tz ?? undefined,
         locale: u.locale ?? undefined,
         isBot: Boolean(u.is_bot),
+        // https://api.slack.com/methods/users.info: `team_id` is the user's own workspace.
+        teamId: u.team_id ?? undefined,
       };
     } catch (e) {
       if (!(e instanceof PlatformError && e.platformCode === 'user_not_found')) throw e;

@@ -5,12 +5,13 @@ import type { App, BlockAction } from '@slack/bolt';
 import { ACTION_DONE, STAGE_SELECT } from '../../../app/card.ts';
 import type { Deps } from '../../../app/context.ts';
 import { type InboxPool, receive } from '../../../app/inbox.ts';
+import { deliveryKey } from '../request-key.ts';
 
 export function registerActions(app: App, deps: Deps, inbox: InboxPool) {
   const accept = async (body: BlockAction, text: string, ack: () => Promise<void>) => {
     const ws = { platform: 'slack' as const, externalId: body.team?.id ?? body.user.team_id ?? '' };
     const fresh = await receive(deps, {
-      inv: { ws, userId: body.user.id, roomId: body.channel?.id, text, requestKey: `action:${body.trigger_id}` },
+      inv: { ws, userId: body.user.id, roomId: body.channel?.id, text, requestKey: deliveryKey('action', body) },
       answer: body.view?.type === 'home' ? { via: 'home' } : { via: 'respond', handle: body.response_url },
     });
     await ack();

@@ -6,6 +6,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../../app/context.ts';
 import { type InboxPool, receive } from '../../../app/inbox.ts';
 import { unescapeSlack } from '../block-kit.ts';
+import { deliveryKey } from '../request-key.ts';
 import { newDealModal } from './views.ts';
 
 export function registerCommands(app: App, deps: Deps, inbox: InboxPool, command = '/deal') {
@@ -22,7 +23,7 @@ export function registerCommands(app: App, deps: Deps, inbox: InboxPool, command
     }
     // trigger_id is unique per invocation and identical on a redelivery: the idempotency key.
     const fresh = await receive(deps, {
-      inv: { ws, userId: c.user_id, roomId: c.channel_id, text, requestKey: `slash:${c.trigger_id}` },
+      inv: { ws, userId: c.user_id, roomId: c.channel_id, text, requestKey: deliveryKey('slash', c) },
       answer: { via: 'respond', handle: c.response_url },
     });
     await ack();
