@@ -3,17 +3,33 @@ import { DateTime } from 'luxon';
 import type { Locale, Process } from '../domain/process.ts';
 import { stageOf } from '../domain/process.ts';
 
-export function formatMoney(amount: string | null, currency: string, locale: Locale): string {
-  if (amount === null) return '—';
-  try {
-    return new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-US', {
+// Building an Intl.NumberFormat costs far more than formatting with it: one per locale and currency.
+// Bounded: currencies are user input, and a formatter that could not be built is not kept.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+const MAX_MONEY_FORMATS = 500;
+
+function moneyFormat(currency: string, locale: Locale): Intl.NumberFormat {
+  const key = `${locale}:${currency}`;
+  let f = moneyFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-US', {
       style: 'currency',
       currency,
       maximumFractionDigits: 2,
       minimumFractionDigits: 0,
-      // The string itself, not Number(amount): Intl formats decimal strings exactly, and a float
-      // cannot hold 299,999,999,999,999.97 to the cent.
-    }).format(amount as Intl.StringNumericLiteral);
+    });
+    if (moneyFormats.size >= MAX_MONEY_FORMATS) moneyFormats.clear();
+    moneyFormats.set(key, f);
+  }
+  return f;
+}
+
+export function formatMoney(amount: string | null, currency: string, locale: Locale): string {
+  if (amount === null) return '—';
+  try {
+    // The string itself, not Number(amount): Intl formats decimal strings exactly, and a float
+    // cannot hold 299,999,999,999,999.97 to the cent.
+    return moneyFormat(currency, locale).format(amount as Intl.StringNumericLiteral);
   } catch {
     return `${amount} ${currency}`; // unknown currency code: show it as typed
   }
