@@ -22,15 +22,17 @@ export async function managesMember(
   return false;
 }
 
-export async function canAccessDeal(repos: Repos, member: Member, deal: Deal): Promise<boolean> {
+/** `inRoom`: whether `member` is in the deal's room, when the caller read it already. */
+export async function canAccessDeal(repos: Repos, member: Member, deal: Deal, inRoom?: boolean): Promise<boolean> {
   if (deal.workspaceId !== member.workspaceId) return false;
   if (member.role === 'admin') return true;
-  if (await repos.isDealMember(deal.id, member.id)) return true;
+  if (inRoom ?? (await repos.isDealMember(deal.id, member.id))) return true;
   return managesMember(repos, deal.workspaceId, member.id, deal.ownerId);
 }
 
-export async function assertCanAccess(repos: Repos, member: Member, deal: Deal): Promise<void> {
-  if (!(await canAccessDeal(repos, member, deal))) throw new UserError('auth.not_in_room', { deal: deal.number });
+export async function assertCanAccess(repos: Repos, member: Member, deal: Deal, inRoom?: boolean): Promise<void> {
+  if (!(await canAccessDeal(repos, member, deal, inRoom)))
+    throw new UserError('auth.not_in_room', { deal: deal.number });
 }
 
 /** Passing a stage gate is a manager's call: the owner's manager (any level) or an admin. */

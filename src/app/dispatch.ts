@@ -20,6 +20,7 @@ import {
 import { type Message, plain } from './message.ts';
 import { describeStepProblem, enqueue, runSteps, stepsFor } from './outbox.ts';
 import type { Outcome } from './outcome.ts';
+import type { LockedDeal } from './ports.ts';
 import { PROCESS_ID } from './process-id.ts';
 import { addAction, checkAction, inviteMembers } from './use-cases/action-items.ts';
 import { changeStage } from './use-cases/change-stage.ts';
@@ -83,34 +84,39 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
     if (!parsed.ok) return { ok: false, message: plain(t(locale, parsed.error.key, parsed.error.params)) };
     const cmd = parsed.command;
     const warnings = parsed.warnings.map((w) => t(locale, w.key, w.params));
-    await prefetchMentions(deps, inv.ws, pre.workspace, mentionsOf(cmd), pre.profiles);
+    await prefetchMentions(deps, inv.ws, pre, mentionsOf(cmd));
 
     const attempt = () =>
       deps.store.transaction(async (repos) => {
         const { workspace, member } = await ensureSpeaker(repos, inv, pre, now, deps.defaults);
         const actor: Actor = { workspace, member, locale, timezone, roomId: inv.roomId };
         const ctx: TxContext = { repos, actor, now };
-        const mentioned = await resolveMentions(repos, workspace, mentionsOf(cmd), pre.profiles, now);
+        const mentioned = await resolveMentions(repos, workspace, mentionsOf(cmd), pre.profiles, now, pre.known);
+        const requestKey = READ_ONLY.has(cmd.name) ? undefined : inv.requestKey;
         let deal: Deal | null = null;
+        let fresh = true;
         if ((DEAL_COMMANDS as readonly string[]).includes(cmd.name)) {
-          deal = await findDeal(ctx, cmd as Command & { deal?: number }, cmd.name === 'actions');
-          if (deal) {
-            await assertCanAccess(repos, member, deal);
-            deal = await repos.lockDeal(workspace.id, deal.id); // concurrent commands on one deal serialise
+          // Locked: concurrent commands on one deal serialise. The receipt is written with the lock.
+          const locked = await findDeal(ctx, cmd as Command & { deal?: number }, cmd.name === 'actions', requestKey);
+          if (locked) {
+            await assertCanAccess(repos, member, locked.deal, locked.speakerInRoom);
+            deal = locked.deal;
+            fresh = locked.fresh;
           }
         }
+        if (requestKey && !deal) fresh = await repos.recordRequest(workspace.id, requestKey);
         // A retried delivery of a changing command: the first one did the work.
-        if (inv.requestKey && !READ_ONLY.has(cmd.name) && !(await repos.recordRequest(workspace.id, inv.requestKey))) {
-          const created = cmd.name === 'new' ? await repos.findDealByCreateKey(workspace.id, inv.requestKey) : null;
+        if (requestKey && !fresh) {
+          const created = cmd.name === 'new' ? await repos.findDealByCreateKey(workspace.id, requestKey) : null;
           return {
             // The same answer the first delivery got (kept with its receipt), not a bare "already handled".
             outcome: {
               dealId: created?.id,
-              reply:
-                (await repos.findRequestReply(workspace.id, inv.requestKey)) ?? plain(t(locale, 'request.duplicate')),
+              reply: (await repos.findRequestReply(workspace.id, requestKey)) ?? plain(t(locale, 'request.duplicate')),
             },
-            workspaceId: workspace.id,
-            steps: [],
+            workspace,
+            steps: [] as string[],
+            deal,
           };
         }
         const outcome = await run(deps, ctx, cmd, deal, mentioned, inv.requestKey);
@@ -118,7 +124,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
           await repos.saveRequestReply(workspace.id, inv.requestKey, outcome.reply);
         // What the change calls for on the platform is written with the change (src/app/outbox.ts).
         const steps = await enqueue(repos, stepsFor(workspace.id, outcome, { userId: inv.userId, locale }), now, true);
-        return { outcome, workspaceId: workspace.id, steps };
+        return { outcome, workspace, steps, deal };
       });
     // Lost a race on a unique key: run once more against what the winner committed.
     const result = await attempt().catch((e) =>
@@ -127,13 +133,18 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
 
     if (result.outcome.later) result.outcome.reply = await result.outcome.later();
     // Carry the steps out now, so the reply can say what happened; the worker retries what failed.
-    const reports = result.steps.length ? await runSteps(deps, PROCESS_ID, { ids: result.steps }) : [];
+    const reports = result.steps.length
+      ? await runSteps(deps, PROCESS_ID, { ids: result.steps, workspace: result.workspace })
+      : [];
     const problems = reports
       .filter((r) => r.result === 'retry' || r.result === 'failed')
       .map((r) => describeStepProblem(r, locale));
-    const deal = result.outcome.dealId
-      ? await deps.store.repos.findDealById(result.workspaceId, result.outcome.dealId)
-      : null;
+    // The number and room of the deal acted on: read again only when a room step may have changed them.
+    const known = result.deal?.id === result.outcome.dealId ? result.deal : null;
+    const deal =
+      result.outcome.dealId && (!known || reports.some((r) => r.step.kind === 'room'))
+        ? await deps.store.repos.findDealById(result.workspace.id, result.outcome.dealId)
+        : known;
     const announcedIn = reports.some((r) => r.step.kind === 'post' && r.result === 'done') ? deal?.roomId : undefined;
     // Typed in the room: the room post is the answer. Elsewhere: a private confirmation too.
     const lines = [
@@ -161,15 +172,21 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
   }
 }
 
-async function findDeal(ctx: TxContext, cmd: { deal?: number }, optional: boolean): Promise<Deal | null> {
+async function findDeal(
+  ctx: TxContext,
+  cmd: { deal?: number },
+  optional: boolean,
+  requestKey: string | undefined,
+): Promise<LockedDeal | null> {
   const { repos, actor } = ctx;
+  const o = { memberId: actor.member.id, requestKey };
   if (cmd.deal !== undefined) {
-    const d = await repos.findDealByNumber(actor.workspace.id, cmd.deal);
+    const d = await repos.lockDealFor(actor.workspace.id, { number: cmd.deal }, o);
     if (!d) throw new UserError('deal.not_found', { deal: cmd.deal });
     return d;
   }
   if (actor.roomId) {
-    const d = await repos.findDealByRoom(actor.workspace.id, actor.roomId);
+    const d = await repos.lockDealFor(actor.workspace.id, { roomId: actor.roomId }, o);
     if (d) return d;
   }
   if (optional) return null;

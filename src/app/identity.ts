@@ -26,6 +26,7 @@ export interface Prefetch {
   workspace: Workspace | null;
   speaker: Member | null;
   profiles: Map<string, UserProfile>; // platform user id -> profile fetched now
+  known: Map<string, Member>; // platform user id -> member row read before the transaction
 }
 
 async function fetchProfile(deps: Deps, ws: WorkspaceRef, userId: string): Promise<UserProfile | null> {
@@ -38,31 +39,31 @@ async function fetchProfile(deps: Deps, ws: WorkspaceRef, userId: string): Promi
 }
 
 export async function prefetchSpeaker(deps: Deps, inv: Invocation): Promise<Prefetch> {
-  const r = deps.store.repos;
-  const workspace = await r.findWorkspace(inv.ws.platform, inv.ws.externalId);
-  const speaker = workspace ? await r.findMemberByExternalId(workspace.id, inv.userId) : null;
+  const { workspace, member: speaker } = await deps.store.repos.findSpeaker(
+    inv.ws.platform,
+    inv.ws.externalId,
+    inv.userId,
+  );
   const profiles = new Map<string, UserProfile>();
   const stale = !speaker?.profileAt || deps.clock.now().getTime() - speaker.profileAt.getTime() > PROFILE_TTL_MS;
   if (stale) {
     const p = await fetchProfile(deps, inv.ws, inv.userId);
     if (p) profiles.set(inv.userId, p);
   }
-  return { workspace, speaker, profiles };
+  return { workspace, speaker, profiles, known: new Map(speaker ? [[inv.userId, speaker]] : []) };
 }
 
 /** Fetches profiles of mentioned platform users the workspace does not know yet. */
-export async function prefetchMentions(
-  deps: Deps,
-  ws: WorkspaceRef,
-  workspace: Workspace | null,
-  mentions: Mention[],
-  into: Map<string, UserProfile>,
-) {
+export async function prefetchMentions(deps: Deps, ws: WorkspaceRef, pre: Prefetch, mentions: Mention[]) {
+  const { workspace, profiles: into } = pre;
   for (const m of mentions) {
     if (m.kind === 'id') {
-      if (into.has(m.id)) continue;
+      if (into.has(m.id) || pre.known.has(m.id)) continue;
       const known = workspace && (await deps.store.repos.findMemberByExternalId(workspace.id, m.id));
-      if (known) continue;
+      if (known) {
+        pre.known.set(m.id, known);
+        continue;
+      }
       const p = await fetchProfile(deps, ws, m.id);
       if (p) into.set(m.id, p);
     } else if (deps.platforms.get(ws.platform).findUserByName) {
@@ -110,7 +111,8 @@ export async function ensureSpeaker(
       locale: defaults.locale,
     }));
   const profile = pre.profiles.get(inv.userId);
-  let member = await repos.findMemberByExternalId(workspace.id, inv.userId);
+  // Read just before the transaction (src/app/dispatch.ts): not read again.
+  let member = pre.speaker ?? (await repos.findMemberByExternalId(workspace.id, inv.userId));
   if (!member) {
     const first = (await repos.countMembers(workspace.id)) === 0;
     member = await repos.createMember(workspace.id, {
@@ -149,12 +151,13 @@ export async function resolveMentions(
   mentions: Mention[],
   profiles: Map<string, UserProfile>,
   now: Date,
+  known: Map<string, Member> = new Map(),
 ): Promise<Member[]> {
   const out: Member[] = [];
   for (const m of mentions) {
     let member: Member | null = null;
     if (m.kind === 'id') {
-      member = await repos.findMemberByExternalId(workspace.id, m.id);
+      member = known.get(m.id) ?? (await repos.findMemberByExternalId(workspace.id, m.id));
       if (!member) {
         const p = profiles.get(m.id);
         if (!p) throw new UserError('user.not_found', { user: m.name ?? m.id });

@@ -21,6 +21,7 @@
 // What crosses the boundaries: app → store: step rows (kind + JSON payload); app → platform: the
 // ChatPlatform calls of src/app/ports.ts. Adapters know nothing of the outbox.
 import { DealroomError, PlatformError } from '../domain/errors.ts';
+import type { Workspace } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
 import type { Deps } from './context.ts';
@@ -64,14 +65,9 @@ export function stepsFor(workspaceId: string, outcome: Outcome, speaker: { userI
 /** Writes steps, skipping a card refresh when one not yet tried is already queued (it will render
  * the deal as it is when it runs). */
 export async function enqueue(repos: Repos, steps: NewOutboxStep[], now: Date, inline: boolean): Promise<string[]> {
-  const keep: NewOutboxStep[] = [];
-  for (const s of steps) {
-    if (s.kind === 'card' && s.dealId && (await repos.hasUntriedStep(s.dealId, 'card'))) continue;
-    keep.push(
-      inline ? { ...s, reservedFor: { claimer: PROCESS_ID, until: new Date(now.getTime() + INLINE_GRACE_MS) } } : s,
-    );
-  }
-  return keep.length ? repos.enqueueSteps(keep, now) : [];
+  const until = new Date(now.getTime() + INLINE_GRACE_MS);
+  const keep = inline ? steps.map((s) => ({ ...s, reservedFor: { claimer: PROCESS_ID, until } })) : steps;
+  return keep.length ? repos.enqueueSteps(keep, now, { skipQueuedCard: true }) : [];
 }
 
 export interface StepReport {
@@ -96,7 +92,14 @@ export function retryDelayMs(e: unknown, attempts: number): number | null {
 export async function runSteps(
   deps: Deps,
   claimer: string,
-  o: { ids?: string[]; limit?: number; leaseMs?: number; shouldStop?: () => boolean } = {},
+  o: {
+    ids?: string[];
+    limit?: number;
+    leaseMs?: number;
+    shouldStop?: () => boolean;
+    /** The steps' workspace when the caller has it (the command that wrote them): not read again. */
+    workspace?: Workspace;
+  } = {},
 ): Promise<StepReport[]> {
   const reports: StepReport[] = [];
   let wanted = o.ids ? [...o.ids] : undefined;
@@ -108,26 +111,39 @@ export async function runSteps(
       ids: wanted,
     });
     if (!step) break;
-    const report = await runOne(deps, claimer, step);
+    const report = await runOne(deps, claimer, step, o.workspace);
     reports.push(report.report);
     if (wanted) wanted = [...wanted.filter((id) => id !== step.id), ...report.next];
   }
   return reports;
 }
 
-async function runOne(deps: Deps, claimer: string, step: OutboxStep): Promise<{ report: StepReport; next: string[] }> {
+async function runOne(
+  deps: Deps,
+  claimer: string,
+  step: OutboxStep,
+  workspace?: Workspace,
+): Promise<{ report: StepReport; next: string[] }> {
   let effect: StepEffect;
   try {
-    effect = await executeStep(deps, step);
+    effect = await executeStep(deps, step, workspace?.id === step.workspaceId ? workspace : undefined);
   } catch (e) {
     return afterFailure(deps, claimer, step, e);
   }
   try {
+    const status = effect.skipped ? 'skipped' : 'done';
+    const done = { status, doneAt: deps.clock.now(), error: effect.skipped ?? null } as const;
+    // Nothing else to write: one statement, no transaction around it.
+    if (!effect.commit) {
+      if (!(await deps.store.repos.finishStep(step.id, claimer, done)))
+        throw new DealroomError('lease_lost', `outbox step ${step.id} was taken over by another worker`);
+      return { report: { step, result: status }, next: [] };
+    }
+    const commit = effect.commit;
     const next = await deps.store.transaction(async (tx) => {
       const now = deps.clock.now();
-      const more = effect.commit ? await effect.commit(tx, now) : [];
-      const status = effect.skipped ? 'skipped' : 'done';
-      if (!(await tx.finishStep(step.id, claimer, { status, doneAt: now, error: effect.skipped ?? null })))
+      const more = await commit(tx, now);
+      if (!(await tx.finishStep(step.id, claimer, { ...done, doneAt: now })))
         throw new DealroomError('lease_lost', `outbox step ${step.id} was taken over by another worker`);
       return more.length ? tx.enqueueSteps(more, now) : [];
     });

@@ -27,8 +27,22 @@ export interface DealFilter {
 }
 
 /** Everything a use case reads or writes, bound to one database transaction. */
+/** A deal locked for a command (see `Repos.lockDealFor`). */
+export interface LockedDeal {
+  deal: Deal;
+  speakerInRoom: boolean;
+  /** False when the delivery was handled before (a retry): see `recordRequest`. */
+  fresh: boolean;
+}
+
 export interface Repos {
   findWorkspace(platform: PlatformKind, externalId: string): Promise<Workspace | null>;
+  /** The workspace and, when known, the member `userId` in it (one round trip). */
+  findSpeaker(
+    platform: PlatformKind,
+    externalId: string,
+    userId: string,
+  ): Promise<{ workspace: Workspace | null; member: Member | null }>;
   findWorkspaceById(id: string): Promise<Workspace | null>;
   createWorkspace(
     platform: PlatformKind,
@@ -114,6 +128,14 @@ export interface Repos {
   findDealByCreateKey(workspaceId: string, key: string): Promise<Deal | null>;
   /** Locks the deal row for the rest of the transaction: concurrent changes to one deal serialise. */
   lockDeal(workspaceId: string, id: string): Promise<Deal>;
+  /** A command's deal (by number, or by the room it was typed in) locked like `lockDeal`, with
+   * whether `memberId` is in its room; with `requestKey`, also records the delivery like
+   * `recordRequest` (`fresh` false: handled before). */
+  lockDealFor(
+    workspaceId: string,
+    by: { number: number } | { roomId: string },
+    o: { memberId: string; requestKey?: string },
+  ): Promise<LockedDeal | null>;
   updateDeal(
     workspaceId: string,
     id: string,
@@ -152,8 +174,9 @@ export interface Repos {
   appendEvents(workspaceId: string, dealId: string, events: NewEvent[]): Promise<void>;
   listEvents(dealId: string, limit?: number): Promise<DealEvent[]>;
 
-  /** Writes outbox steps (in the caller's transaction); returns their ids in order. */
-  enqueueSteps(steps: NewOutboxStep[], now: Date): Promise<string[]>;
+  /** Writes outbox steps (in the caller's transaction); returns their ids in order. With
+   * `skipQueuedCard`, a card step is left out when the deal has one pending and not tried yet. */
+  enqueueSteps(steps: NewOutboxStep[], now: Date, o?: { skipQueuedCard?: boolean }): Promise<string[]>;
   /** Leases up to `limit` runnable steps: pending, due, not leased, and no earlier pending step of
    * the same deal (a deal's steps run in order). `ids` narrows to those steps. Concurrent
    * claimers never get the same step (SKIP LOCKED). */
@@ -164,8 +187,6 @@ export interface Repos {
     claimer: string,
     patch: Pick<OutboxStep, 'status'> & Partial<Pick<OutboxStep, 'runAfter' | 'error' | 'doneAt'>>,
   ): Promise<boolean>;
-  /** Whether the deal has a pending step of this kind that has not been tried yet. */
-  hasUntriedStep(dealId: string, kind: OutboxStepKind): Promise<boolean>;
   listSteps(f: { dealId?: string; status?: OutboxStep['status'] }): Promise<OutboxStep[]>;
   /** When the oldest step still to do was written (null when none). */
   oldestPendingStep(): Promise<Date | null>;

@@ -45,9 +45,9 @@ const roomTopic = (deal: Pick<Deal, 'number' | 'title'>, accountName: string) =>
   `#${deal.number} ${accountName} — ${deal.title}`;
 
 /** Carries out one outbox step on the platform of its workspace (src/app/outbox.ts). */
-export async function executeStep(deps: Deps, step: OutboxStep): Promise<StepEffect> {
+export async function executeStep(deps: Deps, step: OutboxStep, known?: Workspace): Promise<StepEffect> {
   const repos = deps.store.repos;
-  const workspace = await repos.findWorkspaceById(step.workspaceId);
+  const workspace = known ?? (await repos.findWorkspaceById(step.workspaceId));
   if (!workspace) return { skipped: 'workspace gone' };
   const ws: WorkspaceRef = { platform: workspace.platform, externalId: workspace.externalId };
   const platform = deps.platforms.get(ws.platform);

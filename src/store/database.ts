@@ -7,6 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DealroomError } from '../domain/errors.ts';
 import { PrismaClient } from './generated/client.ts';
+import { observeStatements, type StatementObserver } from './observe.ts';
 import { applyMigrations } from './schema-engine.ts';
 
 export type Db = InstanceType<typeof PrismaClient>;
@@ -23,12 +24,20 @@ export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string } // a folder, or 'memory://' for a throwaway database
   | { kind: 'postgresql'; url: string };
 
-export async function openDatabase(target: DatabaseTarget, opts: { migrate?: boolean } = {}): Promise<Database> {
+export interface OpenOptions {
+  migrate?: boolean;
+  /** Sees every statement the client sends (not the migrations'): tests and the bench count them. */
+  onStatement?: StatementObserver;
+}
+
+export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
   const migrate = opts.migrate ?? true;
+  const observed = <F extends PrismaPg | PrismaPGlite>(f: F) =>
+    opts.onStatement ? observeStatements(f, opts.onStatement) : f;
   if (target.kind === 'postgresql') {
     const factory = new PrismaPg({ connectionString: target.url });
     const applied = migrate ? await applyMigrations(factory) : [];
-    const prisma = new PrismaClient({ adapter: factory });
+    const prisma = new PrismaClient({ adapter: observed(factory) });
     return { prisma, kind: 'postgresql', applied, close: () => prisma.$disconnect() };
   }
   const inMemory = target.dataDir.startsWith('memory://');
@@ -37,7 +46,7 @@ export async function openDatabase(target: DatabaseTarget, opts: { migrate?: boo
     const pg = new PGlite(inMemory ? target.dataDir : path.resolve(target.dataDir));
     const factory = new PrismaPGlite(pg);
     const applied = migrate ? await applyMigrations(factory) : [];
-    const prisma = new PrismaClient({ adapter: factory });
+    const prisma = new PrismaClient({ adapter: observed(factory) });
     return {
       prisma,
       kind: 'pglite',

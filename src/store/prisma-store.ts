@@ -25,7 +25,7 @@ import type {
   Workspace,
 } from '../domain/model.ts';
 import type { Db } from './database.ts';
-import type { Prisma } from './generated/client.ts';
+import { Prisma } from './generated/client.ts';
 
 type Tx = Prisma.TransactionClient | Db;
 
@@ -150,6 +150,16 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       const r = await db.workspace.findUnique({ where: { platform_externalId: { platform, externalId } } });
       return r && workspace(r);
     },
+    async findSpeaker(platform, externalId, userId) {
+      // One round trip for the two rows every command starts from.
+      const [r] = await db.$queryRaw<{ w: any; m: any }[]>`
+        SELECT to_jsonb(w) AS w, to_jsonb(m) AS m FROM "Workspace" w
+        LEFT JOIN "Member" m ON m."workspaceId" = w.id AND m."externalId" = ${userId}
+        WHERE w.platform = ${platform} AND w."externalId" = ${externalId}`;
+      if (!r) return { workspace: null, member: null };
+      const m = r.m && { ...r.m, profileAt: r.m.profileAt ? new Date(r.m.profileAt) : null };
+      return { workspace: workspace(r.w), member: m && member(m) };
+    },
     async findWorkspaceById(id) {
       const r = await db.workspace.findUnique({ where: { id } });
       return r && workspace(r);
@@ -206,8 +216,7 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       );
     },
     async updateMember(workspaceId, id, patch) {
-      await db.member.updateMany({ where: { id, workspaceId }, data: patch });
-      return member(await db.member.findUniqueOrThrow({ where: { id } }));
+      return member(await db.member.update({ where: { id, workspaceId }, data: patch }));
     },
 
     async findAccountById(workspaceId, id) {
@@ -234,8 +243,7 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     },
     async updateAccount(workspaceId, id, patch) {
       const data = patch.name ? { ...patch, nameKey: key(patch.name) } : patch;
-      await db.account.updateMany({ where: { id, workspaceId }, data });
-      return account(await db.account.findUniqueOrThrow({ where: { id } }));
+      return account(await db.account.update({ where: { id, workspaceId }, data }));
     },
     async findContactByName(accountId, name) {
       const r = await db.contact.findUnique({ where: { accountId_nameKey: { accountId, nameKey: key(name) } } });
@@ -288,9 +296,27 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       await db.$executeRaw`SELECT 1 FROM "Deal" WHERE id = ${id}::uuid AND "workspaceId" = ${workspaceId}::uuid FOR UPDATE`;
       return deal(await db.deal.findFirstOrThrow({ where: { id, workspaceId } }));
     },
+    async lockDealFor(workspaceId, by, o) {
+      // One round trip: this delivery's receipt written (a concurrent redelivery waits on its key
+      // and then writes nothing), the deal row locked, and whether the speaker is in its room.
+      const where = 'number' in by ? Prisma.sql`d.number = ${by.number}` : Prisma.sql`d."roomId" = ${by.roomId}`;
+      const receipt = o.requestKey
+        ? Prisma.sql`WITH r AS (INSERT INTO "RequestReceipt" ("workspaceId", key, at)
+            VALUES (${workspaceId}::uuid, ${o.requestKey}, ${clock.now()}) ON CONFLICT DO NOTHING RETURNING 1)`
+        : Prisma.empty;
+      const fresh = o.requestKey ? Prisma.sql`EXISTS (SELECT 1 FROM r)` : Prisma.sql`true`;
+      const [r] = await db.$queryRaw<any[]>`
+        ${receipt}
+        SELECT d.*, ${fresh} AS "fresh",
+          EXISTS (SELECT 1 FROM "DealMember" dm WHERE dm."dealId" = d.id AND dm."memberId" = ${o.memberId}::uuid) AS "speakerInRoom"
+        FROM "Deal" d WHERE d."workspaceId" = ${workspaceId}::uuid AND ${where}
+        FOR UPDATE OF d`;
+      return r ? { deal: deal(r), speakerInRoom: r.speakerInRoom, fresh: r.fresh } : null;
+    },
     async updateDeal(workspaceId, id, patch) {
-      await db.deal.updateMany({ where: { id, workspaceId }, data: { ...dealData(patch), updatedAt: clock.now() } });
-      return deal(await db.deal.findUniqueOrThrow({ where: { id } }));
+      return deal(
+        await db.deal.update({ where: { id, workspaceId }, data: { ...dealData(patch), updatedAt: clock.now() } }),
+      );
     },
     async listDeals(workspaceId, f: DealFilter) {
       const rows = await db.deal.findMany({
@@ -336,8 +362,12 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     },
 
     async nextActionNumber(workspaceId, dealId) {
-      await db.deal.updateMany({ where: { id: dealId, workspaceId }, data: { actionSeq: { increment: 1 } } });
-      return (await db.deal.findUniqueOrThrow({ where: { id: dealId }, select: { actionSeq: true } })).actionSeq;
+      const r = await db.deal.update({
+        where: { id: dealId, workspaceId },
+        data: { actionSeq: { increment: 1 } },
+        select: { actionSeq: true },
+      });
+      return r.actionSeq;
     },
     async createAction(a) {
       return action(
@@ -400,26 +430,34 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       return (await db.dealEvent.findMany({ where: { dealId }, orderBy: { id: 'asc' }, take: limit })).map(event);
     },
 
-    async enqueueSteps(steps, now) {
-      const ids: string[] = [];
-      // One by one: createMany returns no ids, and a command writes a handful of steps at most.
-      for (const s of steps) {
-        const r = await db.outboxStep.create({
-          data: {
-            workspaceId: s.workspaceId,
-            dealId: s.dealId,
-            kind: s.kind,
-            payload: s.payload as Prisma.InputJsonValue,
-            runAfter: s.runAfter ?? now,
-            createdAt: now,
-            claimedBy: s.reservedFor?.claimer,
-            leaseUntil: s.reservedFor?.until,
-          },
-          select: { id: true },
-        });
-        ids.push(String(r.id));
-      }
-      return ids;
+    async enqueueSteps(steps, now, o = {}) {
+      if (!steps.length) return [];
+      const rows = steps.map((s, i) => ({
+        i,
+        w: s.workspaceId,
+        d: s.dealId,
+        k: s.kind,
+        p: s.payload,
+        r: (s.runAfter ?? now).toISOString(),
+        c: s.reservedFor?.claimer ?? null,
+        l: s.reservedFor?.until.toISOString() ?? null,
+      }));
+      // One statement for all of a command's steps, in order; a card refresh is left out when one
+      // not yet tried is queued for the deal (it renders the deal as it is when it runs).
+      const ids = await db.$queryRaw<{ id: bigint }[]>`
+        INSERT INTO "OutboxStep" ("workspaceId", "dealId", kind, payload, "runAfter", "createdAt", "claimedBy", "leaseUntil")
+        SELECT v.w, v.d, v.k, v.p, v.r, ${now}, v.c, v.l
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          AS v(i int, w uuid, d uuid, k text, p jsonb, r timestamptz, c text, l timestamptz)
+        WHERE NOT (${Boolean(o.skipQueuedCard)} AND v.k = 'card' AND v.d IS NOT NULL AND EXISTS (
+          SELECT 1 FROM "OutboxStep" y
+          WHERE y."dealId" = v.d AND y.kind = 'card' AND y.status = 'pending' AND y.attempts = 0))
+        ORDER BY v.i
+        RETURNING id`;
+      return ids
+        .map((r) => BigInt(r.id))
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(String);
     },
     async claimSteps(claimer, now, leaseMs, o) {
       const until = new Date(now.getTime() + leaseMs);
@@ -447,9 +485,6 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       });
       return r.count === 1;
     },
-    async hasUntriedStep(dealId, kind) {
-      return (await db.outboxStep.count({ where: { dealId, kind, status: 'pending', attempts: 0 } })) > 0;
-    },
     async listSteps(f) {
       const rows = await db.outboxStep.findMany({
         where: { dealId: f.dealId, status: f.status },
@@ -463,15 +498,17 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     },
 
     async receiveInbound(e, now) {
-      const r = await db.inboxEntry.createMany({
-        data: [{ ...e, payload: e.payload as Prisma.InputJsonValue, receivedAt: now }],
-        skipDuplicates: true,
-      });
+      // One round trip on the ack path; a redelivery (rare) looks its row up.
+      const [r] = await db.$queryRaw<{ id: bigint }[]>`
+        INSERT INTO "InboxEntry" (platform, key, lane, payload, "receivedAt")
+        VALUES (${e.platform}, ${e.key}, ${e.lane}, ${JSON.stringify(e.payload)}::jsonb, ${now})
+        ON CONFLICT (platform, key) DO NOTHING RETURNING id`;
+      if (r) return { id: String(r.id), fresh: true };
       const row = await db.inboxEntry.findUniqueOrThrow({
         where: { platform_key: { platform: e.platform, key: e.key } },
         select: { id: true },
       });
-      return { id: String(row.id), fresh: r.count === 1 };
+      return { id: String(row.id), fresh: false };
     },
     async claimInbound(claimer, now, leaseMs, limit) {
       const until = new Date(now.getTime() + leaseMs);
@@ -581,17 +618,22 @@ export function makeDigestRepos(db: Db, clock: Clock): DigestRepos {
     },
     async listOpenActionsForAssignees(workspaceId, memberIds) {
       if (!memberIds.length) return [];
-      const rows = await db.actionItem.findMany({
-        where: { assigneeId: { in: memberIds }, status: 'open', deal: { workspaceId, status: 'open' } },
-        include: { deal: { select: { number: true, title: true, roomId: true, account: { select: { name: true } } } } },
-        orderBy: [{ dueOn: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }],
-      });
+      // From the assignees' open actions (index on assignee and status) to their deals by key, in
+      // one statement: a filter through the deal relation made PostgreSQL scan every deal.
+      const rows = await db.$queryRaw<any[]>`
+        SELECT a.*, d.number AS "dealNumber", d.title AS "dealTitle", d."roomId" AS "roomId", acc.name AS "account"
+        FROM "ActionItem" a
+        JOIN "Deal" d ON d.id = a."dealId"
+        JOIN "Account" acc ON acc.id = d."accountId"
+        WHERE a."assigneeId" = ANY(${[...new Set(memberIds)]}::uuid[]) AND a.status = 'open'
+          AND d."workspaceId" = ${workspaceId}::uuid AND d.status = 'open'
+        ORDER BY a."dueOn" ASC NULLS LAST, a."createdAt" ASC, a.id ASC`;
       return rows.map((r) => ({
         ...action(r),
-        dealNumber: r.deal.number,
-        dealTitle: r.deal.title,
-        roomId: r.deal.roomId,
-        account: r.deal.account.name,
+        dealNumber: r.dealNumber,
+        dealTitle: r.dealTitle,
+        roomId: r.roomId,
+        account: r.account,
       }));
     },
     async lastSentDelivery(recipientId, kind) {

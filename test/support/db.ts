@@ -2,7 +2,7 @@
 // CI sets DEALROOM_TEST_PG=required so a missing server fails the run instead of narrowing it.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Database, openDatabase } from '../../src/store/database.ts';
+import { type Database, type OpenOptions, openDatabase } from '../../src/store/database.ts';
 
 export type Backend = 'pglite' | 'postgresql';
 
@@ -43,9 +43,9 @@ export interface TestDb extends Database {
 }
 
 /** A fresh, migrated database of the given kind; `destroy` closes and (for PostgreSQL) drops it. */
-export async function openTestDb(backend: Backend): Promise<TestDb> {
+export async function openTestDb(backend: Backend, opts: Pick<OpenOptions, 'onStatement'> = {}): Promise<TestDb> {
   if (backend === 'pglite') {
-    const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' }, opts);
     return { ...db, backend, destroy: () => db.close() };
   }
   const name = `dealroom_t_${randomBytes(6).toString('hex')}`;
@@ -54,7 +54,7 @@ export async function openTestDb(backend: Backend): Promise<TestDb> {
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
-  const db = await openDatabase({ kind: 'postgresql', url });
+  const db = await openDatabase({ kind: 'postgresql', url }, opts);
   return {
     ...db,
     backend,

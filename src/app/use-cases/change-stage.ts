@@ -43,13 +43,17 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
   if (target.terminal === 'lost') throw new UserError('stage.lost_needs_reason');
   if (target.key === deal.stage) throw new UserError('stage.already', { deal: deal.number, stage: target.names[L] });
 
-  const contacts = await repos.listContacts(deal.accountId);
-  const missing = missingRequirements(process, deal.stage, target.key, {
-    amount: deal.amount,
-    closeDate: deal.closeDate,
-    nextContactOn: deal.nextContactOn,
-    contactRoles: contacts.map((c) => c.role ?? ''),
-  });
+  const gate = (contactRoles: string[]) =>
+    missingRequirements(process, deal.stage, target.key, {
+      amount: deal.amount,
+      closeDate: deal.closeDate,
+      nextContactOn: deal.nextContactOn,
+      contactRoles,
+    });
+  // The contacts are read only when a gate on the way asks about them.
+  let missing = gate([]);
+  if (missing.some((r) => r.key === 'decision_maker'))
+    missing = gate((await repos.listContacts(deal.accountId)).map((c) => c.role ?? ''));
   if (missing.length && !cmd.override) {
     throw new UserError('stage.blocked', {
       stage: target.names[L],
@@ -77,11 +81,12 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
   ];
 
   // Stage playbook: the actions this stage calls for, assigned to the owner.
-  const owner = (await repos.findMemberById(deal.workspaceId, deal.ownerId))!;
   const wsLocale = roomLocale(actor.workspace);
-  const today = todayIn(now, owner.timezone ?? actor.workspace.timezone);
   const created: string[] = [];
-  if (isAdvance(process, from, target.key)) {
+  if (isAdvance(process, from, target.key) && target.playbook.length) {
+    const owner =
+      deal.ownerId === actor.member.id ? actor.member : (await repos.findMemberById(deal.workspaceId, deal.ownerId))!;
+    const today = todayIn(now, owner.timezone ?? actor.workspace.timezone);
     for (const p of target.playbook) {
       const number = await repos.nextActionNumber(deal.workspaceId, deal.id);
       const a = await repos.createAction({

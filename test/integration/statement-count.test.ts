@@ -1,0 +1,72 @@
+// The SQL statements each changing command sends (a count is deterministic; a time is not). The
+// command's own part is the speaker lookup and its transaction; its platform steps (room post,
+// card, DMs) run after the commit. BEGIN/COMMIT are not counted. Ceilings, not exact values: a
+// change that reads a row twice again, or re-selects after a write, fails here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, openTestDb, type TestDb } from '../support/db.ts';
+import { harness } from '../support/harness.ts';
+
+const BACKENDS = await backends();
+const CONTROL = /^(BEGIN|COMMIT|ROLLBACK)\b/;
+const CLAIM_STEP = /^\s*UPDATE "OutboxStep" s SET "claimedBy"/;
+
+// [command, ceiling for the command, ceiling with its platform steps]; run in this order in the
+// deal's room by alice (the owner, an admin), except where a user is named.
+const TABLE: [string, number, number][] = [
+  ['stage qualified', 8, 19],
+  ['log called them next:friday', 6, 17],
+  ['set amount 130k', 6, 17],
+  ['contact "Jane Doe" role:decision-maker title:CFO', 7, 18],
+  ['stage proposal', 9, 20],
+  ['action @bob send the deck due:friday', 9, 22],
+  ['done 3', 7, 18],
+  ['undo 3', 7, 18],
+  ['invite @carol', 11, 25],
+  ['won signed', 7, 18],
+];
+
+describe.each(BACKENDS)('statements per command on %s', (backend) => {
+  let db: TestDb;
+  let h: ReturnType<typeof harness>;
+  let log: string[] = [];
+  let room: string;
+  beforeAll(async () => {
+    db = await openTestDb(backend, { onStatement: (sql) => log.push(sql) });
+    h = harness(db);
+    const r = await h.run('alice', `new Acme | ERP rollout amount:120k close:2026-12-31 ${h.mention('bob')}`);
+    room = r.roomId!;
+  });
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  const measure = async (user: string, text: string, key: string) => {
+    log = [];
+    const r = await h.run(
+      user,
+      text.replace(/@(\w+)/g, (_, u) => h.mention(u)),
+      room,
+      key,
+    );
+    const data = log.filter((s) => !CONTROL.test(s));
+    const firstStep = data.findIndex((s) => CLAIM_STEP.test(s));
+    return { r, command: firstStep < 0 ? data.length : firstStep, total: data.length, sql: data };
+  };
+
+  it.each(TABLE)('%s', async (text, commandCeiling, totalCeiling) => {
+    const m = await measure('alice', text, `key:${text}`);
+    expect(m.r.ok, m.r.text).toBe(true);
+    if (process.env.SHOW_COUNTS) console.log(`COUNT ${text}: ${m.command} / ${m.total}`);
+    const shown = m.sql.map((s) => s.trim().slice(0, 90)).join('\n');
+    expect(m.command, shown).toBeLessThanOrEqual(commandCeiling);
+    expect(m.total, shown).toBeLessThanOrEqual(totalCeiling);
+  });
+
+  it('a redelivery writes nothing and answers from its receipt in a few statements', async () => {
+    const first = await measure('alice', 'log second call', 'key:redelivered');
+    const again = await measure('alice', 'log second call', 'key:redelivered');
+    expect(first.r.ok && again.r.ok).toBe(true);
+    expect(again.sql.filter((s) => /^\s*(INSERT|UPDATE|DELETE)/.test(s) && !/WITH r AS/.test(s))).toEqual([]);
+    expect(again.total).toBeLessThanOrEqual(4);
+  });
+});
