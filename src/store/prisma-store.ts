@@ -619,14 +619,17 @@ export function makeDigestRepos(db: Db, clock: Clock): DigestRepos {
     async listOpenActionsForAssignees(workspaceId, memberIds) {
       if (!memberIds.length) return [];
       // From the assignees' open actions (index on assignee and status) to their deals by key, in
-      // one statement: a filter through the deal relation made PostgreSQL scan every deal.
+      // one statement: a filter through the deal relation made PostgreSQL scan every deal, and the
+      // include cost two more statements with IN lists of every deal id.
       const rows = await db.$queryRaw<any[]>`
         SELECT a.*, d.number AS "dealNumber", d.title AS "dealTitle", d."roomId" AS "roomId", acc.name AS "account"
         FROM "ActionItem" a
-        JOIN "Deal" d ON d.id = a."dealId"
-        JOIN "Account" acc ON acc.id = d."accountId"
+        -- OFFSET 0 keeps these lookups by key (one per action): left to itself, the planner
+        -- hashes the whole Deal table once the org is large enough.
+        JOIN LATERAL (SELECT x.number, x.title, x."roomId", x."accountId" FROM "Deal" x
+          WHERE x.id = a."dealId" AND x."workspaceId" = ${workspaceId}::uuid AND x.status = 'open' OFFSET 0) d ON true
+        JOIN LATERAL (SELECT y.name FROM "Account" y WHERE y.id = d."accountId" OFFSET 0) acc ON true
         WHERE a."assigneeId" = ANY(${[...new Set(memberIds)]}::uuid[]) AND a.status = 'open'
-          AND d."workspaceId" = ${workspaceId}::uuid AND d.status = 'open'
         ORDER BY a."dueOn" ASC NULLS LAST, a."createdAt" ASC, a.id ASC`;
       return rows.map((r) => ({
         ...action(r),
