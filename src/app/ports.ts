@@ -142,6 +142,15 @@ export interface Repos {
     patch: Partial<Omit<Deal, 'id' | 'workspaceId' | 'number' | 'createdAt'>>,
   ): Promise<Deal>;
   listDeals(workspaceId: string, f: DealFilter): Promise<Deal[]>;
+  /** What a deal's card shows besides the deal: account, owner, room members (oldest first),
+   * contacts, open actions (by number) with their assignees. Null when the owner is gone. */
+  findDealView(deal: Deal): Promise<{
+    account: Account;
+    owner: Member;
+    members: { member: Member; role: string }[];
+    contacts: Contact[];
+    openActions: (ActionItem & { assignee: Member })[];
+  } | null>;
   /** Closed deals (any workspace) whose room is still active and that closed before `closedBefore`. */
   listRoomsToArchive(closedBefore: Date, limit: number): Promise<Deal[]>;
 

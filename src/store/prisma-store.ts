@@ -334,6 +334,36 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       return rows.map(deal);
     },
 
+    async findDealView(d) {
+      // One round trip for everything the card and `/deal info` show (five reads before). Rows
+      // come back as JSON: timestamps as text, revived here.
+      const [r] = await db.$queryRaw<any[]>`
+        SELECT to_jsonb(a) AS account,
+          (SELECT to_jsonb(m) FROM "Member" m WHERE m.id = ${d.ownerId}::uuid AND m."workspaceId" = a."workspaceId") AS owner,
+          (SELECT coalesce(jsonb_agg(to_jsonb(c) ORDER BY c."createdAt", c.id), '[]') FROM "Contact" c
+            WHERE c."accountId" = a.id) AS contacts,
+          (SELECT coalesce(jsonb_agg(jsonb_build_object('member', to_jsonb(m), 'role', dm.role) ORDER BY dm."addedAt", dm."memberId"), '[]')
+            FROM "DealMember" dm JOIN "Member" m ON m.id = dm."memberId"
+            WHERE dm."dealId" = ${d.id}::uuid AND m."workspaceId" = a."workspaceId") AS members,
+          (SELECT coalesce(jsonb_agg(jsonb_build_object('action', to_jsonb(x), 'assignee', to_jsonb(m)) ORDER BY x.number), '[]')
+            FROM "ActionItem" x JOIN "Member" m ON m.id = x."assigneeId"
+            WHERE x."dealId" = ${d.id}::uuid AND x.status = 'open' AND m."workspaceId" = a."workspaceId") AS actions
+        FROM "Account" a WHERE a.id = ${d.accountId}::uuid AND a."workspaceId" = ${d.workspaceId}::uuid`;
+      if (!r?.owner) return null;
+      const at = (v: string | null) => (v === null ? null : new Date(v));
+      const m = (x: any) => member({ ...x, profileAt: at(x.profileAt) });
+      return {
+        account: account(r.account),
+        owner: m(r.owner),
+        contacts: r.contacts.map(contact),
+        members: r.members.map((x: any) => ({ member: m(x.member), role: x.role })),
+        openActions: r.actions.map((x: any) => ({
+          ...action({ ...x.action, dueOn: null, closedAt: at(x.action.closedAt), createdAt: at(x.action.createdAt) }),
+          dueOn: x.action.dueOn, // a date column: already 'YYYY-MM-DD' in JSON
+          assignee: m(x.assignee),
+        })),
+      };
+    },
     async listRoomsToArchive(closedBefore, limit) {
       const rows = await db.deal.findMany({
         where: {
