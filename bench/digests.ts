@@ -2,6 +2,7 @@
 // the embedded database and on PostgreSQL side by side in one run. Not a test: numbers to read.
 //   npm run bench                 full size: 100 managers, 800 reps, 120,000 deals, 1,000,000 events
 //   npm run bench -- --scale 0.1  a tenth of that (CI runs this to prove the benchmark works)
+//   --only pglite | postgresql    one database (bench/main.ts runs each in its own process)
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Deps } from '../src/app/context.ts';
@@ -45,6 +46,7 @@ async function measure(label: string, db: Database) {
   const managers = members.filter((m) => m.role === 'manager');
   const reps = members.filter((m) => m.role === 'rep');
   const rows: string[] = [];
+  const json: { database: string; morning: string; digestsMs: number; nudgesMs: number; totalMs: number }[] = [];
   for (const [morning, now, weekly] of [
     ['Tuesday (daily)', TUESDAY, false],
     ['Monday (daily + weekly)', MONDAY, true],
@@ -65,18 +67,19 @@ async function measure(label: string, db: Database) {
     const nudgeStart = performance.now();
     for (const r of reps) await composeRepNudge(deps, ws, r, now, { members });
     const repsMs = performance.now() - nudgeStart;
+    json.push({ database: label, morning, digestsMs: managersMs, nudgesMs: repsMs, totalMs: managersMs + repsMs });
     rows.push(
       `| ${label} | ${morning} | ${managers.length} digests: ${fmt(managersMs)} (p50 ${fmt(pct(times, 0.5))}, p95 ${fmt(pct(times, 0.95))}) | ${reps.length} nudges: ${fmt(repsMs)} | ${fmt(managersMs + repsMs)} | ${Math.round(chars / managers.length)} chars |`,
     );
   }
-  return { seedMs, rows };
+  return { seedMs, rows, json };
 }
 
 async function main() {
   console.log(
     `Org: ${size.managers} managers, ${size.managers * size.repsPerManager} reps, ${size.deals.toLocaleString('en')} open deals, ${size.events.toLocaleString('en')} events, ${size.actions.toLocaleString('en')} open actions (scale ${scale})`,
   );
-  const results: { label: string; seedMs: number; rows: string[] }[] = [];
+  const results: { label: string; seedMs: number; rows: string[]; json: object[] }[] = [];
   if (only !== 'postgresql') {
     const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
     try {
@@ -109,6 +112,10 @@ async function main() {
   for (const r of results) for (const row of r.rows) console.log(row);
   console.log('');
   for (const r of results) console.log(`seeding ${r.label}: ${fmt(r.seedMs)}`);
+  // For bench/main.ts, which runs each database in a process of its own to read its peak RSS.
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(`peak RSS of this process: ${peakRssMb} MB`);
+  console.log(`BENCH_JSON ${JSON.stringify({ scale, rows: results.flatMap((r) => r.json), peakRssMb })}`);
 }
 
 main().catch((e) => {

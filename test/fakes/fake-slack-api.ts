@@ -67,6 +67,8 @@ export interface FakeSlackOptions {
   appToken?: string;
   /** a trigger_id can be exchanged once, as in Slack (default false: tests often reuse trigger ids) */
   singleUseTriggers?: boolean;
+  /** sees each call as it arrives (the bench timestamps answers with it) */
+  onCall?: (call: RecordedCall) => void;
 }
 
 export interface FakeSlack {
@@ -200,6 +202,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       (!contentType.startsWith('application/json') && typeof args.token === 'string' ? args.token : undefined);
     const call: RecordedCall = { method, args, contentType, ...(tok ? { token: tok } : {}) };
     calls.push(call);
+    opts.onCall?.(call);
 
     const send = (status: number, body: Answer, headers: Record<string, string> = {}) => {
       call.response = { status, body };

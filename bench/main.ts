@@ -1,0 +1,135 @@
+// `npm run bench`: the command path (bench/commands.ts) and the digest mornings (bench/digests.ts),
+// in one run; the figures go to bench/results.json and bench/results.md.
+//   npm run bench                 commands: 3 rounds of 5 s (1 connection) + 10 s (10 connections);
+//                                 digests at 0.25x, 0.5x and 1x of 100 managers / 800 reps / 120k deals
+//   npm run bench -- --scale 0.1  short command rounds and digests at that one scale (CI: proves it works)
+//   --skip commands | digests     leave one part out; --rounds n (default 3)
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type CommandSummary, runCommandBench, summarise } from './commands.ts';
+
+const arg = (n: string) => {
+  const i = process.argv.indexOf(`--${n}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const scaleArg = arg('scale');
+const quick = scaleArg !== undefined && Number(scaleArg) < 0.25;
+const scales = scaleArg ? [Number(scaleArg)] : [0.25, 0.5, 1];
+const skip = arg('skip');
+const ADMIN = process.env.DEALROOM_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const HERE = import.meta.dirname;
+
+const machine = () => {
+  const cpu = os.cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, ${os.platform()} ${os.release()}, load average at start ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')}`;
+};
+
+const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '—');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
+const fs1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function digestRun(scale: number, only: 'pglite' | 'postgresql'): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const cp = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(HERE, 'digests.ts'), '--scale', String(scale), '--only', only],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    cp.stdout.on('data', (d) => {
+      out += d;
+    });
+    cp.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_JSON '));
+      if (code !== 0 || !line) return reject(new Error(`digest bench (${only}, ${scale}) failed (${code}):\n${out}`));
+      resolve(JSON.parse(line.slice('BENCH_JSON '.length)));
+    });
+  });
+}
+
+async function main() {
+  const started = new Date();
+  const md: string[] = [`# Bench results`, '', `Run ${started.toISOString()} on ${machine()}.`, ''];
+  const json: Record<string, unknown> = { started: started.toISOString(), machine: machine() };
+
+  if (skip !== 'commands') {
+    const rounds = Number(arg('rounds') ?? 3);
+    // Quick (CI): a 1 s burst leaves a backlog of a few hundred commands to drain per bot and round.
+    const seconds = quick ? { single: 2, burst: 1 } : { single: 5, burst: 10 };
+    console.log(`Command path: ${rounds} rounds, floor A / floor B / bot PostgreSQL / bot PGlite interleaved`);
+    const phases = await runCommandBench({
+      rounds,
+      seconds,
+      connections: 10,
+      deals: 10_000,
+      adminUrl: ADMIN,
+      log: (l) => console.log(l),
+    });
+    const sum = summarise(phases);
+    const get = (t: string, c: number) => sum.find((s) => s.target === t && s.connections === c)!;
+    const row = (s: CommandSummary, ratioTo?: CommandSummary) =>
+      `| ${s.target} | ${s.connections} | ${f0(s.completionsPerSec)}/s | ${ratioTo ? `${(s.completionsPerSec / ratioTo.completionsPerSec).toFixed(2)}×` : '—'} | ${f1(s.ackP50)} / ${f1(s.ackP99)} ms | ${f1(s.completionP50)} / ${f0(s.completionP99)} ms | ${f1(s.cpuMsPerCommand)} ms | ${f1(s.webApiCallsPerCommand)} | ${s.acked} | ${s.failed} |`;
+    md.push(
+      `## Command path (\`/deal #n log …\`, 10,000 seeded deals, ${rounds} rounds: ${seconds.single} s with 1 connection in a closed loop, ${seconds.burst} s with 10 connections as fast as acks come)`,
+      '',
+      '| target | connections | completed/s | vs floor B | ack p50 / p99 | completion p50 / p99 | CPU per command | Web API calls per command | acked | acked, not completed |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const c of [1, 10])
+      for (const t of ['floor A', 'floor B', 'bot PostgreSQL', 'bot PGlite'])
+        md.push(row(get(t, c), t.startsWith('bot') ? get('floor B', c) : undefined));
+    md.push(
+      '',
+      'Completed: the fake Web API (its own process) received the command’s answer on its response_url, its last call. CPU: user + system time of the target process (the PostgreSQL server’s is not included; PGlite runs inside the bot). Rates are the median of the rounds; latencies are pooled over them.',
+      '',
+    );
+    json.commands = { rounds, seconds, summary: sum, phases: phases.map(({ ackMs, completionMs, ...p }) => p) };
+  }
+
+  if (skip !== 'digests') {
+    md.push('## Digest mornings (one process per database, peak RSS of that process)', '');
+    md.push(
+      '| scale | database | morning | manager digests | rep nudges | whole morning | peak RSS |',
+      '|---|---|---|---|---|---|---|',
+    );
+    const digests: unknown[] = [];
+    for (const scale of scales) {
+      for (const only of ['postgresql', 'pglite'] as const) {
+        console.log(`Digests at ${scale}× on ${only} …`);
+        const r = await digestRun(scale, only);
+        digests.push(r);
+        for (const x of r.rows)
+          md.push(
+            `| ${scale}× | ${x.database} | ${x.morning} | ${fs1(x.digestsMs)} | ${fs1(x.nudgesMs)} | ${fs1(x.totalMs)} | ${r.peakRssMb} MB |`,
+          );
+      }
+    }
+    md.push('');
+    json.digests = digests;
+  }
+
+  const gitRev = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: HERE }).toString().trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  md.push(`Commit ${gitRev}; ${Math.round((Date.now() - started.getTime()) / 1000)} s in all.`, '');
+  json.commit = gitRev;
+  fs.writeFileSync(path.join(HERE, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
+  fs.writeFileSync(path.join(HERE, 'results.md'), md.join('\n'));
+  console.log(`\n${md.join('\n')}\nwritten to bench/results.md and bench/results.json`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
