@@ -203,7 +203,8 @@ export interface Repos {
   /** Writes an inbound delivery unless one with its key exists (`fresh` false: a redelivery). */
   receiveInbound(e: NewInboundEntry, now: Date): Promise<{ id: string; fresh: boolean }>;
   /** Leases up to `limit` inbound entries: pending, not leased, each the oldest of its lane (a
-   * lane's entries are processed in order), lanes taken oldest first. */
+   * lane's entries are processed in order), taken in turns between workspaces (the oldest head
+   * of each workspace, then the next of each, …) and oldest first within a turn. */
   claimInbound(claimer: string, now: Date, leaseMs: number, limit: number): Promise<InboundEntry[]>;
   finishInbound(
     id: string,

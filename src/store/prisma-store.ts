@@ -543,14 +543,21 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     async claimInbound(claimer, now, leaseMs, limit) {
       const until = new Date(now.getTime() + leaseMs);
       // The head of each lane only: a lane's next entry waits until the one before it is finished.
+      // Fair between workspaces: each workspace's oldest head first, then each one's second, …, so
+      // a busy workspace (many people at once) never fills every worker while another waits. A
+      // lane is `<workspace>:<person>` (src/app/inbox.ts). The lock is taken in the outer select:
+      // PostgreSQL allows no FOR UPDATE beside a window function.
       const rows = await db.$queryRaw<any[]>`
         UPDATE "InboxEntry" e SET "claimedBy" = ${claimer}, "leaseUntil" = ${until}, attempts = e.attempts + 1
         WHERE e.id IN (
-          SELECT x.id FROM "InboxEntry" x
-          WHERE x.status = 'pending' AND (x."leaseUntil" IS NULL OR x."leaseUntil" < ${now})
-            AND NOT EXISTS (SELECT 1 FROM "InboxEntry" y
-              WHERE y.lane = x.lane AND y.status = 'pending' AND y.id < x.id)
-          ORDER BY x.id LIMIT ${limit} FOR UPDATE OF x SKIP LOCKED)
+          SELECT z.id FROM "InboxEntry" z JOIN (
+            SELECT x.id, row_number() OVER (PARTITION BY x.platform, split_part(x.lane, ':', 1) ORDER BY x.id) AS turn
+            FROM "InboxEntry" x
+            WHERE x.status = 'pending' AND (x."leaseUntil" IS NULL OR x."leaseUntil" < ${now})
+              AND NOT EXISTS (SELECT 1 FROM "InboxEntry" y
+                WHERE y.lane = x.lane AND y.status = 'pending' AND y.id < x.id)) h ON h.id = z.id
+          WHERE z.status = 'pending'
+          ORDER BY h.turn, z.id LIMIT ${limit} FOR UPDATE OF z SKIP LOCKED)
         RETURNING e.*`;
       return rows.map(inbound).sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
     },
