@@ -62,7 +62,7 @@ async function main() {
   if (skip !== 'commands') {
     const rounds = Number(arg('rounds') ?? 3);
     // Quick (CI): a 1 s burst leaves a backlog of a few hundred commands to drain per bot and round.
-    const seconds = quick ? { single: 2, burst: 1 } : { single: 5, burst: 10 };
+    const seconds = quick ? { single: 1, burst: 1 } : { single: 5, burst: 10 };
     console.log(`Command path: ${rounds} rounds, floor A / floor B / bot PostgreSQL / bot PGlite interleaved`);
     const phases = await runCommandBench({
       rounds,
