@@ -4,8 +4,8 @@
 // usually has none, so the font ships as an npm package: @embedpdf/fonts-sc (Noto Sans CJK SC,
 // "Noto Sans Hans" Regular, OFL-1.1), which also covers Latin. resvg loads only that file
 // (system fonts off), so the picture is the same on every machine.
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { Exact } from '../domain/funnel.ts';
@@ -16,7 +16,7 @@ export const CHART_FONT_FAMILY = 'Noto Sans Hans';
 
 /** The CJK font file, found by its package's folder (the package exports only its JS entry). */
 export function chartFontFile(): string {
-  const entry = createRequire(import.meta.url).resolve('@embedpdf/fonts-sc');
+  const entry = fileURLToPath(import.meta.resolve('@embedpdf/fonts-sc'));
   return path.join(path.dirname(entry), '..', 'fonts', 'NotoSansHans-Regular.otf');
 }
 
