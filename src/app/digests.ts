@@ -32,14 +32,10 @@ export const isWeeklyDay = (now: Date, zone: string) => DateTime.fromJSDate(now)
 async function lookups(deps: Deps, ws: Workspace, members: Member[], accountIds: string[]): Promise<DigestLookups> {
   const names = new Map((await deps.store.repos.listAccounts(ws.id, accountIds)).map((a) => [a.id, a.name]));
   const ext = new Map(members.map((m) => [m.id, m.externalId]));
-  const ref = { platform: ws.platform, externalId: ws.externalId };
   return {
     process: getProcess(DEFAULT_PROCESS),
     accountName: (id) => names.get(id),
     externalIdOf: (id) => ext.get(id),
-    roomLink: deps.platform.roomLink
-      ? (roomId) => (roomId.startsWith('pending:') ? '' : deps.platform.roomLink!(ref, roomId))
-      : undefined,
   };
 }
 

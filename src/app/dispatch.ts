@@ -5,7 +5,7 @@ import { type Command, DEAL_COMMANDS, type Mention } from '../commands/types.ts'
 import { DealroomError, UserError } from '../domain/errors.ts';
 import type { Deal } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
-import { t } from '../i18n/index.ts';
+import { type Params, t } from '../i18n/index.ts';
 import { assertCanAccess } from './authorize.ts';
 import type { Actor, Deps, Invocation, TxContext } from './context.ts';
 import {
@@ -16,7 +16,7 @@ import {
   resolveMentions,
   timezoneFor,
 } from './identity.ts';
-import { type Message, plain } from './message.ts';
+import { isEmpty, join, type Message, plain } from './message.ts';
 import type { Outcome } from './outcome.ts';
 import { applyOutcome } from './rooms.ts';
 import { addAction, checkAction, inviteMembers } from './use-cases/action-items.ts';
@@ -125,10 +125,10 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       announcedIn && announcedIn === inv.roomId ? '' : (result.outcome.reply?.text ?? ''),
       ...warnings,
       ...problems,
-    ].filter(Boolean);
+    ].filter((x) => !isEmpty(x));
     const keepBlocks =
       !(announcedIn && announcedIn === inv.roomId) && result.outcome.reply && !warnings.length && !problems.length;
-    const message = keepBlocks ? result.outcome.reply : lines.length ? plain(lines.join('\n')) : undefined;
+    const message = keepBlocks ? result.outcome.reply : lines.length ? plain(join(lines, '\n')) : undefined;
     return {
       ok: true,
       command: cmd.name,
@@ -137,7 +137,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       roomId: deal?.roomId && !deal.roomId.startsWith('pending:') ? deal.roomId : undefined,
     };
   } catch (e) {
-    if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params)) };
+    if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params as Params)) };
     deps.log.error({ err: e, text: inv.text, user: inv.userId }, 'command failed');
     const code = e instanceof DealroomError ? e.code : 'internal';
     return { ok: false, message: plain(t(locale, 'error.internal', { code })) };

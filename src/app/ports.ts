@@ -238,8 +238,6 @@ export interface ChatPlatform {
   /** Finds a user by handle for a plain `@name` the app has not seen yet (optional: platforms
    * whose directory is too large to search return null or leave it out). */
   findUserByName?(ws: WorkspaceRef, name: string): Promise<UserProfile | null>;
-  /** A link to a room, for digests and replies written outside it. */
-  roomLink?(ws: WorkspaceRef, roomId: string): string;
   /** Closes a room after the deal ended (kept readable, no longer active). */
   archiveRoom(ws: WorkspaceRef, roomId: string): Promise<void>;
 }

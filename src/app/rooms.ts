@@ -10,6 +10,7 @@ import type { Deps } from './context.ts';
 import { loadDealView } from './deal-view.ts';
 import { todayIn } from './format.ts';
 import { roomLocale } from './identity.ts';
+import type { Rich } from './message.ts';
 import type { Outcome } from './outcome.ts';
 import type { WorkspaceRef } from './ports.ts';
 
@@ -27,7 +28,7 @@ export function roomNameFor(deal: Pick<Deal, 'number' | 'title'>, accountName: s
   return slug ? `deal-${slug}` : `deal-${deal.number}`;
 }
 
-export function describePlatformError(e: unknown, L: Locale): string {
+export function describePlatformError(e: unknown, L: Locale): Rich {
   if (e instanceof PlatformError)
     return t(L, `platform.${e.code}`, { code: e.platformCode, seconds: e.retryAfterSeconds ?? 0 });
   return t(L, 'platform.unknown');
@@ -40,7 +41,7 @@ export async function ensureRoom(
   ws: WorkspaceRef,
   dealId: string,
   workspaceId: string,
-): Promise<{ roomId?: string; problems: string[] }> {
+): Promise<{ roomId?: string; problems: Rich[] }> {
   const repos = deps.store.repos;
   const deal = await repos.findDealById(workspaceId, dealId);
   if (!deal) return { problems: [] };
@@ -70,7 +71,7 @@ export async function ensureRoom(
       { dealId, actorId: null, type: 'room_linked', at: deps.clock.now(), data: { roomId, previousRoomId: previous } },
     ]);
   });
-  const problems: string[] = [];
+  const problems: Rich[] = [];
   const people = view.members.map((m) => m.member.externalId);
   try {
     await deps.platform.invite(ws, roomId, people);
@@ -123,8 +124,8 @@ export async function applyOutcome(
   workspaceId: string,
   outcome: Outcome,
   speakerLocale: Locale,
-): Promise<{ problems: string[]; announcedIn?: string }> {
-  const problems: string[] = [];
+): Promise<{ problems: Rich[]; announcedIn?: string }> {
+  const problems: Rich[] = [];
   const attempt = async (what: string, fn: () => Promise<unknown>) => {
     try {
       await fn();

@@ -4,7 +4,7 @@ export class DealroomError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly params: Record<string, string | number> = {},
+    readonly params: ErrorParams = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -12,12 +12,15 @@ export class DealroomError extends Error {
   }
 }
 
+/** Values for the sentence of an error: text, numbers, or text made of parts (src/app/message.ts). */
+export type ErrorParams = Readonly<Record<string, string | number | object>>;
+
 /** A refusal or mistake the user can fix: shown to them as a sentence, never logged as a failure.
  * `key` names the message in src/i18n; nothing was written when it is thrown. */
 export class UserError extends DealroomError {
   constructor(
     readonly key: string,
-    params: Record<string, string | number> = {},
+    params: ErrorParams = {},
   ) {
     super(key, key, params);
     this.name = 'UserError';

@@ -2,11 +2,11 @@
 import { UserError } from '../../domain/errors.ts';
 import type { Deal } from '../../domain/model.ts';
 import { getProcess, openStages } from '../../domain/process.ts';
-import { t } from '../../i18n/index.ts';
+import { t, tLabel } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { formatMoney, stageName } from '../format.ts';
 import { roomLocale } from '../identity.ts';
-import { mention, plain } from '../message.ts';
+import { mention, plain, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 
 export type CloseCommand = { name: 'won'; note?: string } | { name: 'lost'; reason: string } | { name: 'reopen' };
@@ -59,7 +59,7 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
   }
 
   if (deal.status !== 'open')
-    throw new UserError('deal.closed', { deal: deal.number, status: t(L, `status.${deal.status}`) });
+    throw new UserError('deal.closed', { deal: deal.number, status: tLabel(L, `status.${deal.status}`) });
   const status = cmd.name;
   const reason = cmd.name === 'lost' ? cmd.reason : undefined;
   await repos.updateDeal(deal.workspaceId, deal.id, {
@@ -90,8 +90,8 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
     user: who,
     deal: deal.number,
     amount: formatMoney(deal.amount, deal.currency, W),
-    reason: reason ?? '',
-    note: cmd.name === 'won' ? (cmd.note ?? '') : '',
+    reason: userText(reason ?? ''),
+    note: cmd.name === 'won' && cmd.note ? userText(cmd.note) : '',
     days: Math.max(0, Math.round((now.getTime() - deal.createdAt.getTime()) / 86_400_000)),
     open: open.length,
   });
@@ -99,6 +99,6 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
     dealId: deal.id,
     refreshCard: true,
     announce: plain(summary),
-    reply: plain(t(L, 'close.closed_reply', { deal: deal.number, status: t(L, `status.${status}`) })),
+    reply: plain(t(L, 'close.closed_reply', { deal: deal.number, status: tLabel(L, `status.${status}`) })),
   };
 }

@@ -64,7 +64,4 @@ export class ConsolePlatform implements ChatPlatform {
   async archiveRoom(_ws: WorkspaceRef, roomId: string) {
     this.o.write(`[#${roomId}] room archived`);
   }
-  roomLink(_ws: WorkspaceRef, roomId: string) {
-    return `#${roomId}`;
-  }
 }

@@ -173,8 +173,4 @@ export class SlackPlatform implements ChatPlatform {
   async archiveRoom(_ws: WorkspaceRef, roomId: string) {
     await this.call(() => this.client.conversations.archive({ channel: roomId }));
   }
-
-  roomLink(_ws: WorkspaceRef, roomId: string) {
-    return `<#${roomId}>`;
-  }
 }

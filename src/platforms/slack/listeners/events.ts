@@ -4,11 +4,14 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../../app/context.ts';
 import type { WorkspaceRef } from '../../../app/ports.ts';
 import { buildHome } from '../../../app/use-cases/home.ts';
-import { toBlockKit } from '../block-kit.ts';
+import { LIMITS, toBlockKit } from '../block-kit.ts';
 
 export async function publishHome(app: App, deps: Deps, ws: WorkspaceRef, userId: string) {
   const home = await buildHome(deps, ws, userId);
-  await app.client.views.publish({ user_id: userId, view: { type: 'home', blocks: toBlockKit(home).blocks as any } });
+  await app.client.views.publish({
+    user_id: userId,
+    view: { type: 'home', blocks: toBlockKit(home, LIMITS.blocksPerView).blocks as any },
+  });
 }
 
 export function registerEvents(app: App, deps: Deps) {
