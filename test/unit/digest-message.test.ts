@@ -14,6 +14,8 @@ import type { FunnelChanges, Rate, WeeklyReport } from '../../src/domain/funnel.
 import type { Deal } from '../../src/domain/model.ts';
 import { SOLUTION_SALE } from '../../src/domain/process.ts';
 import { renderText, textOf } from '../../src/platforms/console/render-text.ts';
+import { toBlockKit } from '../../src/platforms/slack/block-kit.ts';
+import { blockErrors } from '../fakes/fake-slack-state.ts';
 
 const T = (s: string) => new Date(s);
 const USERS: Record<string, string> = { U1: 'alice', U2: 'bob' };
@@ -284,6 +286,21 @@ describe('buildManagerDigest', () => {
     const out = lines(buildManagerDigest({ ...quiet, overdue: groups }, 'en'));
     expect(out.filter((l) => l.startsWith('• '))).toHaveLength(shown);
     expect(out.at(-1)).toBe(more ?? `• @alice: 1 overdue — oldest: #2 Beta — Pilot #C2: a${count - 1} (1 day late)`);
+  });
+
+  it('a section of 5–10k characters keeps its "…and N more" within Slack\'s 3,000 per section', () => {
+    // Action texts may be 1,000 characters each; with `&` they escape to 5,000 on Slack.
+    const groups: OverdueGroup[] = Array.from({ length: 8 }, (_, i) => ({
+      assigneeId: 'u1',
+      actions: [{ action: act(i + 1, 2, `${i} ${i % 2 ? '&'.repeat(990) : 'x'.repeat(990)}`), daysOverdue: 1 }],
+    }));
+    const kit = toBlockKit(buildManagerDigest({ ...quiet, overdue: groups }, 'en'));
+    expect(blockErrors(kit.blocks, 50)).toEqual([]);
+    const section = kit.blocks.map((b) => JSON.stringify(b)).find((b) => b.includes('Overdue actions'))!;
+    const text = (JSON.parse(section) as { text: { text: string } }).text.text;
+    expect(text.length).toBeLessThanOrEqual(3000);
+    expect(text.split('\n• ')).toHaveLength(6); // title + the 5 shown, each cut to a fair share
+    expect(text.endsWith('\n…and 3 more')).toBe(true);
   });
 
   it('renders in Chinese', () => {
