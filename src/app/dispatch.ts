@@ -85,7 +85,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       deps.store.transaction(async (repos) => {
         const { workspace, member } = await ensureSpeaker(repos, inv, pre, now, deps.defaults);
         const actor: Actor = { workspace, member, locale, timezone, roomId: inv.roomId };
-        const ctx: TxContext = { repos, actor, now };
+        const ctx: TxContext = { repos, actor, now, capabilities: deps.platform.capabilities };
         const mentioned = await resolveMentions(repos, workspace, mentionsOf(cmd), pre.profiles, now);
         let deal: Deal | null = null;
         if ((DEAL_COMMANDS as readonly string[]).includes(cmd.name)) {

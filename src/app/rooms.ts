@@ -145,6 +145,8 @@ export async function applyOutcome(
   const deal = await deps.store.repos.findDealById(workspaceId, outcome.dealId);
   const workspace = (await deps.store.repos.findWorkspace(ws.platform, ws.externalId))!;
   const room = deal?.roomId && !deal.roomId.startsWith('pending:') && !deal.roomArchivedAt ? deal.roomId : undefined;
+  if (room && outcome.unarchiveRoom && deps.platform.unarchiveRoom)
+    await attempt('unarchive', () => deps.platform.unarchiveRoom!(ws, room));
   if (room && outcome.invite?.length) await attempt('invite', () => deps.platform.invite(ws, room, outcome.invite!));
   let announcedIn: string | undefined;
   if (room && outcome.announce) {
@@ -181,14 +183,11 @@ export async function archiveClosedRooms(
     const ws = await resolveWs(deal.workspaceId);
     if (!ws || ws.platform !== deps.platform.kind) continue;
     try {
-      await deps.platform.archiveRoom(ws, deal.roomId!);
+      // A platform that does not archive leaves the room as it is; the deal is marked done all the same.
+      if (deps.platform.capabilities.archive) await deps.platform.archiveRoom(ws, deal.roomId!);
     } catch (e) {
-      if (
-        !(
-          e instanceof PlatformError &&
-          (e.platformCode === 'already_archived' || e.platformCode === 'channel_not_found')
-        )
-      ) {
+      // A room that no longer exists needs no archiving.
+      if (!(e instanceof PlatformError && e.code === 'channel_not_found')) {
         deps.log.warn({ err: e, dealId: deal.id }, 'archive failed; will retry');
         continue;
       }

@@ -61,6 +61,7 @@ const en: Catalog = {
   'room.card_failed': (p) => r`I couldn't post the deal card: ${p.reason}`,
   'room.announce_failed': (p) => r`Saved, but I couldn't post the update in the room: ${p.reason}`,
   'room.dm_failed': (p) => r`Saved, but I couldn't send the direct message: ${p.reason}`,
+  'room.unarchive_failed': (p) => r`The deal is open again, but I couldn't bring its room back: ${p.reason}`,
   'platform.rate_limited': (p) => r`the chat platform asked us to slow down (retry in ${p.seconds}s).`,
   'platform.not_in_channel': () => r`I'm not a member of that room. Invite the bot to it and try again.`,
   'platform.channel_not_found': () => r`the room no longer exists or I can't see it.`,
@@ -85,9 +86,10 @@ const en: Catalog = {
   'stage.playbook': (p) => r`Playbook actions for this stage:\n${p.actions}`,
 
   'close.won': (p) =>
-    r`🎉 ${p.user} marked #${p.deal} as ${em('won')} (${p.amount}) after ${p.days} days.${p.note ? r` ${p.note}` : ''}${p.open ? r` ${p.open} open action(s) remain.` : ''} This room will be archived after the grace period.`,
+    r`🎉 ${p.user} marked #${p.deal} as ${em('won')} (${p.amount}) after ${p.days} days.${p.note ? r` ${p.note}` : ''}${p.open ? r` ${p.open} open action(s) remain.` : ''}`,
   'close.lost': (p) =>
-    r`${p.user} marked #${p.deal} as ${em('lost')} (${p.amount}) after ${p.days} days. Reason: ${p.reason}. This room will be archived after the grace period.`,
+    r`${p.user} marked #${p.deal} as ${em('lost')} (${p.amount}) after ${p.days} days. Reason: ${p.reason}.`,
+  'close.archive_note': () => 'This room will be archived after the grace period.',
   'close.reopened': (p) => r`${p.user} reopened #${p.deal}; it is back in ${p.stage}.`,
   'close.reopened_reply': (p) => r`Deal #${p.deal} is open again.`,
   'close.closed_reply': (p) => r`Deal #${p.deal} is ${p.status}.`,
@@ -249,6 +251,7 @@ const zh: Catalog = {
   'room.card_failed': (p) => r`没能发布商机卡片：${p.reason}`,
   'room.announce_failed': (p) => r`已保存，但没能在房间里发布更新：${p.reason}`,
   'room.dm_failed': (p) => r`已保存，但没能发送私信：${p.reason}`,
+  'room.unarchive_failed': (p) => r`商机已重新打开，但没能恢复它的房间：${p.reason}`,
   'platform.rate_limited': (p) => r`聊天平台要求降低频率（${p.seconds} 秒后重试）。`,
   'platform.not_in_channel': () => r`我不在那个房间里。请先把机器人加入房间再试。`,
   'platform.channel_not_found': () => r`房间已不存在，或我看不到它。`,
@@ -273,9 +276,10 @@ const zh: Catalog = {
   'stage.playbook': (p) => r`本阶段的标准动作：\n${p.actions}`,
 
   'close.won': (p) =>
-    r`🎉 ${p.user} 将 #${p.deal} 标记为${em('赢单')}（${p.amount}），历时 ${p.days} 天。${p.note ? r`${p.note}。` : ''}${p.open ? r`还有 ${p.open} 个待办未完成。` : ''}宽限期后本房间将归档。`,
+    r`🎉 ${p.user} 将 #${p.deal} 标记为${em('赢单')}（${p.amount}），历时 ${p.days} 天。${p.note ? r`${p.note}。` : ''}${p.open ? r`还有 ${p.open} 个待办未完成。` : ''}`,
   'close.lost': (p) =>
-    r`${p.user} 将 #${p.deal} 标记为${em('输单')}（${p.amount}），历时 ${p.days} 天。原因：${p.reason}。宽限期后本房间将归档。`,
+    r`${p.user} 将 #${p.deal} 标记为${em('输单')}（${p.amount}），历时 ${p.days} 天。原因：${p.reason}。`,
+  'close.archive_note': () => '宽限期后本房间将归档。',
   'close.reopened': (p) => r`${p.user} 重新打开了 #${p.deal}，回到「${p.stage}」。`,
   'close.reopened_reply': (p) => r`商机 #${p.deal} 已重新打开。`,
   'close.closed_reply': (p) => r`商机 #${p.deal} 已${p.status}。`,

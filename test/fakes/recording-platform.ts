@@ -2,7 +2,7 @@
 // (Platform adapters are tested against fakes of the real Web APIs under test/platforms.)
 
 import type { Message } from '../../src/app/message.ts';
-import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../src/app/ports.ts';
+import type { ChatPlatform, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../src/app/ports.ts';
 import { PlatformError } from '../../src/domain/errors.ts';
 
 export interface PlatformCall {
@@ -18,6 +18,14 @@ export interface PlatformCall {
 
 export class RecordingPlatform implements ChatPlatform {
   readonly kind = 'slack' as const;
+  /** Slack's by default; a test may declare another platform's. */
+  capabilities: PlatformCapabilities = {
+    archive: true,
+    unarchive: false,
+    privateReplies: true,
+    forms: true,
+    homeTab: true,
+  };
   calls: PlatformCall[] = [];
   users = new Map<string, UserProfile>();
   private seq = 0;
@@ -69,5 +77,8 @@ export class RecordingPlatform implements ChatPlatform {
   }
   async archiveRoom(ws: WorkspaceRef, roomId: string) {
     this.hit('archiveRoom', { ws: ws.externalId, roomId });
+  }
+  async unarchiveRoom(ws: WorkspaceRef, roomId: string) {
+    this.hit('unarchiveRoom', { ws: ws.externalId, roomId });
   }
 }

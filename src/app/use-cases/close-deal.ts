@@ -29,16 +29,18 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
       | undefined;
     const stage =
       lastOpen && openStages(process).some((s) => s.key === lastOpen) ? lastOpen : openStages(process).at(-1)!.key;
-    // An archived room cannot be brought back with a bot token (Slack refuses conversations.unarchive):
-    // the deal gets a fresh room, linked in history to the old one.
-    const freshRoom = deal.roomArchivedAt !== null;
+    // An archived room comes back where the platform lets the bot unarchive it; elsewhere the deal
+    // gets a fresh room, linked in history to the old one.
+    const archived = deal.roomArchivedAt !== null;
+    const freshRoom = archived && !ctx.capabilities.unarchive;
     await repos.updateDeal(deal.workspaceId, deal.id, {
       status: 'open',
       stage,
       stageEnteredAt: now,
       closedAt: null,
       lostReason: null,
-      ...(freshRoom ? { roomId: null, cardRef: null, roomArchivedAt: null } : {}),
+      ...(freshRoom ? { roomId: null, cardRef: null } : {}),
+      ...(archived ? { roomArchivedAt: null } : {}),
     });
     await repos.appendEvents(deal.workspaceId, deal.id, [
       {
@@ -53,6 +55,7 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
       dealId: deal.id,
       refreshCard: true,
       ensureRoom: freshRoom,
+      unarchiveRoom: archived && !freshRoom,
       announce: plain(t(W, 'close.reopened', { user: who, deal: deal.number, stage: stageName(process, stage, W) })),
       reply: plain(t(L, 'close.reopened_reply', { deal: deal.number })),
     };
@@ -95,10 +98,11 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
     days: Math.max(0, Math.round((now.getTime() - deal.createdAt.getTime()) / 86_400_000)),
     open: open.length,
   });
+  const archiveNote = ctx.capabilities.archive ? [W === 'zh' ? '' : ' ', ...t(W, 'close.archive_note')] : [];
   return {
     dealId: deal.id,
     refreshCard: true,
-    announce: plain(summary),
+    announce: plain([...summary, ...archiveNote]),
     reply: plain(t(L, 'close.closed_reply', { deal: deal.number, status: tLabel(L, `status.${status}`) })),
   };
 }

@@ -3,7 +3,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../app/logger.ts';
 import type { Message } from '../../app/message.ts';
-import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../app/ports.ts';
+import type { ChatPlatform, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../app/ports.ts';
 import { PlatformError } from '../../domain/errors.ts';
 import { toBlockKit } from './block-kit.ts';
 
@@ -55,6 +55,14 @@ export interface SlackPlatformOptions {
 
 export class SlackPlatform implements ChatPlatform {
   readonly kind = 'slack' as const;
+  readonly capabilities: PlatformCapabilities = {
+    archive: true,
+    // Bot tokens cannot unarchive: https://docs.slack.dev/reference/methods/conversations.unarchive
+    unarchive: false,
+    privateReplies: true, // ephemeral messages
+    forms: true, // modals
+    homeTab: true, // App Home
+  };
   private botUserId?: Promise<string>;
   private readonly profiles = new Map<string, { at: number; profile: UserProfile | null }>();
   constructor(private readonly o: SlackPlatformOptions) {}
@@ -171,6 +179,9 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   async archiveRoom(_ws: WorkspaceRef, roomId: string) {
-    await this.call(() => this.client.conversations.archive({ channel: roomId }));
+    await this.call(() => this.client.conversations.archive({ channel: roomId })).catch((e) => {
+      // Archived already (by a person, or by us before a crash): the port asks for no error then.
+      if (!(e instanceof PlatformError && e.platformCode === 'already_archived')) throw e;
+    });
   }
 }
