@@ -3,7 +3,7 @@
 
 import type { Message } from '../../src/app/message.ts';
 import type { ChatPlatform, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../src/app/ports.ts';
-import { PlatformError } from '../../src/domain/errors.ts';
+import { PlatformError, type PlatformErrorCode } from '../../src/domain/errors.ts';
 
 export interface PlatformCall {
   op: string;
@@ -36,7 +36,7 @@ export class RecordingPlatform implements ChatPlatform {
     return this;
   }
   /** The next call of `op` throws this platform error. */
-  failNext(op: string, code: string, platformCode = code) {
+  failNext(op: string, code: PlatformErrorCode, platformCode: string = code) {
     this.failures.set(op, [
       ...(this.failures.get(op) ?? []),
       new PlatformError(code, platformCode, `fake ${platformCode}`),

@@ -17,21 +17,7 @@ import { renderText, textOf } from '../../src/platforms/console/render-text.ts';
 import { LIMITS, toBlockKit } from '../../src/platforms/slack/block-kit.ts';
 import { cutMrkdwn, toMrkdwn } from '../../src/platforms/slack/mrkdwn.ts';
 import { blockErrors } from '../fakes/fake-slack-state.ts';
-
-/** What people type (or paste) that a chat platform could read as markup. */
-const HOSTILE = [
-  '<!channel>',
-  '<!here>',
-  '<!everyone>',
-  '<!subteam^S123|@sales>',
-  '<@U1|<!channel>>',
-  '<#C1|<https://evil.example|click>>',
-  '<https://evil.example|Your invoice>',
-  '<mailto:ceo@acme.com|ceo>',
-  '&lt;!channel&gt;',
-  '<at user_id="all">everyone</at>',
-  '@everyone @all',
-];
+import { HOSTILE } from '../fixtures/hostile-text.ts';
 
 /** Slack syntax in rendered mrkdwn: only `<@U…>` and `<#C…>` from parts may appear, never a
  * special mention (`<!…>`), a link (`<http…>`) or a token with a label (`|`). */

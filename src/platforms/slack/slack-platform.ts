@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../app/logger.ts';
 import type { Message } from '../../app/message.ts';
 import type { ChatPlatform, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../app/ports.ts';
-import { PlatformError } from '../../domain/errors.ts';
+import { PlatformError, type PlatformErrorCode } from '../../domain/errors.ts';
 import { toBlockKit } from './block-kit.ts';
 
 /** Slack channel names: lowercase letters, digits, hyphens and underscores, at most 80 chars.
@@ -19,7 +19,7 @@ export function slackChannelName(name: string, suffix = ''): string {
   return `${base.slice(0, 80 - suffix.length).replace(/-$/, '')}${suffix}`;
 }
 
-const CODE_OF: Record<string, string> = {
+const CODE_OF: Record<string, PlatformErrorCode> = {
   ratelimited: 'rate_limited',
   not_in_channel: 'not_in_channel',
   channel_not_found: 'channel_not_found',
