@@ -116,6 +116,24 @@ describe.each(BACKENDS)('robustness on %s', (backend) => {
     expect(JSON.stringify(kit.blocks)).toContain('…and 985 more');
   });
 
+  it('a team too large for one message shows 40 lines and says how many more', async () => {
+    const ws = await h.prisma.workspace.findFirstOrThrow({ where: { externalId: 'T1' } });
+    await h.prisma.member.createMany({
+      data: Array.from({ length: 60 }, (_, i) => ({
+        workspaceId: ws.id,
+        externalId: `UBULK${i}`,
+        name: `bulk${i}`,
+        createdAt: h.clock.now(),
+      })),
+    });
+    const r = await h.run('alice', 'team'); // alice is the workspace's admin: she sees everyone
+    expect(r.ok).toBe(true);
+    const members = await h.prisma.member.count({ where: { workspaceId: ws.id } });
+    expect(r.text.split('\n').filter((l) => l.trim().startsWith('• '))).toHaveLength(40);
+    expect(r.text).toContain(`…and ${members - 40} more`);
+    expect(blockErrors(toBlockKit(r.message!).blocks, 50)).toEqual([]);
+  });
+
   it('concurrent actions on one deal get distinct numbers', async () => {
     const rs = await Promise.all(
       [1, 2, 3, 4].map((i) => h.run('alice', `action ${h.mention('bob')} Parallel ${i}`, room)),

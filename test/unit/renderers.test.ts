@@ -153,6 +153,12 @@ describe('Slack: cuts keep text valid and inside the limits', () => {
     expect((kit.blocks[2] as { elements: unknown[] }).elements).toHaveLength(1);
   });
 
+  it('a header cut next to an emoji keeps the pair whole', () => {
+    const kit = toBlockKit({ text: 'x', blocks: [{ type: 'header', text: `${'x'.repeat(148)}😀😀` }] });
+    expect(blockErrors(kit.blocks, 50)).toEqual([]);
+    expect((kit.blocks[0] as { text: { text: string } }).text.text).toBe(`${'x'.repeat(148)}…`);
+  });
+
   it('more blocks than a message allows: the last one says it was cut', () => {
     const kit = toBlockKit({ text: 'x', blocks: Array.from({ length: 60 }, () => ({ type: 'divider' as const })) });
     expect(kit.blocks).toHaveLength(LIMITS.blocksPerMessage);

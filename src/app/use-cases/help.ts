@@ -11,8 +11,8 @@ import type { Outcome } from '../outcome.ts';
 export async function showHelp(ctx: TxContext, topic?: string): Promise<Outcome> {
   const L = ctx.actor.locale;
   const names = Object.keys(USAGE) as CommandName[];
-  // `help stage`, also written `help /deal stage` by people who copy what Slack shows.
-  const one = topic && names.find((n) => n === topic.toLowerCase().replace(/^\/?\S+\s+/, ''));
+  // `help stage`, also written with the command's own prefix (`help deal stage`, `help /<slash> stage`).
+  const one = topic && names.find((n) => n === topic.toLowerCase().replace(/^(\/\S+|deal)\s+/, ''));
   if (one) return { reply: plain(r`${cmd(USAGE[one])}\n${HELP[L][one]}`) };
   // One section per command: the whole list would not fit one section on every platform.
   const items = names.map((n) => ({ text: r`${cmd(USAGE[n])}\n    ${HELP[L][n]}` }));

@@ -31,6 +31,9 @@ export async function setTeam(ctx: TxContext, manager: Member, reps: Member[]): 
   return { reply: plain(t(L, 'team.set', { manager: displayName(manager), reps: reps.map(displayName).join(', ') })) };
 }
 
+/** Lines of the team tree shown before the count of the rest. */
+const TEAM_LINES = 40;
+
 export async function showTeam(ctx: TxContext): Promise<Outcome> {
   const L = ctx.actor.locale;
   const me = ctx.actor.member;
@@ -48,9 +51,11 @@ export async function showTeam(ctx: TxContext): Promise<Outcome> {
   for (const r of roots) walk(r, 0, seen);
   const boss = me.managerId ? byId.get(me.managerId) : undefined;
   const head = t(L, 'team.title', { count: me.role === 'admin' ? all.length : reportsOf(all, me.id).length + 1 });
+  // A large workspace's tree does not fit one message: the first lines, then how many more.
+  const more = lines.length > TEAM_LINES ? r`\n${t(L, 'common.and_more', { count: lines.length - TEAM_LINES })}` : '';
   return {
     reply: plain(
-      r`${head}\n${lines.join('\n')}${boss && me.role !== 'admin' ? r`\n${t(L, 'team.reports_to', { manager: displayName(boss) })}` : ''}`,
+      r`${head}\n${lines.slice(0, TEAM_LINES).join('\n')}${more}${boss && me.role !== 'admin' ? r`\n${t(L, 'team.reports_to', { manager: displayName(boss) })}` : ''}`,
     ),
   };
 }
