@@ -66,6 +66,11 @@ describe.each(BACKENDS)('platform capabilities on %s', (backend) => {
     expect(await archiveClosedRooms(h.deps, DAY, ws(`T${n}`))).toBe(1); // done with, not archived
     expect(h.platform.of('archiveRoom')).toEqual([]);
     expect(await archiveClosedRooms(h.deps, DAY, ws(`T${n}`))).toBe(0); // and not tried again
+    expect((await h.run('alice', '#1 reopen')).ok).toBe(true); // the same room serves the deal again
+    const deal = await h.prisma.deal.findFirstOrThrow({ where: { workspace: { externalId: `T${n}` } } });
+    expect(deal).toMatchObject({ roomId: room, roomArchivedAt: null });
+    expect(h.platform.of('createRoom')).toHaveLength(1);
+    expect(h.platform.of('unarchiveRoom')).toEqual([]);
   });
 
   it('archives (Slack): the closing post says the room will be archived', async () => {

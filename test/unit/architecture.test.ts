@@ -96,7 +96,7 @@ describe('no platform syntax in the core', () => {
     // and the parse errors strip a leading slash command and let each platform add its own prefix.
     'commands/usage.ts': ['mention or link syntax (<@, <#, <!, <at)', 'the /deal command prefix'],
   };
-  it.each(SYNTAX)('src/app, domain, commands and i18n contain no %s', (what, re) => {
+  it.each(SYNTAX)('src/app, domain, commands and i18n are free of %s', (what, re) => {
     const offenders = core.filter((f) => re.test(code(f)) && !ALLOWED[rel(f)]?.includes(what)).map(rel);
     expect(offenders).toEqual([]);
   });

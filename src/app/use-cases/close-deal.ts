@@ -30,9 +30,11 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
     const stage =
       lastOpen && openStages(process).some((s) => s.key === lastOpen) ? lastOpen : openStages(process).at(-1)!.key;
     // An archived room comes back where the platform lets the bot unarchive it; elsewhere the deal
-    // gets a fresh room, linked in history to the old one.
+    // gets a fresh room, linked in history to the old one. (Where rooms are not archived at all,
+    // the room was only marked done and simply serves the deal again.)
+    const { archive, unarchive } = ctx.capabilities;
     const archived = deal.roomArchivedAt !== null;
-    const freshRoom = archived && !ctx.capabilities.unarchive;
+    const freshRoom = archived && archive && !unarchive;
     await repos.updateDeal(deal.workspaceId, deal.id, {
       status: 'open',
       stage,
@@ -55,7 +57,7 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
       dealId: deal.id,
       refreshCard: true,
       ensureRoom: freshRoom,
-      unarchiveRoom: archived && !freshRoom,
+      unarchiveRoom: archived && archive && unarchive,
       announce: plain(t(W, 'close.reopened', { user: who, deal: deal.number, stage: stageName(process, stage, W) })),
       reply: plain(t(L, 'close.reopened_reply', { deal: deal.number })),
     };
