@@ -145,3 +145,7 @@ export function toBlockKit(
 export function unescapeSlack(s: string): string {
   return s.replace(/&lt;@/g, '＜@').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
+
+/** Text a user typed into a form field (Slack sends it raw, unescaped): a `<@` in it must not
+ * become a mention in the command text built from it. */
+export const literalText = (s: string): string => s.replace(/<@/g, '＜@');

@@ -6,6 +6,7 @@ import { silentLogger } from '../../../src/app/logger.ts';
 import { mention } from '../../../src/app/message.ts';
 import { PlatformError } from '../../../src/domain/errors.ts';
 import { toBlockKit, unescapeSlack } from '../../../src/platforms/slack/block-kit.ts';
+import { modalToCommand } from '../../../src/platforms/slack/listeners/views.ts';
 import { toMrkdwn } from '../../../src/platforms/slack/mrkdwn.ts';
 import { SlackPlatform, slackChannelName, toPlatformError } from '../../../src/platforms/slack/slack-platform.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack-api.ts';
@@ -109,6 +110,13 @@ describe('Slack text rules', () => {
     expect(unescapeSlack('a &lt; b &amp;lt; <@U1|bob>')).toBe('a < b &lt; <@U1|bob>');
     // A `<@` the user typed (Slack sends it escaped) cannot become the mention notation.
     expect(unescapeSlack('&lt;@UADMIN&gt; hi <@U1|bob>')).toBe('＜@UADMIN> hi <@U1|bob>');
+    // Form fields arrive raw: the command built from them carries no forged mention either.
+    const cmd = modalToCommand({
+      account: { account: { value: 'Acme <@UADMIN>' } },
+      title: { title: { value: 'ERP' } },
+      people: { people: { selected_users: ['UBOB'] } },
+    });
+    expect(cmd).toBe('new Acme ＜@UADMIN> | ERP <@UBOB>');
     const kit = toBlockKit({ text: 'x', blocks: Array.from({ length: 60 }, () => ({ type: 'divider' as const })) });
     expect(kit.blocks).toHaveLength(50); // Slack's limit per message
   });

@@ -8,6 +8,7 @@ import { toLocale } from '../../../app/identity.ts';
 import type { WorkspaceRef } from '../../../app/ports.ts';
 import { parseCommand } from '../../../commands/parse.ts';
 import { tLabel } from '../../../i18n/index.ts';
+import { literalText } from '../block-kit.ts';
 
 export const NEW_DEAL_VIEW = 'deal_new';
 
@@ -41,7 +42,7 @@ export async function newDealModal(deps: Deps, ws: WorkspaceRef, userId: string,
 /** The form's values as the one command language; `|` cannot appear inside account or title. */
 export function modalToCommand(values: Record<string, Record<string, any>>): string {
   const v = (id: string) => values[id]?.[id];
-  const clean = (s: string | undefined) => (s ?? '').replace(/[|｜]/g, '/').trim();
+  const clean = (s: string | undefined) => literalText((s ?? '').replace(/[|｜]/g, '/').trim());
   const parts = [`new ${clean(v('account')?.value)} | ${clean(v('title')?.value)}`];
   if (v('amount')?.value) parts.push(`amount:${String(v('amount').value).replace(/\s+/g, '')}`);
   if (v('close')?.selected_date) parts.push(`close:${v('close').selected_date}`);
