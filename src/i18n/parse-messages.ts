@@ -15,7 +15,7 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
         ? r`I don't know the command “${p.verb}”. Did you mean “${p.suggestion}”?${usageEn(p)}`
         : r`I don't know the command “${p.verb}”. Type ${cmd('help')} to see all commands.${usageEn(p)}`,
     'parse.deal_not_allowed': (p) =>
-      r`${cmd(`${p.command}`)} doesn't work on a single deal, so leave out the #number.${usageEn(p)}`,
+      r`${cmd(r`${p.command}`)} doesn't work on a single deal, so leave out the #number.${usageEn(p)}`,
     'parse.duplicate_deal': (p) =>
       r`Give the deal number (#n) only once, right before or after the command.${usageEn(p)}`,
     'parse.bad_deal_number': (p) => r`“${p.text}” isn't a deal number. Deal numbers start at #1.${usageEn(p)}`,
@@ -63,7 +63,7 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       p.suggestion && p.suggestion !== 'help'
         ? r`没有“${p.verb}”这个命令。你是想用“${p.suggestion}”吗？${usageZh(p)}`
         : r`没有“${p.verb}”这个命令。输入 ${cmd('help')}（或 ${cmd('帮助')}）查看全部命令。${usageZh(p)}`,
-    'parse.deal_not_allowed': (p) => r`${cmd(`${p.command}`)} 不针对单个商机，请去掉 #编号。${usageZh(p)}`,
+    'parse.deal_not_allowed': (p) => r`${cmd(r`${p.command}`)} 不针对单个商机，请去掉 #编号。${usageZh(p)}`,
     'parse.duplicate_deal': (p) => r`商机编号（#n）只需写一次，放在命令前面或紧跟在命令后面。${usageZh(p)}`,
     'parse.bad_deal_number': (p) => r`“${p.text}”不是有效的商机编号，编号从 #1 开始。${usageZh(p)}`,
     'parse.new_format': (p) =>

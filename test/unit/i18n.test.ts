@@ -24,6 +24,8 @@ describe('message catalogs', () => {
     (locale, key) => {
       const out = t(locale, key, asParts());
       expect(out.filter((p) => typeof p === 'string' && /\[object |PARAM_/.test(p))).toEqual([]);
+      // a param made into a command or emphasis keeps its own text
+      expect(out.filter((p) => typeof p === 'object' && 'text' in p && /\[object /.test(p.text))).toEqual([]);
     },
   );
 });
