@@ -10,6 +10,7 @@ import type { Deps } from './context.ts';
 import { loadDealView } from './deal-view.ts';
 import { todayIn } from './format.ts';
 import { roomLocale } from './identity.ts';
+import type { Rich } from './message.ts';
 import type { DmPayload, InvitePayload, PinPayload, PostPayload } from './outbox.ts';
 import type { ChatPlatform, NewOutboxStep, OutboxStep, Repos, WorkspaceRef } from './ports.ts';
 
@@ -27,7 +28,7 @@ export function roomNameFor(deal: Pick<Deal, 'number' | 'title'>, accountName: s
   return slug ? `deal-${slug}` : `deal-${deal.number}`;
 }
 
-export function describePlatformError(e: unknown, L: Locale): string {
+export function describePlatformError(e: unknown, L: Locale): Rich {
   if (e instanceof PlatformError)
     return t(L, `platform.${e.code}`, { code: e.platformCode, seconds: e.retryAfterSeconds ?? 0 });
   return t(L, 'platform.unknown');
@@ -74,6 +75,10 @@ export async function executeStep(deps: Deps, step: OutboxStep): Promise<StepEff
       return {};
     case 'pin':
       await platform.pin(ws, room, (step.payload as PinPayload).messageId);
+      return {};
+    case 'unarchive':
+      // Only outcomes on platforms that declare `unarchive` ask for this step.
+      if (platform.unarchiveRoom) await platform.unarchiveRoom(ws, room);
       return {};
     case 'card':
       return cardStep(deps, platform, ws, workspace, deal, room, Boolean((step.payload as { pin?: boolean }).pin));
@@ -217,14 +222,11 @@ export async function archiveClosedRooms(
     const ws = await resolveWs(deal.workspaceId);
     if (!ws || ws.platform !== platform.kind) continue;
     try {
-      await platform.archiveRoom(ws, deal.roomId!);
+      // A platform that does not archive leaves the room as it is; the deal is marked done all the same.
+      if (platform.capabilities.archive) await platform.archiveRoom(ws, deal.roomId!);
     } catch (e) {
-      if (
-        !(
-          e instanceof PlatformError &&
-          (e.platformCode === 'already_archived' || e.platformCode === 'channel_not_found')
-        )
-      ) {
+      // A room that no longer exists needs no archiving.
+      if (!(e instanceof PlatformError && e.code === 'channel_not_found')) {
         deps.log.warn({ err: e, dealId: deal.id }, 'archive failed; will retry');
         continue;
       }

@@ -12,6 +12,7 @@ import {
   type Args,
   BOT_ID,
   BOT_USER_ID,
+  blockErrors,
   type FakeChannel,
   type FakeChannelSeed,
   type FakeEphemeral,
@@ -82,6 +83,9 @@ export interface FakeSlack {
   callsOf(method: string): RecordedCall[];
   /** calls made to response_urls, optionally only those to `path` (query string ignored) */
   responses(path?: string): RecordedCall[];
+  /** calls refused for their blocks (`invalid_blocks`, or a view's `invalid_arguments`): a test that
+   * boots the app checks at the end that there were none, so every payload any test sends is checked */
+  refusedBlocks(): RecordedCall[];
   /** forget the recorded calls; state, pending failures and overrides stay */
   reset(): void;
   close(): Promise<void>;
@@ -220,7 +224,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
     if (method.startsWith('response_url:')) {
       const fn = overrides.get(method);
-      return send(200, (fn && (await fn(call, state))) || { ok: true });
+      const custom = fn && (await fn(call, state));
+      if (custom) return send(200, custom);
+      // A response_url refuses bad blocks like chat.postMessage does (HTTP 400, `invalid_blocks`).
+      // https://docs.slack.dev/interactivity/handling-user-interaction#message_responses
+      const errors = args.blocks === undefined ? [] : blockErrors(args.blocks, 50);
+      if (errors.length) return send(400, { ok: false, error: 'invalid_blocks', errors });
+      return send(200, { ok: true });
     }
     if (bodyError) return send(200, { ok: false, error: bodyError });
     const denied = authError(method, tok);
@@ -258,6 +268,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       calls.filter((c) =>
         path === undefined ? c.method.startsWith('response_url:') : c.method === `response_url:${path.split('?')[0]}`,
       ),
+    refusedBlocks: () =>
+      calls.filter((c) => {
+        const body = c.response && c.response.status !== 'network' ? c.response.body : undefined;
+        const messages = (body?.response_metadata as { messages?: string[] } | undefined)?.messages ?? [];
+        return body?.error === 'invalid_blocks' || messages.some((m) => m.includes('blocks'));
+      }),
     reset: () => {
       calls.length = 0;
     },

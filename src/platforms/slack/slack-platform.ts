@@ -3,9 +3,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../app/logger.ts';
 import type { Message } from '../../app/message.ts';
-import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../app/ports.ts';
-import { PlatformError } from '../../domain/errors.ts';
-import { toBlockKit } from './block-kit.ts';
+import type { ChatPlatform, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../app/ports.ts';
+import { PlatformError, type PlatformErrorCode } from '../../domain/errors.ts';
+import { LIMITS, toBlockKit } from './block-kit.ts';
 
 /** Slack channel names: lowercase letters, digits, hyphens and underscores, at most 80 chars.
  * https://api.slack.com/methods/conversations.create#naming */
@@ -22,7 +22,7 @@ export function slackChannelName(name: string, suffix = ''): string {
 /** The metadata event type of keyed DMs (digests). */
 const DELIVERY_EVENT = 'dealroom_delivery';
 
-const CODE_OF: Record<string, string> = {
+const CODE_OF: Record<string, PlatformErrorCode> = {
   ratelimited: 'rate_limited',
   not_in_channel: 'not_in_channel',
   channel_not_found: 'channel_not_found',
@@ -58,6 +58,14 @@ export interface SlackPlatformOptions {
 
 export class SlackPlatform implements ChatPlatform {
   readonly kind = 'slack' as const;
+  readonly capabilities: PlatformCapabilities = {
+    archive: true,
+    // Bot tokens cannot unarchive: https://docs.slack.dev/reference/methods/conversations.unarchive
+    unarchive: false,
+    privateReplies: true, // ephemeral messages
+    forms: true, // modals
+    homeTab: true, // App Home
+  };
   private botUserId?: Promise<string>;
   private readonly profiles = new Map<string, { at: number; profile: UserProfile | null }>();
   constructor(private readonly o: SlackPlatformOptions) {}
@@ -211,7 +219,10 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   async archiveRoom(_ws: WorkspaceRef, roomId: string) {
-    await this.call(() => this.client.conversations.archive({ channel: roomId }));
+    await this.call(() => this.client.conversations.archive({ channel: roomId })).catch((e) => {
+      // Archived already (by a person, or by us before a crash): the port asks for no error then.
+      if (!(e instanceof PlatformError && e.platformCode === 'already_archived')) throw e;
+    });
   }
 
   /** Posts to a response_url: ephemeral, never replacing the message the button was on.
@@ -234,11 +245,10 @@ export class SlackPlatform implements ChatPlatform {
 
   async publishHome(_ws: WorkspaceRef, userId: string, message: Message) {
     await this.call(() =>
-      this.client.views.publish({ user_id: userId, view: { type: 'home', blocks: toBlockKit(message).blocks as any } }),
+      this.client.views.publish({
+        user_id: userId,
+        view: { type: 'home', blocks: toBlockKit(message, LIMITS.blocksPerView).blocks as any },
+      }),
     );
-  }
-
-  roomLink(_ws: WorkspaceRef, roomId: string) {
-    return `<#${roomId}>`;
   }
 }
