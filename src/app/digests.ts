@@ -32,13 +32,10 @@ export const isWeeklyDay = (now: Date, zone: string) => DateTime.fromJSDate(now)
 async function lookups(deps: Deps, ws: Workspace, members: Member[], accountIds: string[]): Promise<DigestLookups> {
   const names = new Map((await deps.store.repos.listAccounts(ws.id, accountIds)).map((a) => [a.id, a.name]));
   const ext = new Map(members.map((m) => [m.id, m.externalId]));
-  const ref = { platform: ws.platform, externalId: ws.externalId };
-  const platform = deps.platforms.get(ws.platform);
   return {
     process: getProcess(DEFAULT_PROCESS),
     accountName: (id) => names.get(id),
     externalIdOf: (id) => ext.get(id),
-    roomLink: platform.roomLink ? (roomId) => platform.roomLink!(ref, roomId) : undefined,
   };
 }
 

@@ -6,7 +6,7 @@ import { type Command, DEAL_COMMANDS, type Mention } from '../commands/types.ts'
 import { DealroomError, UserError } from '../domain/errors.ts';
 import type { Deal } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
-import { t } from '../i18n/index.ts';
+import { type Params, t } from '../i18n/index.ts';
 import { assertCanAccess } from './authorize.ts';
 import type { Actor, Deps, Invocation, TxContext } from './context.ts';
 import {
@@ -17,7 +17,7 @@ import {
   resolveMentions,
   timezoneFor,
 } from './identity.ts';
-import { type Message, plain } from './message.ts';
+import { isEmpty, join, type Message, plain } from './message.ts';
 import { describeStepProblem, enqueue, runSteps, stepsFor } from './outbox.ts';
 import type { Outcome } from './outcome.ts';
 import { PROCESS_ID } from './process-id.ts';
@@ -89,7 +89,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       deps.store.transaction(async (repos) => {
         const { workspace, member } = await ensureSpeaker(repos, inv, pre, now, deps.defaults);
         const actor: Actor = { workspace, member, locale, timezone, roomId: inv.roomId };
-        const ctx: TxContext = { repos, actor, now };
+        const ctx: TxContext = { repos, actor, now, capabilities: deps.platforms.get(inv.ws.platform).capabilities };
         const mentioned = await resolveMentions(repos, workspace, mentionsOf(cmd), pre.profiles, now);
         let deal: Deal | null = null;
         if ((DEAL_COMMANDS as readonly string[]).includes(cmd.name)) {
@@ -140,10 +140,10 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       announcedIn && announcedIn === inv.roomId ? '' : (result.outcome.reply?.text ?? ''),
       ...warnings,
       ...problems,
-    ].filter(Boolean);
+    ].filter((x) => !isEmpty(x));
     const keepBlocks =
       !(announcedIn && announcedIn === inv.roomId) && result.outcome.reply && !warnings.length && !problems.length;
-    const message = keepBlocks ? result.outcome.reply : lines.length ? plain(lines.join('\n')) : undefined;
+    const message = keepBlocks ? result.outcome.reply : lines.length ? plain(join(lines, '\n')) : undefined;
     return {
       ok: true,
       command: cmd.name,
@@ -152,7 +152,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       roomId: deal?.roomId ?? undefined,
     };
   } catch (e) {
-    if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params)) };
+    if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params as Params)) };
     // A short reference the user can quote; the same one is in the log line.
     const ref = randomBytes(4).toString('hex');
     deps.log.error({ err: e, ref, text: inv.text.slice(0, 500), user: inv.userId }, 'command failed');

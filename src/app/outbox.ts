@@ -25,7 +25,7 @@ import type { Locale } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
 import type { Deps } from './context.ts';
 import { roomLocale, toLocale } from './identity.ts';
-import { type Message, plain } from './message.ts';
+import { join, type Message, plain, type Rich } from './message.ts';
 import type { Outcome } from './outcome.ts';
 import type { NewOutboxStep, OutboxStep, OutboxStepKind, Repos } from './ports.ts';
 import { PROCESS_ID } from './process-id.ts';
@@ -51,6 +51,8 @@ export function stepsFor(workspaceId: string, outcome: Outcome, speaker: { userI
     steps.push({ workspaceId, dealId: forDeal, kind, payload: payload as Record<string, unknown> });
   if (dealId) {
     if (outcome.ensureRoom) add('room', { notify: speaker.userId, locale: speaker.locale } satisfies RoomPayload);
+    // A reopened deal's archived room comes back before anything is posted in it (platforms that can).
+    if (outcome.unarchiveRoom) add('unarchive', {});
     if (outcome.invite?.length) add('invite', { userIds: outcome.invite } satisfies InvitePayload);
     if (outcome.announce) add('post', { message: outcome.announce } satisfies PostPayload);
     // A new room gets a fresh card from its room step.
@@ -176,6 +178,7 @@ async function afterFailure(
 
 const WHAT: Record<OutboxStepKind, string> = {
   room: 'create',
+  unarchive: 'unarchive',
   invite: 'invite',
   post: 'announce',
   card: 'card',
@@ -184,10 +187,10 @@ const WHAT: Record<OutboxStepKind, string> = {
 };
 
 /** The sentence for a step that did not happen, in `L`; `retrying` when the worker will try again. */
-export function describeStepProblem(r: StepReport, L: Locale): string {
+export function describeStepProblem(r: StepReport, L: Locale): Rich {
   const reason = describePlatformError(r.error, L);
   const base = t(L, `room.${WHAT[r.step.kind]}_failed`, { reason });
-  return r.result === 'retry' ? `${base} ${t(L, 'outbox.retrying')}` : base;
+  return r.result === 'retry' ? join([base, t(L, 'outbox.retrying')], ' ') : base;
 }
 
 /** The DM that tells the person concerned a step gave up, and how to repair the room. */
@@ -201,12 +204,10 @@ async function giveUpNotice(tx: Repos, step: OutboxStep, e: unknown): Promise<Ne
   const userId = notify ?? owner?.externalId;
   if (!userId) return [];
   const L: Locale = (step.payload as RoomPayload).locale ?? toLocale(owner?.locale) ?? roomLocale(workspace);
-  const text = [
-    describeStepProblem({ step, result: 'failed', error: e }, L),
-    t(L, 'outbox.repair', { deal: deal.number }),
-  ]
-    .filter(Boolean)
-    .join('\n');
+  const text = join(
+    [describeStepProblem({ step, result: 'failed', error: e }, L), t(L, 'outbox.repair', { deal: deal.number })],
+    '\n',
+  );
   const payload: DmPayload = { userId, message: plain(text), dealNumber: deal.number };
   return [{ workspaceId: step.workspaceId, dealId: null, kind: 'dm', payload }];
 }

@@ -10,6 +10,8 @@ export interface Outcome {
   announce?: Message;
   /** Re-render the pinned card. */
   refreshCard?: boolean;
+  /** Bring the deal's archived room back (platforms that can) before anything is posted in it. */
+  unarchiveRoom?: boolean;
   /** Create the deal's room if it has none yet (new deal, or a retried creation). */
   ensureRoom?: boolean;
   /** Platform user ids to add to the deal's room. */

@@ -205,7 +205,7 @@ export interface InboundEntry {
 }
 export type NewInboundEntry = Pick<InboundEntry, 'platform' | 'key' | 'lane' | 'payload'>;
 
-export type OutboxStepKind = 'room' | 'invite' | 'post' | 'card' | 'pin' | 'dm';
+export type OutboxStepKind = 'room' | 'unarchive' | 'invite' | 'post' | 'card' | 'pin' | 'dm';
 
 /** One platform side effect to carry out (src/app/outbox.ts). */
 export interface OutboxStep {
@@ -295,17 +295,43 @@ export interface UserProfile {
   teamId?: string;
 }
 
+/** What a platform can do, declared by its adapter: use cases read these instead of branching on
+ * the platform's name. (Differences in syntax are the renderers' business, not capabilities.) */
+export interface PlatformCapabilities {
+  /** Rooms of closed deals are archived after the grace period (`archiveRoom`). Slack archives
+   * the channel; a platform without archiving may rename the room or mark it closed instead.
+   * false: rooms of closed deals are left as they are. */
+  archive: boolean;
+  /** The bot can bring an archived room back (`unarchiveRoom`), so a reopened deal keeps its room.
+   * Slack: false — bot tokens cannot call conversations.unarchive, so a reopened deal gets a fresh
+   * room, linked in history to the old one. https://docs.slack.dev/reference/methods/conversations.unarchive */
+  unarchive: boolean;
+  /** Replies only the speaker sees (Slack's ephemeral messages). */
+  privateReplies: boolean;
+  /** Forms the bot can open (Slack modals: `/deal` alone opens the new-deal form). */
+  forms: boolean;
+  /** A personal home view listing a person's deals and actions (Slack's App Home tab). */
+  homeTab: boolean;
+}
+
 /** A chat platform as the app needs it: rooms, messages, people. Adapters translate these calls
- * into their SDK and their errors into PlatformError with a code the app can explain. */
+ * into their SDK, their errors into PlatformError with a neutral code the app can explain (see
+ * PlatformErrorCode), and the neutral message model into their own syntax. */
 export interface ChatPlatform {
   readonly kind: PlatformKind;
+  /** What this platform can do; constant for the adapter's lifetime. */
+  readonly capabilities: PlatformCapabilities;
   /** Creates a private room for a deal and returns its id; `name` is a suggestion the adapter
    * fits to the platform's naming rules (and makes unique when taken). */
   createRoom(ws: WorkspaceRef, req: { name: string; topic: string }): Promise<{ roomId: string; name: string }>;
   /** Adds people to a room; people already in it are not an error. */
   invite(ws: WorkspaceRef, roomId: string, userIds: string[]): Promise<void>;
-  /** Posts a message everyone in the room sees; returns its id for later updates. */
-  post(ws: WorkspaceRef, roomId: string, message: Message): Promise<{ messageId: string }>;
+  /** Posts a message everyone in the room sees; returns its id for later updates. `key` marks the
+   * message so `findPosted` can find it later (Slack: message metadata). */
+  post(ws: WorkspaceRef, roomId: string, message: Message, opts?: { key?: string }): Promise<{ messageId: string }>;
+  /** The id of the message posted in the room with this `key`, or null: asked after an interrupted
+   * post (a crash, a lost answer) before posting again (optional: without it, the post is repeated). */
+  findPosted?(ws: WorkspaceRef, roomId: string, key: string): Promise<string | null>;
   /** Replaces a message posted earlier (the live deal card). */
   update(ws: WorkspaceRef, roomId: string, messageId: string, message: Message): Promise<void>;
   /** Pins a message in its room. */
@@ -330,10 +356,11 @@ export interface ChatPlatform {
   /** Finds a user by handle for a plain `@name` the app has not seen yet (optional: platforms
    * whose directory is too large to search return null or leave it out). */
   findUserByName?(ws: WorkspaceRef, name: string): Promise<UserProfile | null>;
-  /** A link to a room, for digests and replies written outside it. */
-  roomLink?(ws: WorkspaceRef, roomId: string): string;
-  /** Closes a room after the deal ended (kept readable, no longer active). */
+  /** Closes a room after the deal ended (kept readable, no longer active). Archiving a room that
+   * is already archived is not an error. */
   archiveRoom(ws: WorkspaceRef, roomId: string): Promise<void>;
+  /** Brings an archived room back; present when `capabilities.unarchive` is true. */
+  unarchiveRoom?(ws: WorkspaceRef, roomId: string): Promise<void>;
 }
 
 export interface Clock {

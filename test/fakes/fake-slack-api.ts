@@ -12,6 +12,7 @@ import {
   type Args,
   BOT_ID,
   BOT_USER_ID,
+  blockErrors,
   type FakeChannel,
   type FakeChannelSeed,
   type FakeEphemeral,
@@ -51,7 +52,14 @@ export interface RecordedCall {
  * Injected failure: a Slack error code (HTTP 200 {ok:false, error}), 'network' (the socket is destroyed
  * after the request is read), an HTTP 429 with Retry-After, or an HTTP 5xx.
  */
-export type Failure = string | 'network' | { status: 429; retryAfter: number } | { status: 500 | 502 | 503 | 504 };
+export type Failure =
+  | string
+  | 'network'
+  | { status: 429; retryAfter: number }
+  | { status: 500 | 502 | 503 | 504 }
+  /** Slack did the work, but its answer was lost (a 503 from a proxy, a timeout, a crash of ours
+   * before we read it): the state changes, the caller sees the error. */
+  | { status: 500 | 502 | 503 | 504; afterApplying: true };
 
 /** Replaces a method's answer. Return undefined to fall through to the built-in behaviour; `ok` defaults to true. */
 export type Responder = (call: RecordedCall, state: SlackState) => Answer | undefined | Promise<Answer | undefined>;
@@ -82,6 +90,9 @@ export interface FakeSlack {
   callsOf(method: string): RecordedCall[];
   /** calls made to response_urls, optionally only those to `path` (query string ignored) */
   responses(path?: string): RecordedCall[];
+  /** calls refused for their blocks (`invalid_blocks`, or a view's `invalid_arguments`): a test that
+   * boots the app checks at the end that there were none, so every payload any test sends is checked */
+  refusedBlocks(): RecordedCall[];
   /** forget the recorded calls; state, pending failures and overrides stay */
   reset(): void;
   close(): Promise<void>;
@@ -216,11 +227,17 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (typeof failure === 'string') return send(200, { ok: false, error: failure });
     if (failure?.status === 429)
       return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
-    if (failure) return send(failure.status, { ok: false, error: 'internal_error' });
+    if (failure && !('afterApplying' in failure)) return send(failure.status, { ok: false, error: 'internal_error' });
 
     if (method.startsWith('response_url:')) {
       const fn = overrides.get(method);
-      return send(200, (fn && (await fn(call, state))) || { ok: true });
+      const custom = fn && (await fn(call, state));
+      if (custom) return send(200, custom);
+      // A response_url refuses bad blocks like chat.postMessage does (HTTP 400, `invalid_blocks`).
+      // https://docs.slack.dev/interactivity/handling-user-interaction#message_responses
+      const errors = args.blocks === undefined ? [] : blockErrors(args.blocks, 50);
+      if (errors.length) return send(400, { ok: false, error: 'invalid_blocks', errors });
+      return send(200, { ok: true });
     }
     if (bodyError) return send(200, { ok: false, error: bodyError });
     const denied = authError(method, tok);
@@ -228,7 +245,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
     const fn = overrides.get(method);
     const custom = fn ? await fn(call, state) : undefined;
-    send(200, custom ? { ok: true, ...custom } : state.handle(method, args));
+    const answer = custom ? { ok: true, ...custom } : state.handle(method, args);
+    if (failure) return send(failure.status, { ok: false, error: 'internal_error' }); // applied, answer lost
+    send(200, answer);
   }
 
   const server = http.createServer((req, res) => {
@@ -258,6 +277,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       calls.filter((c) =>
         path === undefined ? c.method.startsWith('response_url:') : c.method === `response_url:${path.split('?')[0]}`,
       ),
+    refusedBlocks: () =>
+      calls.filter((c) => {
+        const body = c.response && c.response.status !== 'network' ? c.response.body : undefined;
+        const messages = (body?.response_metadata as { messages?: string[] } | undefined)?.messages ?? [];
+        return body?.error === 'invalid_blocks' || messages.some((m) => m.includes('blocks'));
+      }),
     reset: () => {
       calls.length = 0;
     },

@@ -125,7 +125,14 @@ export function tzInfo(tz: string, at = new Date()): { tz_label: string; tz_offs
   return { tz_label: part('long'), tz_offset };
 }
 
-/** A light Block Kit check (the rules apps trip over); unknown block types pass. */
+/** Unpaired UTF-16 surrogates: not Unicode, so not valid UTF-8 once sent. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** In mrkdwn, `&` starts one of Slack's three entities; anything else is a broken (cut) one.
+ * https://docs.slack.dev/messaging/formatting-message-text#escaping */
+const BROKEN_ENTITY = /&(?!amp;|lt;|gt;)/;
+
+/** The Block Kit checks Slack makes, with its published limits; unknown block types pass.
+ * https://docs.slack.dev/reference/block-kit/blocks (and each element's and object's page) */
 export function blockErrors(blocks: unknown, max: number, at = '/blocks'): string[] {
   if (!Array.isArray(blocks)) return [`[ERROR] must be an array [json-pointer:${at}]`];
   const errs: string[] = [];
@@ -150,10 +157,41 @@ export function blockErrors(blocks: unknown, max: number, at = '/blocks'): strin
       if (plainOnly && o.type !== 'plain_text') return e('must be plain_text', `${p}/type`);
       if (typeof o.text !== 'string' || !o.text) return e('must be more than 0 characters', `${p}/text`);
       if (o.text.length > maxLen) e(`must be less than ${maxLen + 1} characters`, `${p}/text`);
+      if (LONE_SURROGATE.test(o.text)) e('must be valid unicode (unpaired surrogate)', `${p}/text`);
+      if (o.type === 'mrkdwn' && BROKEN_ENTITY.test(o.text)) e('has an unescaped or cut entity (&)', `${p}/text`);
     };
-    const elements = (maxN: number) => {
+    const maxString = (v: unknown, p: string, maxLen: number) => {
+      if (v !== undefined && (typeof v !== 'string' || v.length > maxLen))
+        e(`must be a string of at most ${maxLen} characters`, p);
+    };
+    const element = (x: unknown, p: string) => {
+      if (!isObj(x)) return e('must be an object', p);
+      maxString(x.action_id, `${p}/action_id`, 255);
+      if (x.type === 'button') {
+        text(x.text, `${p}/text`, 75, true);
+        maxString(x.value, `${p}/value`, 2000);
+        maxString(x.url, `${p}/url`, 3000);
+      }
+      if (x.type === 'static_select' || x.type === 'multi_static_select') {
+        if (x.placeholder !== undefined) text(x.placeholder, `${p}/placeholder`, 150, true);
+        if (!Array.isArray(x.options) || x.options.length === 0 || x.options.length > 100)
+          e('must have 1 to 100 options', `${p}/options`);
+        else
+          for (const [k, o] of (x.options as unknown[]).entries()) {
+            if (!isObj(o)) {
+              e('must be an option object', `${p}/options/${k}`);
+              continue;
+            }
+            text(o.text, `${p}/options/${k}/text`, 75);
+            if (typeof o.value !== 'string' || !o.value || o.value.length > 150)
+              e('must be a string of 1 to 150 characters', `${p}/options/${k}/value`);
+          }
+      }
+    };
+    const elements = (maxN: number, each: (x: unknown, p: string) => void) => {
       if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > maxN)
         e(`must have 1 to ${maxN} elements`, '/elements');
+      else for (const [k, x] of (b.elements as unknown[]).entries()) each(x, `/elements/${k}`);
     };
     switch (b.type) {
       case 'header':
@@ -166,12 +204,15 @@ export function blockErrors(blocks: unknown, max: number, at = '/blocks'): strin
           if (!Array.isArray(b.fields) || b.fields.length > 10) e('must be an array of at most 10 items', '/fields');
           else for (const [j, f] of (b.fields as unknown[]).entries()) text(f, `/fields/${j}`, 2000);
         }
+        if (b.accessory !== undefined) element(b.accessory, '/accessory');
         break;
       case 'context':
-        elements(10);
+        elements(10, (x, p) => {
+          if (isObj(x) && (x.type === 'mrkdwn' || x.type === 'plain_text')) text(x, p, 3000);
+        });
         break;
       case 'actions':
-        elements(25);
+        elements(25, element);
         break;
       case 'input':
         text(b.label, '/label', 2000, true);

@@ -7,7 +7,7 @@ import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { formatDate } from '../format.ts';
 import { roomLocale } from '../identity.ts';
-import { mention, plain } from '../message.ts';
+import { join, mention, plain, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 
 const wsLocale = (ctx: TxContext) => roomLocale(ctx.actor.workspace);
@@ -59,7 +59,7 @@ export async function addAction(
       t(W, 'action.added', {
         user: mention(actor.member.externalId),
         n: number,
-        text: a.text,
+        text: userText(a.text),
         assignee: mention(assignee.externalId),
         due,
       }),
@@ -75,7 +75,7 @@ export async function addAction(
                   user: mention(actor.member.externalId),
                   deal: deal.number,
                   n: number,
-                  text: a.text,
+                  text: userText(a.text),
                   due: a.dueOn ? t(assigneeLocale, 'action.due', { date: formatDate(a.dueOn, assigneeLocale) }) : '',
                 }),
               ),
@@ -119,7 +119,7 @@ export async function checkAction(
       t(W, done ? 'action.done' : 'action.reopened', {
         user: mention(actor.member.externalId),
         n: a.number,
-        text: a.text,
+        text: userText(a.text),
       }),
     ),
     reply: plain(
@@ -158,7 +158,10 @@ export async function inviteMembers(
     announce: plain(
       t(W, 'invite.added', {
         user: mention(actor.member.externalId),
-        people: added.map((p) => mention(p.externalId)).join(', '),
+        people: join(
+          added.map((p) => mention(p.externalId)),
+          ', ',
+        ),
         role,
       }),
     ),

@@ -4,21 +4,21 @@ import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
 import type { Deal, NewEvent } from '../../domain/model.ts';
 import { getProcess, isAdvance, matchStage, missingRequirements, stageOf } from '../../domain/process.ts';
-import { t } from '../../i18n/index.ts';
+import { t, tLabel } from '../../i18n/index.ts';
 import { assertCanOverride } from '../authorize.ts';
 import type { TxContext } from '../context.ts';
 import { addDays, stageName, todayIn } from '../format.ts';
 import { roomLocale } from '../identity.ts';
-import { mention, plain } from '../message.ts';
+import { command, join, mention, plain, r, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 import { closeDeal } from './close-deal.ts';
 
 /** The fix for each requirement, as the command a user types. */
 const FIX: Record<string, string> = {
-  amount: '/deal set amount 120k',
-  close: '/deal set close 2026-12-31',
-  decision_maker: '/deal contact "Jane Doe" role:decision-maker title:CFO',
-  next_contact: '/deal set next-contact friday',
+  amount: 'set amount 120k',
+  close: 'set close 2026-12-31',
+  decision_maker: 'contact "Jane Doe" role:decision-maker title:CFO',
+  next_contact: 'set next-contact friday',
 };
 
 export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'stage'>): Promise<Outcome> {
@@ -38,7 +38,7 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
     });
   }
   if (deal.status !== 'open')
-    throw new UserError('deal.closed', { deal: deal.number, status: t(L, `status.${deal.status}`) });
+    throw new UserError('deal.closed', { deal: deal.number, status: tLabel(L, `status.${deal.status}`) });
   if (target.terminal === 'won') return closeDeal(ctx, deal, { name: 'won' });
   if (target.terminal === 'lost') throw new UserError('stage.lost_needs_reason');
   if (target.key === deal.stage) throw new UserError('stage.already', { deal: deal.number, stage: target.names[L] });
@@ -53,7 +53,10 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
   if (missing.length && !cmd.override) {
     throw new UserError('stage.blocked', {
       stage: target.names[L],
-      missing: missing.map((r) => `• ${t(L, `req.${r.key}`)} → ${FIX[r.key]}`).join('\n'),
+      missing: join(
+        missing.map((q) => r`• ${t(L, `req.${q.key}`)} → ${command(FIX[q.key])}`),
+        '\n',
+      ),
     });
   }
   if (cmd.override) await assertCanOverride(repos, actor.member, deal);
@@ -115,15 +118,18 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
   if (cmd.override)
     lines.push(
       t(wsLocale, 'stage.overridden', {
-        reason: cmd.override,
-        missing: missing.map((r) => t(wsLocale, `req.${r.key}`)).join(', '),
+        reason: userText(cmd.override),
+        missing: join(
+          missing.map((q) => t(wsLocale, `req.${q.key}`)),
+          ', ',
+        ),
       }),
     );
   if (created.length) lines.push(t(wsLocale, 'stage.playbook', { actions: created.join('\n') }));
   return {
     dealId: deal.id,
     refreshCard: true,
-    announce: plain(lines.join('\n')),
+    announce: plain(join(lines, '\n')),
     reply: plain(t(L, 'stage.moved_reply', { deal: updated.number, stage: stageOf(process, target.key).names[L] })),
   };
 }

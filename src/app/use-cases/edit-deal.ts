@@ -3,11 +3,11 @@
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
 import type { Deal, NewEvent } from '../../domain/model.ts';
-import { t } from '../../i18n/index.ts';
+import { t, tLabel } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { formatDate, formatMoney } from '../format.ts';
 import { roomLocale } from '../identity.ts';
-import { mention, plain } from '../message.ts';
+import { mention, plain, type Text, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 
 const wsLocale = (ctx: TxContext) => roomLocale(ctx.actor.workspace);
@@ -23,7 +23,7 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
     data: { field, before, after },
   });
   let event: NewEvent;
-  let shown: string;
+  let shown: Text;
   switch (cmd.field) {
     case 'amount': {
       const m = cmd.money!;
@@ -53,7 +53,7 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
     case 'next-step':
       await repos.updateDeal(deal.workspaceId, deal.id, { nextStep: cmd.value });
       event = change('nextStep', deal.nextStep, cmd.value);
-      shown = cmd.value;
+      shown = userText(cmd.value);
       break;
     case 'competitor': {
       // One more competitor; `-Name` takes one off.
@@ -108,12 +108,16 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
     dealId: deal.id,
     refreshCard: true,
     announce: plain(
-      t(W, 'set.changed', { user: mention(actor.member.externalId), field: t(W, `field.${cmd.field}`), value: shown }),
+      t(W, 'set.changed', {
+        user: mention(actor.member.externalId),
+        field: tLabel(W, `field.${cmd.field}`),
+        value: shown,
+      }),
     ),
     reply: plain(
       t(actor.locale, 'set.changed_reply', {
         deal: deal.number,
-        field: t(actor.locale, `field.${cmd.field}`),
+        field: tLabel(actor.locale, `field.${cmd.field}`),
         value: shown,
       }),
     ),
@@ -149,7 +153,7 @@ export async function saveContact(ctx: TxContext, deal: Deal, cmd: CommandOf<'co
       },
     },
   ]);
-  const desc = [saved.title, saved.role ? t(W, `role.${saved.role}`) : null].filter(Boolean).join(', ');
+  const desc = [saved.title, saved.role ? tLabel(W, `role.${saved.role}`) : null].filter(Boolean).join(', ');
   return {
     dealId: deal.id,
     refreshCard: true,
@@ -188,7 +192,7 @@ export async function logTouch(ctx: TxContext, deal: Deal, cmd: CommandOf<'log'>
     announce: plain(
       t(W, 'log.logged', {
         user: mention(actor.member.externalId),
-        note: cmd.note,
+        note: userText(cmd.note),
         next: cmd.next ? t(W, 'log.next', { date: formatDate(cmd.next, W) }) : '',
       }),
     ),

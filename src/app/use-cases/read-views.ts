@@ -5,18 +5,21 @@ import { UserError } from '../../domain/errors.ts';
 import { Exact } from '../../domain/funnel.ts';
 import type { Deal, DealEvent, Member } from '../../domain/model.ts';
 import { getProcess, type Locale, matchStage, openStages, SOLUTION_SALE } from '../../domain/process.ts';
-import { t } from '../../i18n/index.ts';
+import { t, tLabel } from '../../i18n/index.ts';
 import { reportsOf } from '../authorize.ts';
 import { buildDealCard } from '../card.ts';
 import type { TxContext } from '../context.ts';
 import { loadDealView } from '../deal-view.ts';
 import { formatDate, formatInstant, formatMoney, stageName, todayIn } from '../format.ts';
 import { displayName } from '../identity.ts';
-import { type Block, type Message, mention, plain } from '../message.ts';
+import { type Block, join, type Message, mention, plain, r, type Text, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Repos } from '../ports.ts';
 
+/** Lines shown per list before "…and N more". */
 const LIMIT = 15;
+/** Latest history entries shown. */
+const HISTORY = 30;
 
 export async function showInfo(ctx: TxContext, deal: Deal): Promise<Outcome> {
   const v = await loadDealView(ctx.repos, deal);
@@ -25,15 +28,15 @@ export async function showInfo(ctx: TxContext, deal: Deal): Promise<Outcome> {
   const extra: Block[] = [];
   if (v.contacts.length) {
     extra.push({
-      type: 'text',
-      text:
-        `*${t(L, 'info.contacts')}*\n` +
-        v.contacts
-          .map(
-            (c) =>
-              `• ${c.name}${c.title ? `, ${c.title}` : ''}${c.role ? ` — ${t(L, `role.${c.role}`)}` : ''}${c.email ? ` · ${c.email}` : ''}${c.phone ? ` · ${c.phone}` : ''}`,
-          )
-          .join('\n'),
+      type: 'list',
+      title: tLabel(L, 'info.contacts'),
+      items: v.contacts
+        .slice(0, LIMIT)
+        .map(
+          (c) =>
+            `${c.name}${c.title ? `, ${c.title}` : ''}${c.role ? ` — ${tLabel(L, `role.${c.role}`)}` : ''}${c.email ? ` · ${c.email}` : ''}${c.phone ? ` · ${c.phone}` : ''}`,
+        ),
+      more: moreOf(L, v.contacts.length),
     });
   }
   extra.push({
@@ -45,7 +48,7 @@ export async function showInfo(ctx: TxContext, deal: Deal): Promise<Outcome> {
   return { reply: { text: card.text, blocks: [...card.blocks.filter((b) => b.type !== 'select'), ...extra] } };
 }
 
-function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, process = SOLUTION_SALE): string {
+function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, process = SOLUTION_SALE): Text {
   const d = e.data as any;
   const who = e.actorId ? displayName(names.get(e.actorId) ?? { name: '?', displayName: '' }) : t(L, 'history.system');
   const stage = (k: unknown) =>
@@ -64,14 +67,16 @@ function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, proc
     case 'created':
       return t(L, 'history.created', { who, account: d.after.account, title: d.after.title });
     case 'stage_changed':
-      return (
-        t(L, 'history.stage', { who, from: stage(d.before), to: stage(d.after) }) +
-        (d.override ? ` (${t(L, 'history.override', { reason: d.override })})` : '')
-      );
+      return r`${t(L, 'history.stage', { who, from: stage(d.before), to: stage(d.after) })}${d.override ? r` (${t(L, 'history.override', { reason: userText(String(d.override)) })})` : ''}`;
     case 'field_changed':
       return t(L, 'history.field', { who, field: d.field, before: val(d.before), after: val(d.after) });
     case 'action_added':
-      return t(L, 'history.action_added', { who, n: d.number, text: d.text, assignee: member(d.assigneeId) });
+      return t(L, 'history.action_added', {
+        who,
+        n: d.number,
+        text: userText(String(d.text)),
+        assignee: member(d.assigneeId),
+      });
     case 'action_done':
       return t(L, 'history.action_done', { who, n: d.number });
     case 'action_reopened':
@@ -79,16 +84,13 @@ function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, proc
     case 'member_added':
       return t(L, 'history.member_added', { who, member: member(d.memberId), role: d.role });
     case 'contact_logged':
-      return (
-        t(L, 'history.contact_logged', { who, note: d.note }) +
-        (d.after?.nextContactOn ? ` → ${d.after.nextContactOn}` : '')
-      );
+      return r`${t(L, 'history.contact_logged', { who, note: userText(String(d.note)) })}${d.after?.nextContactOn ? ` → ${d.after.nextContactOn}` : ''}`;
     case 'contact_saved':
       return t(L, 'history.contact_saved', { who, contact: d.after.name });
     case 'won':
       return t(L, 'history.won', { who });
     case 'lost':
-      return t(L, 'history.lost', { who, reason: d.reason ?? '' });
+      return t(L, 'history.lost', { who, reason: userText(String(d.reason ?? '')) });
     case 'reopened':
       return t(L, 'history.reopened', { who });
     case 'room_linked':
@@ -100,17 +102,19 @@ export async function showHistory(ctx: TxContext, deal: Deal): Promise<Outcome> 
   const L = ctx.actor.locale;
   const events = await ctx.repos.listEvents(deal.id);
   const names = new Map((await ctx.repos.listMembers(deal.workspaceId)).map((m) => [m.id, m]));
-  const shown = events.slice(-30);
-  const lines = shown.map((e) => `${formatInstant(e.at, ctx.actor.timezone, L)}  ${describeEvent(e, L, names)}`);
-  const head = t(L, 'history.title', { deal: deal.number, count: events.length });
+  const shown = events.slice(-HISTORY);
+  const lines = shown.map((e) => r`${formatInstant(e.at, ctx.actor.timezone, L)}  ${describeEvent(e, L, names)}`);
+  const head = tLabel(L, 'history.title', { deal: deal.number, count: events.length });
   const more =
-    events.length > shown.length ? `\n${t(L, 'history.earlier', { count: events.length - shown.length })}` : '';
+    events.length > shown.length ? t(L, 'history.earlier', { count: events.length - shown.length }) : undefined;
   return {
     reply: {
       text: head,
       blocks: [
         { type: 'header', text: head },
-        { type: 'text', text: lines.join('\n') + more },
+        // The earlier-changes note comes first: the list shows the latest changes, oldest first.
+        ...(more ? [{ type: 'context' as const, text: more }] : []),
+        { type: 'list', items: lines },
       ],
     },
   };
@@ -124,16 +128,13 @@ export async function showActions(ctx: TxContext, deal: Deal | null, cmd: Comman
     const list = deal ? mine.filter((a) => a.dealId === deal.id) : mine;
     if (!list.length) return { reply: plain(t(L, 'actions.none_mine')) };
     return {
-      reply: plain(
-        `${t(L, 'actions.mine_title', { count: list.length })}\n` +
-          list
-            .slice(0, LIMIT)
-            .map(
-              (a) =>
-                `• #${a.dealNumber}/${a.number} ${a.text}${a.dueOn ? ` — ${formatDate(a.dueOn, L)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`,
-            )
-            .join('\n') +
-          more(L, list.length),
+      reply: listMessage(
+        tLabel(L, 'actions.mine_title', { count: list.length }),
+        list.map(
+          (a) =>
+            r`#${a.dealNumber}/${a.number} ${userText(a.text)}${a.dueOn ? ` — ${formatDate(a.dueOn, L)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`,
+        ),
+        L,
       ),
     };
   }
@@ -141,11 +142,21 @@ export async function showActions(ctx: TxContext, deal: Deal | null, cmd: Comman
   const all = await ctx.repos.listActions(deal.id);
   if (!all.length) return { reply: plain(t(L, 'actions.none', { deal: deal.number })) };
   const line = (a: (typeof all)[number]) =>
-    `${a.status === 'done' ? '☑' : '☐'} #${a.number} ${a.text} — ${mention(names.get(a.assigneeId)!.externalId)}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.status === 'open' && a.dueOn < today ? ' ⚠️' : ''}` : ''}`;
-  return { reply: plain(`${t(L, 'actions.title', { deal: deal.number })}\n${all.map(line).join('\n')}`) };
+    r`${a.status === 'done' ? '☑' : '☐'} #${a.number} ${userText(a.text)} — ${mention(names.get(a.assigneeId)!.externalId)}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.status === 'open' && a.dueOn < today ? ' ⚠️' : ''}` : ''}`;
+  // Open ones first: on a long-running deal the list is cut, and what is still to do matters most.
+  const ordered = [...all.filter((a) => a.status === 'open'), ...all.filter((a) => a.status !== 'open')];
+  return { reply: listMessage(tLabel(L, 'actions.title', { deal: deal.number }), ordered.map(line), L) };
 }
 
-const more = (L: Locale, n: number) => (n > LIMIT ? `\n${t(L, 'common.and_more', { count: n - LIMIT })}` : '');
+/** "…and N more" when a list of `n` is cut to LIMIT. */
+const moreOf = (L: Locale, n: number) => (n > LIMIT ? t(L, 'common.and_more', { count: n - LIMIT }) : undefined);
+
+/** A titled list of at most LIMIT lines that says how many more there are. */
+function listMessage(title: string, lines: Text[], L: Locale): Message {
+  const items = lines.slice(0, LIMIT);
+  const more = moreOf(L, lines.length);
+  return { text: join([title, ...items, more], '\n'), blocks: [{ type: 'list', title, items, more }] };
+}
 
 /** The deals a member may see: admins all, managers their team's and their rooms', reps their rooms'. */
 export async function visibleOpenDeals(repos: Repos, me: Member): Promise<Deal[]> {
@@ -187,15 +198,12 @@ export async function listDeals(ctx: TxContext, cmd: CommandOf<'list'> | Command
     .slice(0, LIMIT)
     .map(
       (d) =>
-        `• #${d.number} ${accounts.get(d.accountId)} — ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)}`,
+        `#${d.number} ${accounts.get(d.accountId)} — ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)}`,
     );
-  const msg: Message = plain(
-    `${t(L, 'list.title', { count: deals.length })}\n${lines.join('\n')}${more(L, deals.length)}`,
-  );
+  const msg = listMessage(tLabel(L, 'list.title', { count: deals.length }), lines, L);
   if (cmd.name === 'mine') {
-    const actions = await showActions(ctx, null, { name: 'actions', mine: true });
-    msg.blocks.push(...actions.reply!.blocks);
-    msg.text += `\n${actions.reply!.text}`;
+    const actions = (await showActions(ctx, null, { name: 'actions', mine: true })).reply!;
+    return { reply: { text: join([msg.text, actions.text], '\n'), blocks: [...msg.blocks, ...actions.blocks] } };
   }
   return { reply: msg };
 }
@@ -219,8 +227,12 @@ export async function showPipeline(ctx: TxContext): Promise<Outcome> {
     (r) =>
       `• ${r.s.names[L]} (${Math.round(r.s.probability * 100)}%): ${r.count} · ${formatMoney(r.sum.toFixed(2), currency, L)}`,
   );
-  const foot =
-    t(L, 'pipeline.weighted', { amount: formatMoney(total.toFixed(2), currency, L) }) +
-    (other ? `\n${t(L, 'pipeline.other_currency', { count: other, currency })}` : '');
-  return { reply: plain(`${t(L, 'pipeline.title', { count: deals.length })}\n${lines.join('\n')}\n${foot}`) };
+  const foot = join(
+    [
+      t(L, 'pipeline.weighted', { amount: formatMoney(total.toFixed(2), currency, L) }),
+      other ? t(L, 'pipeline.other_currency', { count: other, currency }) : '',
+    ].filter((x) => x.length),
+    '\n',
+  );
+  return { reply: plain(r`${t(L, 'pipeline.title', { count: deals.length })}\n${lines.join('\n')}\n${foot}`) };
 }

@@ -2,7 +2,7 @@
 // would post is printed. Lets anyone walk through the product with no chat workspace.
 
 import type { Message } from '../../app/message.ts';
-import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../app/ports.ts';
+import type { ChatPlatform, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../app/ports.ts';
 import { renderText } from './render-text.ts';
 
 export interface ConsoleOptions {
@@ -17,6 +17,13 @@ export interface ConsoleOptions {
 
 export class ConsolePlatform implements ChatPlatform {
   readonly kind = 'console' as const;
+  readonly capabilities: PlatformCapabilities = {
+    archive: true,
+    unarchive: true,
+    privateReplies: true, // printed as "(only @you see this)"
+    forms: false,
+    homeTab: false,
+  };
   private seq = 0;
   private readonly created = new Set<string>();
   constructor(private readonly o: ConsoleOptions) {}
@@ -64,7 +71,7 @@ export class ConsolePlatform implements ChatPlatform {
   async archiveRoom(_ws: WorkspaceRef, roomId: string) {
     this.o.write(`[#${roomId}] room archived`);
   }
-  roomLink(_ws: WorkspaceRef, roomId: string) {
-    return `#${roomId}`;
+  async unarchiveRoom(_ws: WorkspaceRef, roomId: string) {
+    this.o.write(`[#${roomId}] room reopened`);
   }
 }

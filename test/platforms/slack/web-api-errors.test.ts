@@ -3,8 +3,11 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/app/logger.ts';
+import { mention } from '../../../src/app/message.ts';
 import { PlatformError } from '../../../src/domain/errors.ts';
-import { escapeMrkdwn, toBlockKit, unescapeSlack } from '../../../src/platforms/slack/block-kit.ts';
+import { toBlockKit, unescapeSlack } from '../../../src/platforms/slack/block-kit.ts';
+import { modalToCommand } from '../../../src/platforms/slack/listeners/views.ts';
+import { toMrkdwn } from '../../../src/platforms/slack/mrkdwn.ts';
 import { SlackPlatform, slackChannelName, toPlatformError } from '../../../src/platforms/slack/slack-platform.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack-api.ts';
 
@@ -102,9 +105,18 @@ describe('Slack text rules', () => {
     expect(slackChannelName(input.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''))).toBe(out);
   });
 
-  it('escapes user text but keeps mentions, and undoes Slack escaping on input', () => {
-    expect(escapeMrkdwn('a < b & <!channel> <@U1>')).toBe('a &lt; b &amp; &lt;!channel&gt; <@U1>');
+  it('escapes literal text, renders mention parts, and undoes Slack escaping on input', () => {
+    expect(toMrkdwn(['a < b & <!channel> ', mention('U1')])).toBe('a &lt; b &amp; &lt;!channel&gt; <@U1>');
     expect(unescapeSlack('a &lt; b &amp;lt; <@U1|bob>')).toBe('a < b &lt; <@U1|bob>');
+    // A `<@` the user typed (Slack sends it escaped) cannot become the mention notation.
+    expect(unescapeSlack('&lt;@UADMIN&gt; hi <@U1|bob>')).toBe('＜@UADMIN> hi <@U1|bob>');
+    // Form fields arrive raw: the command built from them carries no forged mention either.
+    const cmd = modalToCommand({
+      account: { account: { value: 'Acme <@UADMIN>' } },
+      title: { title: { value: 'ERP' } },
+      people: { people: { selected_users: ['UBOB'] } },
+    });
+    expect(cmd).toBe('new Acme ＜@UADMIN> | ERP <@UBOB>');
     const kit = toBlockKit({ text: 'x', blocks: Array.from({ length: 60 }, () => ({ type: 'divider' as const })) });
     expect(kit.blocks).toHaveLength(50); // Slack's limit per message
   });
