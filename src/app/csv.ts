@@ -10,6 +10,7 @@ import { dateInRange } from '../commands/dates.ts';
 import type { Account, Deal, Member, NewEvent, Workspace } from '../domain/model.ts';
 import { CONTACT_ROLES, DEFAULT_PROCESSES, type Locale, type Process } from '../domain/process.ts';
 import { csvText } from '../i18n/csv-messages.ts';
+import { join, type Rich, r } from './message.ts';
 import type { Repos, Store } from './ports.ts';
 
 export const COLUMNS = {
@@ -47,7 +48,7 @@ export type CsvFiles = Partial<Record<CsvKind, string>>;
 export interface Rejection {
   file: string;
   line: number; // 1-based, the header is line 1
-  reason: string;
+  reason: Rich;
 }
 
 interface Row {
@@ -159,7 +160,7 @@ export async function planImport(
     return r.rows;
   };
   /** Checks a row's cells; returns a reason or the cleaned cells (empty → null). */
-  const check = (kind: CsvKind, row: Row, reject: (reason: string) => void) => {
+  const check = (kind: CsvKind, row: Row, reject: (reason: Rich) => void) => {
     const out: Record<string, string | null> = {};
     for (const c of COLUMNS[kind]) {
       const v = (row.cells[c] ?? '').trim();
@@ -170,7 +171,7 @@ export async function planImport(
     for (const c of REQUIRED[kind]) if (out[c] === null) return reject(csvText(L, 'csv.required', { column: c }));
     return out;
   };
-  const rejecter = (kind: CsvKind, line: number) => (reason: string) => {
+  const rejecter = (kind: CsvKind, line: number) => (reason: Rich) => {
     plan.rejections.push({ file: `${kind}.csv`, line, reason });
     return undefined;
   };
@@ -411,7 +412,7 @@ export interface ImportResult {
   rejections: Rejection[];
   counts: { accounts: number; contacts: number; deals: number };
   /** What to tell the person who ran it, in their language. */
-  report: string;
+  report: Rich;
 }
 
 /** Checks, then (unless a dry run, and only when nothing is rejected) imports in one transaction. */
@@ -431,7 +432,7 @@ export async function importCsv(
   const plan = o.dryRun ? await run(store.repos) : await store.transaction(run);
   const counts = { accounts: plan.accounts.length, contacts: plan.contacts.length, deals: plan.deals.length };
   const lines = plan.rejections.map(
-    (r) => `• ${csvText(L, 'csv.rejected_line', { file: r.file, line: r.line, reason: r.reason })}`,
+    (x) => r`• ${csvText(L, 'csv.rejected_line', { file: x.file, line: x.line, reason: x.reason })}`,
   );
   const head = plan.rejections.length
     ? csvText(L, o.dryRun ? 'csv.dry_run_rejected' : 'csv.refused', { count: plan.rejections.length })
@@ -440,7 +441,7 @@ export async function importCsv(
     imported: !o.dryRun && !plan.rejections.length,
     rejections: plan.rejections,
     counts,
-    report: [head, ...lines].join('\n'),
+    report: join([head, ...lines], '\n'),
   };
 }
 

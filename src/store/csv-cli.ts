@@ -11,6 +11,7 @@ import { systemClock } from '../app/ports.ts';
 import { loadConfig } from '../config.ts';
 import type { PlatformKind, Workspace } from '../domain/model.ts';
 import { csvText } from '../i18n/csv-messages.ts';
+import { textOf } from '../platforms/console/render-text.ts';
 import { openDatabase } from './database.ts';
 import { prismaStore } from './prisma-store.ts';
 
@@ -48,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
         contacts: await db.prisma.contact.count(where),
         deals: await db.prisma.deal.count(where),
       };
-      console.log(csvText(locale, 'csv.exported', { ...counts, dir }));
+      console.log(textOf(csvText(locale, 'csv.exported', { ...counts, dir })));
       return 0;
     }
     const files: CsvFiles = {};
@@ -61,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const r = await importCsv(store, ws, files, { dryRun: values['dry-run'], locale, now: systemClock.now() });
-    (r.rejections.length ? console.error : console.log)(r.report);
+    (r.rejections.length ? console.error : console.log)(textOf(r.report));
     return r.rejections.length ? 1 : 0;
   } finally {
     await db.close();

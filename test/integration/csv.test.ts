@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CsvFiles, exportCsv, importCsv } from '../../src/app/csv.ts';
 import type { Workspace } from '../../src/domain/model.ts';
+import { textOf } from '../../src/platforms/console/render-text.ts';
 import { backends, openTestDb, type TestDb } from '../support/db.ts';
 import { harness } from '../support/harness.ts';
 
@@ -58,12 +59,12 @@ describe.each(BACKENDS)('CSV import and export on %s', (backend) => {
     expect(dry.rejections).toEqual([]);
     expect(dry.imported).toBe(false);
     expect(dry.counts).toEqual({ accounts: 3, contacts: 2, deals: 3 });
-    expect(dry.report).toMatch(/^Dry run: 3 account\(s\), 2 contact\(s\) and 3 deal\(s\) would be imported/);
+    expect(textOf(dry.report)).toMatch(/^Dry run: 3 account\(s\), 2 contact\(s\) and 3 deal\(s\) would be imported/);
     expect(await h.counts()).toEqual(before);
 
     const done = await importCsv(h2.deps.store, ws2, files, { dryRun: false, locale: 'zh', now: h2.clock.now() });
     expect(done.imported).toBe(true);
-    expect(done.report).toMatch(/^已导入 3 个客户、2 个联系人、3 个商机/);
+    expect(textOf(done.report)).toMatch(/^已导入 3 个客户、2 个联系人、3 个商机/);
     const after = await h.counts();
     expect(after.deals - before.deals).toBe(3);
     expect(after.contacts - before.contacts).toBe(2);
@@ -85,7 +86,7 @@ describe.each(BACKENDS)('CSV import and export on %s', (backend) => {
       ['deals.csv', 4],
       ['deals.csv', 5],
     ]);
-    expect(again.rejections[0]?.reason).toBe(
+    expect(textOf(again.rejections[0]?.reason ?? '')).toBe(
       '"ERP rollout" of "Acme" already exists as deal #1; remove the row (import adds, it does not update deals).',
     );
     expect(await h.counts()).toEqual(after);
@@ -116,7 +117,7 @@ describe.each(BACKENDS)('CSV import and export on %s', (backend) => {
     };
     const before = await h.counts();
     const dry = await importCsv(h2.deps.store, ws2, files, { dryRun: true, locale: 'en', now: h2.clock.now() });
-    expect(dry.rejections.map((r) => `${r.file}:${r.line} ${r.reason}`)).toEqual([
+    expect(dry.rejections.map((r) => `${r.file}:${r.line} ${textOf(r.reason)}`)).toEqual([
       'accounts.csv:3 account "new co" is already on line 2; keep one row per account.',
       'contacts.csv:2 role "boss" is not one of decision-maker, champion, influencer, user, procurement, blocker.',
       'contacts.csv:3 email "not-an-email" is not an email address (name@example.com).',
@@ -131,16 +132,16 @@ describe.each(BACKENDS)('CSV import and export on %s', (backend) => {
       'deals.csv:11 account is empty; fill it in.',
       'deals.csv:12 amount "$5" is in USD but the currency column says CNY; make them agree.',
     ]);
-    expect(dry.report.split('\n')[0]).toBe(
+    expect(textOf(dry.report).split('\n')[0]).toBe(
       'Dry run: 13 row(s) would be rejected; nothing was written. Fix them and run again:',
     );
     expect(dry.counts).toEqual({ accounts: 1, contacts: 1, deals: 2 });
     const real = await importCsv(h2.deps.store, ws2, files, { dryRun: false, locale: 'zh', now: h2.clock.now() });
     expect(real.imported).toBe(false);
-    expect(real.report.split('\n')[0]).toBe(
+    expect(textOf(real.report).split('\n')[0]).toBe(
       '未导入任何数据：有 13 行被拒绝（导入要么全部成功，要么什么都不写）。请修正后再试：',
     );
-    expect(real.report).toContain('• deals.csv 第 8 行：负责人「zed」不是本工作区成员');
+    expect(textOf(real.report)).toContain('• deals.csv 第 8 行：负责人「zed」不是本工作区成员');
     expect(await h.counts()).toEqual(before);
   });
 
@@ -176,7 +177,9 @@ describe.each(BACKENDS)('CSV import and export on %s', (backend) => {
       now: h2.clock.now(),
     });
     expect(r.imported).toBe(false);
-    expect(r.rejections).toEqual([{ file, line, reason: expect.stringMatching(reason) }]);
+    expect(r.rejections.map((x) => ({ ...x, reason: textOf(x.reason) }))).toEqual([
+      { file, line, reason: expect.stringMatching(reason) },
+    ]);
     expect(await h.counts()).toEqual(before);
   });
 
