@@ -1,10 +1,12 @@
 // Composition root: config → database → store → platform → jobs. Nothing else lives here.
 
+import fs from 'node:fs';
 import cron from 'node-cron';
 import pino from 'pino';
 import type { Deps } from './app/context.ts';
 import { PlatformRegistry } from './app/platforms.ts';
 import { systemClock } from './app/ports.ts';
+import { applyProcessFile } from './app/process-config.ts';
 import { isDeadLocalClaim } from './app/process-id.ts';
 import { housekeeping } from './app/rooms.ts';
 import { loadConfig } from './config.ts';
@@ -76,6 +78,16 @@ async function main() {
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
   const clock = systemClock;
   const store = prismaStore(db.prisma, clock);
+  if (config.processFile) {
+    // A team's own processes; refused at start (with the line and field, or the deals it would
+    // orphan) rather than run with a process the stored deals do not fit.
+    const processes = await applyProcessFile(
+      store.repos,
+      fs.readFileSync(config.processFile, 'utf8'),
+      config.processFile,
+    );
+    log.info({ processes: processes.map((p) => p.key) }, 'process file loaded');
+  }
   // Every configured platform registers here; today one process serves Slack or the console.
   const platforms = new PlatformRegistry();
   // Work claimed by a dead process resumes at once instead of after its lease: on the embedded

@@ -93,6 +93,8 @@ const OPTIONS: Partial<Record<CommandName, ReadonlyMap<string, [string, Kind]>>>
     截止: ['close', 'date'],
     成交: ['close', 'date'],
     成交日期: ['close', 'date'],
+    process: ['process', 'word'],
+    流程: ['process', 'word'],
   }),
   stage: table({ override: ['override', 'phrase'], 强制: ['override', 'phrase'] }),
   contact: table({
@@ -256,6 +258,7 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
         title: within('title', title, LIMITS.title),
         amount,
         close: dateOpt(inp, opts.close, 'close:'),
+        process: within('process:', opts.process?.toLowerCase(), LIMITS.stage),
         mentions: fewPeople(rest.filter((t) => t.mention).map((t) => t.mention!)),
       };
     }

@@ -75,6 +75,7 @@ export const Command = z.discriminatedUnion('name', [
     title: z.string().min(1).max(LIMITS.title),
     amount: Money.optional(),
     close: IsoDate.optional(),
+    process: z.string().min(1).max(LIMITS.stage).optional(),
     mentions: z.array(Mention).max(LIMITS.mentions),
   }),
   z.object({

@@ -4,7 +4,7 @@ import { table } from './table.ts';
 import type { CommandName } from './types.ts';
 
 export const USAGE: Record<CommandName, string> = {
-  new: '/deal new <account> | <title> [amount:<amount>] [close:<date>] [@user …]',
+  new: '/deal new <account> | <title> [amount:<amount>] [close:<date>] [process:<process>] [@user …]',
   stage: '/deal stage <stage> [override:<reason>]',
   set: '/deal set <field> <value>',
   contact: '/deal contact <name> [role:<role>] [title:<title>] [email:<email>] [phone:<phone>]',

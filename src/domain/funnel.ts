@@ -55,8 +55,9 @@ interface Timeline {
   amounts: AmountState[];
 }
 
-/** The stage an event leaves the deal in, for the events that move it; undefined for the rest. */
-function stageAfter(e: DealEvent): StageKey | undefined {
+/** The stage an event leaves the deal in, for the events that move it; undefined for the rest.
+ * Won and lost land in the process's stage with that flag (whatever the file calls it). */
+function stageAfter(e: DealEvent, process: Process): StageKey | undefined {
   const d = rec(e.data);
   switch (e.type) {
     case 'created':
@@ -65,7 +66,7 @@ function stageAfter(e: DealEvent): StageKey | undefined {
       return str(d.after);
     case 'won':
     case 'lost':
-      return e.type;
+      return process.stages.find((s) => s.terminal === e.type)?.key ?? e.type;
     case 'reopened':
       return str(rec(d.after).stage);
     default:
@@ -107,7 +108,7 @@ function timelines(deals: Deal[], events: DealEvent[], process: Process): Map<st
   for (const e of sorted) {
     const tl = map.get(e.dealId);
     if (!tl) continue;
-    const stage = stageAfter(e);
+    const stage = stageAfter(e, process);
     if (stage !== undefined) {
       if (!tl.states.length && e.type !== 'created')
         tl.states.push({ at: tl.deal.createdAt, stage: stageBefore(e) ?? stage, event: null });

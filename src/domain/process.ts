@@ -260,15 +260,39 @@ export const TRANSACTIONAL_SALE: Process = {
 
 /** The processes a workspace has when it has written none of its own. */
 export const DEFAULT_PROCESSES: readonly Process[] = [SOLUTION_SALE, TRANSACTIONAL_SALE];
-const PROCESSES = new Map(DEFAULT_PROCESSES.map((p) => [p.key, p]));
 export const DEFAULT_PROCESS = SOLUTION_SALE.key;
+let PROCESSES = new Map(DEFAULT_PROCESSES.map((p) => [p.key, p]));
 
-/** The shipped process with this key; an unknown key is an error, never a silent fallback (a
- * deal read with the wrong process would show wrong stages and pass wrong gates). */
+/** Replaces the processes in use (a loaded process file; the first is the default for new deals
+ * when it has no `solution`). The caller checks `orphanedDeals` first. */
+export function useProcesses(list: readonly Process[]): void {
+  PROCESSES = new Map(list.map((p) => [p.key, p]));
+}
+
+/** The processes in use, in file order. */
+export const processesInUse = (): Process[] => [...PROCESSES.values()];
+
+/** The process new deals get when none is named: `solution` if there is one, else the first. */
+export const defaultProcessKey = (): string =>
+  PROCESSES.has(DEFAULT_PROCESS) ? DEFAULT_PROCESS : ([...PROCESSES.keys()][0] ?? DEFAULT_PROCESS);
+
+/** The process with this key; an unknown key is an error, never a silent fallback (a deal read
+ * with the wrong process would show wrong stages and pass wrong gates). */
 export function getProcess(key: string): Process {
   const p = PROCESSES.get(key);
   if (!p) throw new Error(`Unknown sales process "${key}" (known: ${[...PROCESSES.keys()].join(', ')})`);
   return p;
+}
+
+/** Deals a set of processes would orphan: their process is gone, or their stage is not in it.
+ * A process file that orphans any deal is refused with this list (history keeps stage keys, so a
+ * renamed stage must keep its key or the deals be moved first). */
+export function orphanedDeals<D extends { process: string; stage: string }>(
+  processes: readonly Process[],
+  deals: D[],
+): D[] {
+  const stages = new Map(processes.map((p) => [p.key, new Set(p.stages.map((s) => s.key))]));
+  return deals.filter((d) => !stages.get(d.process)?.has(d.stage));
 }
 
 /** The process's won stage and lost stage, found by their flag (a file names them as it likes). */

@@ -22,6 +22,12 @@ const en: Catalog = {
   'req.close': () => 'an expected close date (the deadline)',
   'req.decision_maker': () => 'a decision-maker contact',
   'req.next_contact': () => 'the next customer contact date',
+  'req.next_step': () => 'the next step',
+  'req.competitors': () => 'the competitors',
+  'req.industry': () => "the account's industry",
+  'req.region': () => "the account's region",
+  'req.contact': (p) => r`a ${p.role} contact`,
+  'req.outcome': (p) => r`the customer-confirmed outcome "${p.outcome}"`,
   'field.amount': () => 'amount',
   'field.currency': () => 'currency',
   'field.close': () => 'expected close date',
@@ -56,6 +62,8 @@ const en: Catalog = {
   'deal.already_open': (p) => r`Deal #${p.deal} is already open.`,
 
   'new.created': (p) => r`Deal #${p.deal} ${p.account} — ${p.title} created.`,
+  'new.unknown_process': (p) =>
+    r`There is no sales process "${p.process}". Pick one of ${p.known}, e.g. ${cmd(r`new Acme | ERP process:${p.first}`)}.`,
   'request.duplicate': () => r`This request was already handled; nothing was changed twice.`,
   'room.create_failed': (p) => r`The deal is saved, but I couldn't create its room: ${p.reason}`,
   'room.invite_failed': (p) => r`I couldn't invite everyone to the room: ${p.reason}`,
@@ -225,6 +233,12 @@ const zh: Catalog = {
   'req.close': () => '预计成交日期（时间期限）',
   'req.decision_maker': () => '一位决策者联系人',
   'req.next_contact': () => '下次客户联系日期',
+  'req.next_step': () => '下一步计划',
+  'req.competitors': () => '竞争对手',
+  'req.industry': () => '客户所属行业',
+  'req.region': () => '客户所在区域',
+  'req.contact': (p) => r`一位${p.role}联系人`,
+  'req.outcome': (p) => r`经客户确认的结果「${p.outcome}」`,
   'field.amount': () => '金额',
   'field.currency': () => '币种',
   'field.close': () => '预计成交日期',
@@ -253,6 +267,8 @@ const zh: Catalog = {
   'deal.already_open': (p) => r`商机 #${p.deal} 本来就是进行中。`,
 
   'new.created': (p) => r`已创建商机 #${p.deal} ${p.account} — ${p.title}。`,
+  'new.unknown_process': (p) =>
+    r`没有名为「${p.process}」的销售流程。可选：${p.known}，例如 ${cmd(r`new Acme | ERP process:${p.first}`)}。`,
   'request.duplicate': () => r`这个请求已经处理过，没有重复修改。`,
   'room.create_failed': (p) => r`商机已保存，但无法创建房间：${p.reason}`,
   'room.invite_failed': (p) => r`没能把所有人邀请进房间：${p.reason}`,

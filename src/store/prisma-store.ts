@@ -255,6 +255,12 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     async listContacts(accountId) {
       return (await db.contact.findMany({ where: { accountId }, orderBy: { createdAt: 'asc' } })).map(contact);
     },
+    async listDealStages() {
+      return db.deal.findMany({
+        select: { workspaceId: true, number: true, process: true, stage: true },
+        orderBy: [{ workspaceId: 'asc' }, { number: 'asc' }],
+      });
+    },
     async listWorkspaceAccounts(workspaceId) {
       const rows = await db.account.findMany({
         where: { workspaceId },
