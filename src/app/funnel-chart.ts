@@ -8,8 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
-import { Exact } from '../domain/funnel.ts';
-import { type Locale, openStages, type Process } from '../domain/process.ts';
+import { Exact, type FunnelStageRow } from '../domain/funnel.ts';
+import type { Locale } from '../domain/process.ts';
 import { formatMoney } from './format.ts';
 
 export const CHART_FONT_FAMILY = 'Noto Sans Hans';
@@ -20,18 +20,6 @@ export function chartFontFile(): string {
   return path.join(path.dirname(entry), '..', 'fonts', 'NotoSansHans-Regular.otf');
 }
 
-/** One open stage of the funnel. Amounts are exact decimal strings in one currency. */
-export interface FunnelStageRow {
-  key: string;
-  label: string;
-  probability: number;
-  count: number;
-  amount: string;
-  weighted: string;
-  /** Share of deals that entered this stage and moved on to a later one (null: none entered). */
-  conversion: number | null;
-}
-
 export interface FunnelChartInput {
   title: string;
   subtitle: string;
@@ -40,32 +28,6 @@ export interface FunnelChartInput {
   rows: FunnelStageRow[];
   /** Words around the numbers, in the reader's language (from the i18n catalogue). */
   words: { deals: string; weighted: string; conversion: string };
-}
-
-/** Pipeline rows from open deals of one process: count, amount and weighted amount per stage
- * (deals in other currencies are counted but add no money; the caller says so in the text). */
-export function funnelRows(
-  process: Process,
-  deals: { stage: string; amount: string | null; currency: string }[],
-  currency: string,
-  locale: Locale,
-  conversion: Record<string, number | null> = {},
-): FunnelStageRow[] {
-  return openStages(process).map((s) => {
-    const inStage = deals.filter((d) => d.stage === s.key);
-    const sum = inStage
-      .filter((d) => d.currency === currency)
-      .reduce((acc, d) => acc.plus(d.amount ?? 0), new Exact(0));
-    return {
-      key: s.key,
-      label: s.names[locale],
-      probability: s.probability,
-      count: inStage.length,
-      amount: sum.toFixed(2),
-      weighted: sum.times(String(s.probability)).toFixed(2),
-      conversion: conversion[s.key] ?? null,
-    };
-  });
 }
 
 const BAND = 64;

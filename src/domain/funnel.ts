@@ -3,7 +3,7 @@
 // stage's stats always carry both, and each window is compared with the one before it.
 import { Decimal } from 'decimal.js';
 import type { Deal, DealEvent } from './model.ts';
-import { isAdvance, openStages, type Process, type StageKey } from './process.ts';
+import { isAdvance, type Locale, openStages, type Process, type StageKey } from './process.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -433,4 +433,44 @@ export function weeklyReport(input: {
     stages: cur.map((c, i) => ({ stage: c.stage, current: c, previous: prev[i] })),
     coaching,
   };
+}
+
+// ---- the pipeline now: count, amount and weighted amount per open stage of one process ----
+
+/** One open stage of the pipeline. Amounts are exact decimal strings in one currency. */
+export interface FunnelStageRow {
+  key: string;
+  label: string;
+  probability: number;
+  count: number;
+  amount: string;
+  weighted: string;
+  /** Share of deals that entered this stage and moved on to a later one (null: none entered). */
+  conversion: number | null;
+}
+
+/** Pipeline rows from open deals of one process: count, amount and weighted amount per stage
+ * (deals in other currencies are counted but add no money; the caller says so in the text). */
+export function pipelineRows(
+  process: Process,
+  deals: { stage: string; amount: string | null; currency: string }[],
+  currency: string,
+  locale: Locale,
+  conversion: Record<string, number | null> = {},
+): FunnelStageRow[] {
+  return openStages(process).map((s) => {
+    const inStage = deals.filter((d) => d.stage === s.key);
+    const sum = inStage
+      .filter((d) => d.currency === currency)
+      .reduce((acc, d) => acc.plus(d.amount ?? 0), new Exact(0));
+    return {
+      key: s.key,
+      label: s.names[locale],
+      probability: s.probability,
+      count: inStage.length,
+      amount: sum.toFixed(2),
+      weighted: sum.times(String(s.probability)).toFixed(2),
+      conversion: conversion[s.key] ?? null,
+    };
+  });
 }

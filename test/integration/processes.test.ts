@@ -34,7 +34,9 @@ describe.each(BACKENDS)('processes on %s', (backend) => {
     const blocked = await h.run('alice', '#1 stage quote');
     expect(blocked.ok).toBe(false);
     expect(blocked.text).toContain('an amount (the budget) → set amount 120k');
-    expect((await h.run('alice', '#1 stage qualified')).text).toMatch(/lead \(Lead\), quote \(Quote\), won \(Won\), lost \(Lost\)/);
+    expect((await h.run('alice', '#1 stage qualified')).text).toMatch(
+      /lead \(Lead\), quote \(Quote\), won \(Won\), lost \(Lost\)/,
+    );
     await h.run('alice', '#1 set amount 5k');
     const moved = await h.run('alice', '#1 stage quote');
     expect(moved.ok, moved.text).toBe(true);
@@ -54,46 +56,71 @@ describe.each(BACKENDS)('processes on %s', (backend) => {
     expect(await h.counts()).toEqual(before);
   });
 
+  it('the pipeline shows one funnel per process; list stage:<s> reads each deal\'s own process', async () => {
+    await h.run('alice', 'new Acme | ERP amount:100k');
+    const p = await h.run('alice', 'pipeline');
+    expect(p.text).toContain('Solution sale:\n• Lead (10%): 1 · $100,000');
+    expect(p.text).toContain('Transactional sale:\n• Lead (20%): 0 · $0\n• Quote (60%): 1 · $5,000');
+    expect(p.text).toContain('Weighted by stage probability: $13,000');
+    const quote = await h.run('alice', 'list stage:quote');
+    expect(quote.text).toContain('#1 Shop — Widgets · Quote');
+    expect(quote.text).not.toContain('#2');
+    const lead = await h.run('alice', 'list stage:lead');
+    expect(lead.text).toContain('#2 Acme — ERP');
+    expect(lead.text).not.toContain('#1 Shop');
+  });
+
   it("a team's file: custom gates, playbooks for a room role and the manager, won by flag", async () => {
-    await applyProcessFile(h.deps.store.repos, `${defaultFile}\n${customFile.replace(/^processes:\n/m, '')}`, 'both.yaml');
+    await applyProcessFile(
+      h.deps.store.repos,
+      `${defaultFile}\n${customFile.replace(/^processes:\n/m, '')}`,
+      'both.yaml',
+    );
     expect(processesInUse().map((p) => p.key)).toEqual(['solution', 'transactional', 'enterprise']);
     await h.run('alice', `team ${h.mention('mgr')} ${h.mention('alice')}`);
     const r = await h.run('alice', `new MegaCorp | Platform process:enterprise`);
     expect(r.ok, r.text).toBe(true);
-    expect(await deal(2)).toMatchObject({ process: 'enterprise', stage: 'discovery' });
-    await h.run('alice', `#2 invite ${h.mention('carol')} as:presales`);
-    const blocked = await h.run('alice', '#2 stage solution-fit');
+    expect(await deal(3)).toMatchObject({ process: 'enterprise', stage: 'discovery' });
+    await h.run('alice', `#3 invite ${h.mention('carol')} as:presales`);
+    const blocked = await h.run('alice', '#3 stage solution-fit');
     expect(blocked.text).toContain('a champion contact → contact "Jane Doe" role:champion');
-    await h.run('alice', '#2 set amount 1m');
-    await h.run('alice', '#2 set close 2027-06-30');
-    await h.run('alice', '#2 contact "Wang Li" role:champion');
-    const moved = await h.run('alice', '#2 stage fit');
+    await h.run('alice', '#3 set amount 1m');
+    await h.run('alice', '#3 set close 2027-06-30');
+    await h.run('alice', '#3 contact "Wang Li" role:champion');
+    const moved = await h.run('alice', '#3 stage fit');
     expect(moved.ok, moved.text).toBe(true);
     const members = await h.prisma.member.findMany();
     const name = (id: string) => members.find((m) => m.id === id)?.name;
-    const actions = await h.prisma.actionItem.findMany({ where: { dealId: (await deal(2)).id }, orderBy: { number: 'asc' } });
+    const actions = await h.prisma.actionItem.findMany({
+      where: { dealId: (await deal(3)).id },
+      orderBy: { number: 'asc' },
+    });
     expect(actions.map((a) => [a.number, a.text, name(a.assigneeId), a.dueOn?.toISOString().slice(0, 10)])).toEqual([
       [1, 'Run the technical demo', 'carol', '2026-11-30'],
       [2, 'Review the deal with the rep', 'mgr', '2026-11-26'],
     ]);
-    const gate = await h.run('alice', '#2 stage commit');
+    const gate = await h.run('alice', '#3 stage commit');
     expect(gate.ok).toBe(false);
     expect(gate.text).toContain('the customer-confirmed outcome "Customer accepted the proposal"');
     expect(gate.text).toContain('a decision-maker contact');
-    const won = await h.run('alice', '#2 won');
+    const won = await h.run('alice', '#3 won');
     expect(won.ok, won.text).toBe(true);
-    expect(await deal(2)).toMatchObject({ status: 'won', stage: 'signed' });
+    expect(await deal(3)).toMatchObject({ status: 'won', stage: 'signed' });
   });
 
   it('a file that would orphan deals is refused with their list and changes nothing', async () => {
     const before = processesInUse().map((p) => p.key);
-    await expect(applyProcessFile(h.deps.store.repos, defaultFile, 'processes.yaml')).rejects.toThrow(ProcessChangeRefused);
     await expect(applyProcessFile(h.deps.store.repos, defaultFile, 'processes.yaml')).rejects.toThrow(
-      'processes.yaml would orphan 1 deal(s) whose process or stage it does not have: #2 (enterprise / signed).',
+      ProcessChangeRefused,
+    );
+    await expect(applyProcessFile(h.deps.store.repos, defaultFile, 'processes.yaml')).rejects.toThrow(
+      'processes.yaml would orphan 1 deal(s) whose process or stage it does not have: #3 (enterprise / signed).',
     );
     // Renaming a stage's key orphans the deals in it too (history keeps keys).
     const renamed = defaultFile.replace('- key: quote', '- key: quotation') + customFile.replace(/^processes:\n/m, '');
-    await expect(applyProcessFile(h.deps.store.repos, renamed, 'renamed.yaml')).rejects.toThrow(/#1 \(transactional \/ quote\)/);
+    await expect(applyProcessFile(h.deps.store.repos, renamed, 'renamed.yaml')).rejects.toThrow(
+      /#1 \(transactional \/ quote\)/,
+    );
     expect(processesInUse().map((p) => p.key)).toEqual(before);
   });
 });

@@ -2,7 +2,8 @@
 // SVG carries every stage label, Chinese included, and the PNG is a real, non-blank image.
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { funnelPicture, funnelRows, rasterise, resvgOptions } from '../../src/app/funnel-chart.ts';
+import { funnelPicture, rasterise, resvgOptions } from '../../src/app/funnel-chart.ts';
+import { pipelineRows } from '../../src/domain/funnel.ts';
 import { getProcess, openStages } from '../../src/domain/process.ts';
 import { exampleFunnel } from '../fixtures/funnel-example.ts';
 
@@ -48,7 +49,7 @@ describe('funnel picture', () => {
   });
 
   it('rows count every deal, sum amounts exactly in one currency, weight by probability', () => {
-    const rows = funnelRows(
+    const rows = pipelineRows(
       getProcess('solution'),
       [
         { stage: 'qualified', amount: '99999999999999.99', currency: 'USD' },
