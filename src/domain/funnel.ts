@@ -169,6 +169,8 @@ export interface ClosedDeal {
 }
 export interface StageSnapshot {
   stage: StageKey;
+  /** The process the stage belongs to, when a digest covers several. */
+  process?: string;
   countThen: number;
   countNow: number;
   amountThen: Amounts;
@@ -371,11 +373,14 @@ export const WINDOW_DAYS = 90;
 
 export interface WeeklyStage {
   stage: StageKey;
+  /** The process the stage belongs to, when a report covers several. */
+  process?: string;
   current: StageStat;
   previous: StageStat;
 }
 export interface CoachingFocus {
   stage: StageKey;
+  process?: string;
   rep: Rate;
   team: Rate;
   /** team conversion − rep conversion, > 0. */
@@ -473,4 +478,73 @@ export function pipelineRows(
       conversion: conversion[s.key] ?? null,
     };
   });
+}
+
+// ---- several processes at once: each deal is replayed in its own process ----
+
+/** The deals of one process and their events. */
+function ofProcess(p: Process, deals: Deal[], events: DealEvent[]) {
+  const mine = deals.filter((d) => d.process === p.key);
+  const ids = new Set(mine.map((d) => d.id));
+  return { deals: mine, events: events.filter((e) => ids.has(e.dealId)) };
+}
+const byTime = <T extends { at: Date; deal: Deal }>(a: T, b: T) =>
+  a.at.getTime() - b.at.getTime() || a.deal.number - b.deal.number;
+
+/** funnelChanges per process, joined: moves and closes in time order, each process's stages in
+ * its own funnel order (tagged with the process when there is more than one). */
+export function funnelChangesAcross(input: {
+  deals: Deal[];
+  events: DealEvent[];
+  since: Date;
+  until: Date;
+  processes: readonly Process[];
+}): FunnelChanges {
+  const { since, until, processes } = input;
+  const parts = processes.map((p) => ({
+    p,
+    f: funnelChanges({ ...ofProcess(p, input.deals, input.events), since, until, process: p }),
+  }));
+  if (parts.length === 1 && parts[0]) return parts[0].f;
+  return {
+    since,
+    until,
+    newDeals: parts.flatMap((x) => x.f.newDeals).sort(byTime),
+    advances: parts.flatMap((x) => x.f.advances).sort(byTime),
+    regressions: parts.flatMap((x) => x.f.regressions).sort(byTime),
+    won: parts.flatMap((x) => x.f.won).sort(byTime),
+    lost: parts.flatMap((x) => x.f.lost).sort(byTime),
+    stages: parts.flatMap((x) => x.f.stages.map((s) => ({ ...s, process: x.p.key }))),
+  };
+}
+
+/** weeklyReport per process, joined: conversion and time per stage of each process; a rep's
+ * coaching focus is the stage, in any process, where they lag the team the most. */
+export function weeklyReportAcross(input: {
+  events: DealEvent[];
+  deals: Deal[];
+  now: Date;
+  processes: readonly Process[];
+  reps: { id: string; name: string }[];
+}): WeeklyReport {
+  const parts = input.processes.map((p) => ({
+    p,
+    w: weeklyReport({ ...ofProcess(p, input.deals, input.events), now: input.now, process: p, reps: input.reps }),
+  }));
+  const [first] = parts;
+  if (!first) throw new Error('weeklyReportAcross needs at least one process');
+  if (parts.length === 1) return first.w;
+  return {
+    current: first.w.current,
+    previous: first.w.previous,
+    stages: parts.flatMap((x) => x.w.stages.map((s) => ({ ...s, process: x.p.key }))),
+    coaching: input.reps.map((rep, i) => {
+      const foci = parts.flatMap((x) => {
+        const focus = x.w.coaching[i]?.focus;
+        return focus ? [{ ...focus, process: x.p.key }] : [];
+      });
+      const focus = foci.reduce<CoachingFocus | null>((best, f) => (!best || f.gap > best.gap ? f : best), null);
+      return { rep, focus };
+    }),
+  };
 }

@@ -56,7 +56,7 @@ describe.each(BACKENDS)('processes on %s', (backend) => {
     expect(await h.counts()).toEqual(before);
   });
 
-  it('the pipeline shows one funnel per process; list stage:<s> reads each deal\'s own process', async () => {
+  it("the pipeline shows one funnel per process; list stage:<s> reads each deal's own process", async () => {
     await h.run('alice', 'new Acme | ERP amount:100k');
     const p = await h.run('alice', 'pipeline');
     expect(p.text).toContain('Solution sale:\n• Lead (10%): 1 · $100,000');

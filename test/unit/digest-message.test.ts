@@ -23,7 +23,7 @@ const lines = (m: Message) => renderText(m, (id) => USERS[id] ?? id).split('\n')
 
 const ACCOUNTS: Record<string, string> = { a1: 'Acme', a2: 'Beta', a3: 'Gamma', a4: 'Delta' };
 const lookups: DigestLookups = {
-  process: SOLUTION_SALE,
+  processes: [SOLUTION_SALE],
   accountName: (id) => ACCOUNTS[id],
   externalIdOf: (id) => ({ u1: 'U1', u2: 'U2' })[id],
 };
