@@ -161,7 +161,20 @@ function weeklyBlocks(w: Words, d: DigestLookups, r: WeeklyReport): Block[] {
         ]
       : [],
   );
-  return [...out, ...section(w, 'digest.coaching_title', coaching)];
+  // Exceptions made visible: how often each gate was overridden, and whether the deals let in
+  // anyway converted as well as those that met the standard (the data to judge the standard).
+  const gates = r.gates
+    .filter((g) => g.overridden.entered > 0)
+    .map((g) =>
+      t(w.L, 'digest.gate', {
+        stage: w.stageName(g.stage, g.process, true),
+        count: g.overridden.entered,
+        entered: g.overridden.entered + g.met.entered,
+        overridden: g.overridden.conversion === null ? '—' : pct(g.overridden.conversion),
+        met: g.met.conversion === null ? '—' : pct(g.met.conversion),
+      }),
+    );
+  return [...out, ...section(w, 'digest.coaching_title', coaching), ...section(w, 'digest.gates_title', gates)];
 }
 
 function message(header: string, body: Block[]): Message {

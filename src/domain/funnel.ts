@@ -395,6 +395,55 @@ export interface WeeklyReport {
   previous: { from: Date; to: Date };
   stages: WeeklyStage[];
   coaching: RepCoaching[];
+  /** Gates passed by override vs the stage standard met, per gated stage (current window). */
+  gates: GateStat[];
+}
+
+/** The data to judge a stage standard itself (METHOD.md: exceptions made visible): of the deals
+ * that entered a gated stage in the window, those let in by a manager's override and those that
+ * met the standard, each with how many went on to a later stage. */
+export interface GateStat {
+  stage: StageKey;
+  process?: string;
+  overridden: Rate;
+  met: Rate;
+}
+
+/** Per stage that has entry requirements: forward moves into it within [from, to), split by
+ * whether the gate was passed by override (the `override` the stage_changed event records), and
+ * whether the deal then left the stage forward before `to` (median days to that exit). */
+export function gateStats(input: {
+  events: DealEvent[];
+  deals: Deal[];
+  from: Date;
+  to: Date;
+  process: Process;
+}): GateStat[] {
+  const { from, to, process } = input;
+  const byDeal = new Map<string, DealEvent[]>();
+  for (const e of [...input.events].sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id - b.id)))
+    byDeal.set(e.dealId, [...(byDeal.get(e.dealId) ?? []), e]);
+  const gated = openStages(process).filter((s) => s.requires.length > 0);
+  return gated.map((s) => {
+    const overridden: (number | null)[] = [];
+    const met: (number | null)[] = [];
+    for (const evs of byDeal.values()) {
+      evs.forEach((e, i) => {
+        if (e.type !== 'stage_changed' || e.at < from || e.at >= to) return;
+        const d = rec(e.data);
+        if (str(d.after) !== s.key || !isAdvance(process, str(d.before) ?? '', s.key)) return;
+        // The first later move out of the stage; forward counts as converted.
+        const exit = evs
+          .slice(i + 1)
+          .find((x) => x.at < to && stageAfter(x, process) !== undefined && stageAfter(x, process) !== s.key);
+        const next = exit && stageAfter(exit, process);
+        const days =
+          exit && next && isAdvance(process, s.key, next) ? (exit.at.getTime() - e.at.getTime()) / DAY_MS : null;
+        (typeof d.override === 'string' ? overridden : met).push(days);
+      });
+    }
+    return { stage: s.key, overridden: rateOf(overridden), met: rateOf(met) };
+  });
 }
 
 /** Current window = the 90 days up to `now`, previous = the 90 before. A rep's coaching focus is
@@ -437,6 +486,7 @@ export function weeklyReport(input: {
     previous,
     stages: cur.map((c, i) => ({ stage: c.stage, current: c, previous: prev[i] })),
     coaching,
+    gates: gateStats({ ...base, ...current }),
   };
 }
 
@@ -538,6 +588,7 @@ export function weeklyReportAcross(input: {
     current: first.w.current,
     previous: first.w.previous,
     stages: parts.flatMap((x) => x.w.stages.map((s) => ({ ...s, process: x.p.key }))),
+    gates: parts.flatMap((x) => x.w.gates.map((g) => ({ ...g, process: x.p.key }))),
     coaching: input.reps.map((rep, i) => {
       const foci = parts.flatMap((x) => {
         const focus = x.w.coaching[i]?.focus;

@@ -183,6 +183,7 @@ const weekly: WeeklyReport = {
     { rep: { id: 'u2', name: 'Bob' }, focus: null },
     { rep: { id: 'u9', name: 'Carol' }, focus: { stage: 'lead', rep: r(3, 0, null), team: r(10, 5, 3.4), gap: 0.5 } },
   ],
+  gates: [],
 };
 
 const manager = { id: 'm1', externalId: 'UM', name: 'Maria' };

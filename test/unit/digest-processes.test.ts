@@ -1,9 +1,10 @@
 // Digests compute per process: each deal is replayed, measured and judged stalled in its own
-// process, and a digest covering two processes names each stage with its process.
+// process, and a digest covering two processes names each stage with its process. The weekly
+// digest also shows gates passed by override and how those deals converted.
 import { describe, expect, it } from 'vitest';
 import { buildManagerDigest } from '../../src/app/digest-message.ts';
 import { stalledAcross } from '../../src/domain/follow-ups.ts';
-import { funnelChangesAcross, weeklyReportAcross } from '../../src/domain/funnel.ts';
+import { funnelChangesAcross, gateStats, weeklyReportAcross } from '../../src/domain/funnel.ts';
 import type { Deal, DealEvent } from '../../src/domain/model.ts';
 import { SOLUTION_SALE, TRANSACTIONAL_SALE } from '../../src/domain/process.ts';
 import { renderText } from '../../src/platforms/console/render-text.ts';
@@ -123,5 +124,64 @@ describe('digests per process', () => {
     expect(text).toContain('Solution sale · Proposal 1');
     expect(text).toContain('#3 Deal 3 (@bob): 10 days in Lead (stalls after 7)');
     expect(text).toContain('#2 Deal 2 (@bob): 12 days in Quote (stalls after 10)');
+  });
+});
+
+describe('gates passed by override (the data to judge a stage standard)', () => {
+  const gd = [
+    deal(11, 'solution', 'proposal', 10),
+    deal(12, 'solution', 'qualified', 15),
+    deal(13, 'solution', 'lead', 2),
+  ];
+  const mv = (n: number, ago: number, before: string, after: string, override?: string) =>
+    ev(n, 'stage_changed', daysAgo(ago), { before, after, ...(override ? { override, missing: ['amount'] } : {}) });
+  const gev = [
+    created(11, 'solution'),
+    created(12, 'solution'),
+    created(13, 'solution'),
+    mv(11, 20, 'lead', 'qualified', 'budget agreed orally'),
+    mv(11, 10, 'qualified', 'proposal'),
+    mv(12, 15, 'lead', 'qualified'),
+    mv(13, 5, 'lead', 'qualified', 'board meets Friday'),
+    mv(13, 2, 'qualified', 'lead'),
+  ];
+  it('counts overrides per gated stage and compares their conversion with deals that met the standard', () => {
+    const g = gateStats({ events: gev, deals: gd, from: daysAgo(90), to: NOW, process: SOLUTION_SALE });
+    expect(g.map((x) => x.stage)).toEqual(['qualified', 'proposal', 'negotiation']);
+    expect(g[0]).toMatchObject({
+      overridden: { entered: 2, advanced: 1, conversion: 0.5, medianDays: 10 },
+      met: { entered: 1, advanced: 0, conversion: 0 },
+    });
+    expect(g[1]).toMatchObject({ overridden: { entered: 0 }, met: { entered: 1, advanced: 0 } });
+  });
+
+  it('the weekly digest shows them', () => {
+    const weekly = weeklyReportAcross({ deals: gd, events: gev, now: NOW, processes: [SOLUTION_SALE], reps: [] });
+    const text = renderText(
+      buildManagerDigest(
+        {
+          processes: [SOLUTION_SALE],
+          accountName: () => undefined,
+          externalIdOf: () => undefined,
+          manager: { id: 'u1', externalId: 'U1', name: 'alice' },
+          today: '2026-03-03',
+          funnel: funnelChangesAcross({
+            deals: gd,
+            events: gev,
+            since: daysAgo(1),
+            until: NOW,
+            processes: [SOLUTION_SALE],
+          }),
+          overdue: [],
+          followUps: [],
+          stalled: [],
+          weekly,
+        },
+        'en',
+      ),
+    );
+    expect(text).toContain(
+      'Gates passed by override\n• Qualified: 2 of 3 entries by override; converted 50%, vs 0% when the standard was met',
+    );
   });
 });
