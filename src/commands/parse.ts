@@ -109,6 +109,7 @@ const OPTIONS: Partial<Record<CommandName, ReadonlyMap<string, [string, Kind]>>>
     手机: ['phone', 'phrase'],
   }),
   log: table({ next: ['next', 'date'], 下次: ['next', 'date'], 下次联系: ['next', 'date'] }),
+  outcome: table({ by: ['by', 'phrase'], 确认人: ['by', 'phrase'] }),
   action: table({ due: ['due', 'date'], 截止: ['due', 'date'], 到期: ['due', 'date'] }),
   invite: table({ as: ['as', 'word'], 作为: ['as', 'word'], 角色: ['as', 'word'] }),
   list: table({ stage: ['stage', 'phrase'], 阶段: ['stage', 'phrase'] }),
@@ -325,6 +326,18 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       const next = dateOpt(inp, opts.next, 'next:');
       warnIfPast(inp, next);
       return { note: within('note', note, LIMITS.note), next };
+    }
+    case 'outcome': {
+      // `outcome <key> [<date>] [by:<who confirmed it>]`: the date defaults to today.
+      const [first, ...more] = rest;
+      if (!first) throw new Fail('parse.missing_outcome');
+      const written = text(inp, more);
+      const on = written ? dateOpt(inp, written, 'date') : todayIso(inp.ctx);
+      return {
+        outcome: within('outcome', first.text, LIMITS.stage),
+        on,
+        by: within('by:', opts.by, LIMITS.contact),
+      };
     }
     case 'action': {
       const assignee = rest[0]?.mention;

@@ -104,6 +104,13 @@ export const Command = z.discriminatedUnion('name', [
   }),
   z.object({ name: z.literal('log'), ...dealRef, note: z.string().min(1).max(LIMITS.note), next: IsoDate.optional() }),
   z.object({
+    name: z.literal('outcome'),
+    ...dealRef,
+    outcome: z.string().min(1).max(LIMITS.stage),
+    on: IsoDate,
+    by: z.string().min(1).max(LIMITS.contact).optional(),
+  }),
+  z.object({
     name: z.literal('action'),
     ...dealRef,
     assignee: Mention,
@@ -154,6 +161,7 @@ export const DEAL_COMMANDS = [
   'set',
   'contact',
   'log',
+  'outcome',
   'action',
   'done',
   'undo',

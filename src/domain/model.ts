@@ -111,7 +111,8 @@ export type EventType =
   | 'won'
   | 'lost'
   | 'reopened'
-  | 'room_linked';
+  | 'room_linked'
+  | 'outcome_recorded';
 
 export interface DealEvent {
   id: bigint;

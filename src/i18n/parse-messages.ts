@@ -36,6 +36,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       r`“${p.role}” isn't a contact role. Roles: ${p.roles} (dm works for decision_maker).${usageEn(p)}`,
     'parse.bad_email': (p) =>
       r`“${p.text}” doesn't look like an email address. Write it like jane@acme.com.${usageEn(p)}`,
+    'parse.missing_outcome': (p) =>
+      r`Which outcome? Name it, e.g. ${cmd('outcome proposal-accepted 2026-12-02 by:"Jane Doe"')}.${usageEn(p)}`,
     'parse.missing_note': (p) =>
       r`What happened? Add a short note, e.g. ${cmd('log Call with CFO, budget confirmed next:friday')}.${usageEn(p)}`,
     'parse.missing_mention': (p) => r`Mention who this is for with @, e.g. @jane.${usageEn(p)}`,
@@ -92,6 +94,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.bad_role': (p) =>
       r`“${p.role}”不是联系人角色。可选：决策者、支持者、影响者、使用者、采购、反对者（或 ${p.roles}）。${usageZh(p)}`,
     'parse.bad_email': (p) => r`“${p.text}”不像邮箱地址，请写成 zhangsan@example.com 这样的格式。${usageZh(p)}`,
+    'parse.missing_outcome': (p) =>
+      r`记录哪个结果？例如：${cmd('outcome proposal-accepted 2026-12-02 by:"Jane Doe"')}。${usageZh(p)}`,
     'parse.missing_note': (p) =>
       r`发生了什么？请写一句记录，例如：${cmd('log 和财务总监通话，预算已确认 下次:周五')}。${usageZh(p)}`,
     'parse.missing_mention': (p) => r`请用 @ 指定同事，例如 @张三。${usageZh(p)}`,

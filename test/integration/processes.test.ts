@@ -101,8 +101,23 @@ describe.each(BACKENDS)('processes on %s', (backend) => {
     ]);
     const gate = await h.run('alice', '#3 stage commit');
     expect(gate.ok).toBe(false);
-    expect(gate.text).toContain('the customer-confirmed outcome "Customer accepted the proposal"');
+    expect(gate.text).toContain(
+      'the customer-confirmed outcome "Customer accepted the proposal" → outcome proposal-accepted 2026-12-02 by:"Jane Doe"',
+    );
     expect(gate.text).toContain('a decision-maker contact');
+    const wrong = await h.run('alice', '#3 outcome contract-signed');
+    expect(wrong.text).toBe(
+      '“contract-signed” is not an outcome of the Enterprise sale process. Its outcomes: proposal-accepted (Customer accepted the proposal).',
+    );
+    const rec = await h.run('alice', '#3 outcome proposal-accepted 2026-12-02 by:"Jane Doe"');
+    expect(rec.ok, rec.text).toBe(true);
+    await h.run('alice', '#3 contact "Jane Doe" role:decision-maker');
+    const committed = await h.run('alice', '#3 stage commit');
+    expect(committed.ok, committed.text).toBe(true);
+    const history = await h.run('alice', '#3 history');
+    expect(history.text).toContain(
+      'recorded the outcome “Customer accepted the proposal” on Wed 2026-12-02, confirmed by Jane Doe',
+    );
     const won = await h.run('alice', '#3 won');
     expect(won.ok, won.text).toBe(true);
     expect(await deal(3)).toMatchObject({ status: 'won', stage: 'signed' });

@@ -22,6 +22,7 @@ import { roomLocale } from '../identity.ts';
 import { command, join, mention, plain, type Rich, r, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 import { closeDeal } from './close-deal.ts';
+import { recordedOutcomes } from './record-outcome.ts';
 
 /** The fix for each field requirement, as the command a user types. */
 const FIX: Record<string, string> = {
@@ -49,7 +50,8 @@ function missingLine(q: Requirement, L: Locale, process: Process): Rich {
     }
     case 'outcome': {
       const o = q.spec.outcome;
-      return r`• ${t(L, 'req.outcome', { outcome: process.outcomes.find((x) => x.key === o)?.names[L] ?? o })}`;
+      const name = t(L, 'req.outcome', { outcome: process.outcomes.find((x) => x.key === o)?.names[L] ?? o });
+      return r`• ${name} → ${command(`outcome ${o} 2026-12-02 by:"Jane Doe"`)}`;
     }
   }
 }
@@ -98,7 +100,7 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
     competitors: deal.competitors,
     industry: account?.industry ?? null,
     region: account?.region ?? null,
-    outcomes: [], // verifiable outcomes are not recorded yet (`/deal outcome` is to come): only an override passes
+    outcomes: recordedOutcomes(await repos.listEvents(deal.id)),
   });
   if (missing.length && !cmd.override) {
     throw new UserError('stage.blocked', {

@@ -102,6 +102,15 @@ function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, proc
       return t(L, 'history.reopened', { who });
     case 'room_linked':
       return t(L, 'history.room_linked', { room: d.roomId });
+    case 'outcome_recorded': {
+      const o = process.outcomes.find((x) => x.key === d.outcome);
+      return t(L, 'history.outcome', {
+        who,
+        outcome: o?.names[L] ?? String(d.outcome ?? ''),
+        date: formatDate(typeof d.on === 'string' ? d.on : null, L),
+        by: typeof d.confirmedBy === 'string' ? t(L, 'outcome.by', { who: userText(d.confirmedBy) }) : '',
+      });
+    }
   }
 }
 
