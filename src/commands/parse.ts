@@ -290,6 +290,16 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
         if (field === 'next-contact') warnIfPast(inp, date);
         return { field, value, date };
       }
+      if (field === 'process') {
+        // `set process transactional [map:]proposal=quote negotiation=quote`
+        const [key = '', ...pairs] = value.split(/[\s,，]+/).filter(Boolean);
+        const mapping = pairs.map((p) => {
+          const m = /^(?:map:)?([^=]+)=([^=]+)$/i.exec(p);
+          if (!m?.[1] || !m[2]) throw new Fail('parse.bad_mapping', { text: p });
+          return [m[1].toLowerCase(), m[2].toLowerCase()] as [string, string];
+        });
+        return { field, value, process: key.toLowerCase(), mapping };
+      }
       if (field === 'currency') {
         const code = readCurrency(value);
         if (!code) throw new Fail('parse.bad_currency', { text: value });

@@ -61,6 +61,7 @@ export const SET_FIELDS = [
   'industry',
   'region',
   'address',
+  'process',
 ] as const;
 export const SetField = z.enum(SET_FIELDS);
 export type SetField = z.infer<typeof SetField>;
@@ -92,6 +93,12 @@ export const Command = z.discriminatedUnion('name', [
     /** parsed value for amount/close/next-contact (the raw text stays in `value`) */
     money: Money.optional(),
     date: IsoDate.optional(),
+    /** `set process <key> [map:]<from>=<to> …`: the process, and how stages map into it */
+    process: z.string().min(1).max(LIMITS.stage).optional(),
+    mapping: z
+      .array(z.tuple([z.string().min(1), z.string().min(1)]))
+      .max(30)
+      .optional(),
   }),
   z.object({
     name: z.literal('contact'),

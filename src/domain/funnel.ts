@@ -68,6 +68,7 @@ function stageAfter(e: DealEvent, process: Process): StageKey | undefined {
     case 'lost':
       return process.stages.find((s) => s.terminal === e.type)?.key ?? e.type;
     case 'reopened':
+    case 'process_changed':
       return str(rec(d.after).stage);
     default:
       return undefined;

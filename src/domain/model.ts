@@ -112,7 +112,8 @@ export type EventType =
   | 'lost'
   | 'reopened'
   | 'room_linked'
-  | 'outcome_recorded';
+  | 'outcome_recorded'
+  | 'process_changed';
 
 export interface DealEvent {
   id: bigint;

@@ -121,6 +121,17 @@ const en: Catalog = {
   'outcome.recorded': (p) => r`${p.user} recorded a customer-confirmed outcome: ${em(p.outcome)} on ${p.date}${p.by}.`,
   'outcome.recorded_reply': (p) => r`Outcome “${p.outcome}” recorded on deal #${p.deal}.`,
   'outcome.by': (p) => r`, confirmed by ${p.who}`,
+  'process.unknown': (p) => r`There is no sales process "${p.process}". Pick one of ${p.known}.`,
+  'process.same': (p) => r`Deal #${p.deal} already follows the ${p.process} process.`,
+  'process.bad_from': (p) =>
+    r`“${p.stage}” is not an open stage of the ${p.process} process (${p.stages}); nothing changed.`,
+  'process.bad_to': (p) =>
+    r`“${p.stage}” is not an open stage of the ${p.process} process (${p.stages}); nothing changed.`,
+  'process.needs_mapping': (p) =>
+    r`Deal #${p.deal} is in ${p.stage}, which ${p.process} does not have. Say where it goes, e.g. ${cmd(r`set process ${p.process} ${p.key}=${p.first}`)} (stages: ${p.stages}). Nothing changed.`,
+  'process.changed': (p) =>
+    r`${p.user} moved deal #${p.deal} from the ${p.from} process to ${p.to}; it is now in ${em(p.stage)}.`,
+  'process.changed_reply': (p) => r`Deal #${p.deal} now follows the ${p.process} process; its history is unchanged.`,
   'outcome.unknown': (p) => r`“${p.outcome}” is not an outcome of the ${p.process} process. Its outcomes: ${p.known}.`,
 
   'action.added': (p) => r`${p.user} assigned #${p.n} to ${p.assignee}: ${p.text}${p.due}`,
@@ -173,6 +184,7 @@ const en: Catalog = {
   'history.lost': (p) => r`${p.who} marked it lost: ${p.reason}`,
   'history.reopened': (p) => r`${p.who} reopened it`,
   'history.room_linked': (p) => r`room ${p.room} linked`,
+  'history.process_changed': (p) => r`${p.who} changed the process: ${p.from} → ${p.to}`,
   'history.outcome': (p) => r`${p.who} recorded the outcome “${p.outcome}” on ${p.date}${p.by}`,
   'actions.none_mine': () => 'You have no open actions. 🎉',
   'actions.mine_title': (p) => r`Your open actions (${p.count}):`,
@@ -330,6 +342,15 @@ const zh: Catalog = {
   'outcome.recorded': (p) => r`${p.user} 记录了经客户确认的结果：${em(p.outcome)}，日期 ${p.date}${p.by}。`,
   'outcome.recorded_reply': (p) => r`已在商机 #${p.deal} 记录结果「${p.outcome}」。`,
   'outcome.by': (p) => r`，确认人 ${p.who}`,
+  'process.unknown': (p) => r`没有名为「${p.process}」的销售流程。可选：${p.known}。`,
+  'process.same': (p) => r`商机 #${p.deal} 已经在使用「${p.process}」流程。`,
+  'process.bad_from': (p) => r`「${p.stage}」不是「${p.process}」流程中的进行中阶段（${p.stages}）；未做任何更改。`,
+  'process.bad_to': (p) => r`「${p.stage}」不是「${p.process}」流程中的进行中阶段（${p.stages}）；未做任何更改。`,
+  'process.needs_mapping': (p) =>
+    r`商机 #${p.deal} 处于「${p.stage}」，而 ${p.process} 没有这个阶段。请指明对应阶段，例如 ${cmd(r`set process ${p.process} ${p.key}=${p.first}`)}（阶段：${p.stages}）。未做任何更改。`,
+  'process.changed': (p) =>
+    r`${p.user} 将商机 #${p.deal} 从「${p.from}」流程改为「${p.to}」，当前阶段为 ${em(p.stage)}。`,
+  'process.changed_reply': (p) => r`商机 #${p.deal} 已改用「${p.process}」流程，历史记录保持不变。`,
   'outcome.unknown': (p) => r`「${p.outcome}」不是「${p.process}」流程中的结果。可选结果：${p.known}。`,
 
   'action.added': (p) => r`${p.user} 给 ${p.assignee} 分配了 #${p.n}：${p.text}${p.due}`,
@@ -382,6 +403,7 @@ const zh: Catalog = {
   'history.lost': (p) => r`${p.who} 标记为输单：${p.reason}`,
   'history.reopened': (p) => r`${p.who} 重新打开了商机`,
   'history.room_linked': (p) => r`关联房间 ${p.room}`,
+  'history.process_changed': (p) => r`${p.who} 更改了流程：${p.from} → ${p.to}`,
   'history.outcome': (p) => r`${p.who} 记录了结果「${p.outcome}」，日期 ${p.date}${p.by}`,
   'actions.none_mine': () => '你没有未完成的待办。🎉',
   'actions.mine_title': (p) => r`你的未完成待办（${p.count}）：`,

@@ -25,6 +25,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.missing_field': (p) => r`Which field should I change? Fields: ${p.fields}.${usageEn(p)}`,
     'parse.unknown_field': (p) => r`“${p.field}” isn't a field I can set. Fields: ${p.fields}.${usageEn(p)}`,
     'parse.missing_value': (p) => r`What should ${p.field} be? Add the new value after the field name.${usageEn(p)}`,
+    'parse.bad_mapping': (p) =>
+      r`“${p.text}” is not a stage mapping. Write old=new, e.g. ${cmd('set process transactional proposal=quote')}.${usageEn(p)}`,
     'parse.bad_date': (p) => r`I couldn't read “${p.text}” as a date for ${p.field}. ${DATE_EXAMPLES_EN}.${usageEn(p)}`,
     'parse.bad_amount': (p) =>
       r`I couldn't read “${p.text}” as an amount for ${p.field}. Try ${AMOUNT_EXAMPLES} (no negatives, at most 2 decimals).${usageEn(p)}`,
@@ -85,6 +87,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.missing_field': (p) => r`要修改哪个字段？可选字段：${p.fields}。${usageZh(p)}`,
     'parse.unknown_field': (p) => r`无法设置“${p.field}”。可选字段：${p.fields}。${usageZh(p)}`,
     'parse.missing_value': (p) => r`${p.field} 要改成什么？请在字段名后写上新的值。${usageZh(p)}`,
+    'parse.bad_mapping': (p) =>
+      r`“${p.text}”不是阶段映射。请写成 旧阶段=新阶段，例如 ${cmd('set process transactional proposal=quote')}。${usageZh(p)}`,
     'parse.bad_date': (p) => r`看不懂 ${p.field} 的日期“${p.text}”。${DATE_EXAMPLES_ZH}。${usageZh(p)}`,
     'parse.bad_amount': (p) =>
       r`看不懂 ${p.field} 的金额“${p.text}”。可以写 ${AMOUNT_EXAMPLES}（不能为负数，最多两位小数）。${usageZh(p)}`,

@@ -138,4 +138,47 @@ describe.each(BACKENDS)('processes on %s', (backend) => {
     );
     expect(processesInUse().map((p) => p.key)).toEqual(before);
   });
+
+  it('set process: a stage the new process lacks needs a mapping; with one, history stays as it was', async () => {
+    await h.run('alice', 'new Acme | Switch amount:10k close:2027-01-31');
+    await h.run('alice', '#4 contact "Dee" role:decision-maker');
+    expect((await h.run('alice', '#4 stage proposal')).ok).toBe(true);
+    const d = await deal(4);
+    const eventsBefore = await h.prisma.dealEvent.findMany({ where: { dealId: d.id }, orderBy: { id: 'asc' } });
+    const before = await h.counts();
+
+    const refused = await h.run('alice', '#4 set process transactional');
+    expect(refused.ok).toBe(false);
+    expect(refused.text).toBe(
+      'Deal #4 is in Proposal, which transactional does not have. Say where it goes, e.g. set process transactional proposal=lead (stages: lead (Lead), quote (Quote)). Nothing changed.',
+    );
+    const bad = await h.run('alice', '#4 set process transactional proposal=closing');
+    expect(bad.text).toBe(
+      '“closing” is not an open stage of the Transactional sale process (lead (Lead), quote (Quote)); nothing changed.',
+    );
+    expect(await h.counts()).toEqual(before);
+
+    const ok = await h.run('alice', '#4 set process transactional map:proposal=quote');
+    expect(ok.ok, ok.text).toBe(true);
+    expect(await deal(4)).toMatchObject({ process: 'transactional', stage: 'quote' });
+    const eventsAfter = await h.prisma.dealEvent.findMany({ where: { dealId: d.id }, orderBy: { id: 'asc' } });
+    expect(eventsAfter.slice(0, eventsBefore.length)).toEqual(eventsBefore);
+    expect(eventsAfter.at(-1)).toMatchObject({
+      type: 'process_changed',
+      data: {
+        before: { process: 'solution', stage: 'proposal' },
+        after: { process: 'transactional', stage: 'quote' },
+        mapping: [['proposal', 'quote']],
+      },
+    });
+    expect((await h.run('alice', '#4 history')).text).toContain(
+      'changed the process: solution / proposal → transactional / quote',
+    );
+    expect((await h.run('alice', '#4 set process transactional')).text).toBe(
+      'Deal #4 already follows the Transactional sale process.',
+    );
+    // A stage both processes have needs no mapping.
+    expect((await h.run('alice', '#2 set process transactional')).ok).toBe(true);
+    expect(await deal(2)).toMatchObject({ process: 'transactional', stage: 'lead' });
+  });
 });

@@ -140,6 +140,20 @@ const good: [string, Command][] = [
   ['log next: in 3 days Demo went   well', { name: 'log', note: 'Demo went   well', next: '2026-11-26' }],
   ['log "Demo went well" next:+2w', { name: 'log', note: 'Demo went well', next: '2026-12-07' }],
   ['log Customer said "we need SSO" today', { name: 'log', note: 'Customer said "we need SSO" today' }],
+  // set process with a stage mapping
+  [
+    'set process transactional map:proposal=quote negotiation=Quote',
+    {
+      name: 'set',
+      field: 'process',
+      value: 'transactional map:proposal=quote negotiation=Quote',
+      process: 'transactional',
+      mapping: [
+        ['proposal', 'quote'],
+        ['negotiation', 'quote'],
+      ],
+    },
+  ],
   // outcome (the date defaults to the speaker's today)
   ['outcome proposal-accepted', { name: 'outcome', outcome: 'proposal-accepted', on: '2026-11-23' }],
   [
@@ -255,6 +269,7 @@ const bad: [string, string][] = [
   ['contact Jane role:', 'parse.empty_option'],
   ['log', 'parse.missing_note'],
   ['outcome', 'parse.missing_outcome'],
+  ['set process transactional proposal', 'parse.bad_mapping'],
   ['outcome accepted someday', 'parse.bad_date'],
   ['log next:friday', 'parse.missing_note'],
   ['log called next:frday', 'parse.bad_date'],

@@ -102,6 +102,15 @@ function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, proc
       return t(L, 'history.reopened', { who });
     case 'room_linked':
       return t(L, 'history.room_linked', { room: d.roomId });
+    case 'process_changed': {
+      const before = (d.before ?? {}) as Record<string, unknown>;
+      const after = (d.after ?? {}) as Record<string, unknown>;
+      return t(L, 'history.process_changed', {
+        who,
+        from: `${String(before.process)} / ${String(before.stage)}`,
+        to: `${String(after.process)} / ${String(after.stage)}`,
+      });
+    }
     case 'outcome_recorded': {
       const o = process.outcomes.find((x) => x.key === d.outcome);
       return t(L, 'history.outcome', {
