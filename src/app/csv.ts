@@ -332,7 +332,7 @@ async function existingDeal(repos: Repos, workspaceId: string, account: string, 
 
 /** Writes a plan with no rejections, in the caller's transaction. Deals get the next free numbers;
  * each gets a `created` event (marked imported) so funnels and history see it. No rooms. */
-async function writePlan(repos: Repos, ws: Workspace, plan: ImportPlan, now: Date) {
+async function writePlan(repos: Repos, ws: Workspace, plan: ImportPlan, now: Date, rooms: boolean) {
   const accounts = new Map<string, Account>();
   const account = async (name: string) => {
     let a = accounts.get(norm(name));
@@ -404,6 +404,11 @@ async function writePlan(repos: Repos, ws: Workspace, plan: ImportPlan, now: Dat
       },
     };
     await repos.appendEvents(ws.id, created.id, [event]);
+    // Rooms only when asked: a step in the durable outbox per open deal, written with the import.
+    // The bot's outbox worker creates them one by one and waits out the platform's rate limits
+    // (Retry-After), so a thousand-row import never floods the chat platform.
+    if (rooms && d.status === 'open')
+      await repos.enqueueSteps([{ workspaceId: ws.id, dealId: created.id, kind: 'room', payload: {} }], now);
   }
 }
 
@@ -420,12 +425,12 @@ export async function importCsv(
   store: Store,
   ws: Workspace,
   files: CsvFiles,
-  o: { dryRun: boolean; locale: Locale; now: Date; processes?: readonly Process[] },
+  o: { dryRun: boolean; locale: Locale; now: Date; processes?: readonly Process[]; rooms?: boolean },
 ): Promise<ImportResult> {
   const L = o.locale;
   const run = async (repos: Repos) => {
     const plan = await planImport(repos, ws, files, L, o.processes);
-    if (!plan.rejections.length && !o.dryRun) await writePlan(repos, ws, plan, o.now);
+    if (!plan.rejections.length && !o.dryRun) await writePlan(repos, ws, plan, o.now, o.rooms ?? false);
     return plan;
   };
   // A real import plans inside its transaction: what it checked is what it writes.
@@ -436,7 +441,7 @@ export async function importCsv(
   );
   const head = plan.rejections.length
     ? csvText(L, o.dryRun ? 'csv.dry_run_rejected' : 'csv.refused', { count: plan.rejections.length })
-    : csvText(L, o.dryRun ? 'csv.dry_run_ok' : 'csv.imported', counts);
+    : csvText(L, o.dryRun ? 'csv.dry_run_ok' : o.rooms ? 'csv.imported_rooms' : 'csv.imported', counts);
   return {
     imported: !o.dryRun && !plan.rejections.length,
     rejections: plan.rejections,

@@ -42,6 +42,8 @@ const en: Catalog = {
     r`Nothing imported: ${p.count} row(s) are rejected (an import is all or nothing). Fix them and run again:`,
   'csv.imported': (p) =>
     r`Imported ${p.accounts} account(s), ${p.contacts} contact(s) and ${p.deals} deal(s). Rooms are not created by an import; ${cmd('room')} in a deal creates its room.`,
+  'csv.imported_rooms': (p) =>
+    r`Imported ${p.accounts} account(s), ${p.contacts} contact(s) and ${p.deals} deal(s). The bot creates the rooms of the open deals one by one, at the pace the chat platform allows.`,
   'csv.exported': (p) =>
     r`Exported ${p.accounts} account(s), ${p.contacts} contact(s) and ${p.deals} deal(s) to ${p.dir}.`,
 };
@@ -79,6 +81,8 @@ const zh: Catalog = {
   'csv.refused': (p) => r`未导入任何数据：有 ${p.count} 行被拒绝（导入要么全部成功，要么什么都不写）。请修正后再试：`,
   'csv.imported': (p) =>
     r`已导入 ${p.accounts} 个客户、${p.contacts} 个联系人、${p.deals} 个商机。导入不会创建商机群；在商机中执行 ${cmd('room')} 即可创建。`,
+  'csv.imported_rooms': (p) =>
+    r`已导入 ${p.accounts} 个客户、${p.contacts} 个联系人、${p.deals} 个商机。机器人会按聊天平台允许的速度，逐个为进行中的商机创建商机群。`,
   'csv.exported': (p) => r`已导出 ${p.accounts} 个客户、${p.contacts} 个联系人、${p.deals} 个商机到 ${p.dir}。`,
 };
 

@@ -2,7 +2,8 @@
 // contacts.csv and deals.csv in a folder, for the configured database (embedded unless
 // DATABASE_URL is set; the embedded one cannot be open in the bot at the same time).
 // `--workspace slack:T0123` picks a workspace when the database holds more than one;
-// `--lang zh` answers in Chinese. An import is all or nothing, and a dry run writes nothing.
+// `--lang zh` answers in Chinese; `--rooms` has the bot create the open deals' rooms (paced by its
+// outbox). An import is all or nothing, and a dry run writes nothing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +16,7 @@ import { textOf } from '../platforms/console/render-text.ts';
 import { openDatabase } from './database.ts';
 import { prismaStore } from './prisma-store.ts';
 
-const USAGE = `Usage: npm run import -- <folder> [--dry-run] [--workspace <platform>:<id>] [--lang en|zh]
+const USAGE = `Usage: npm run import -- <folder> [--dry-run] [--rooms] [--workspace <platform>:<id>] [--lang en|zh]
        npm run export -- <folder> [--workspace <platform>:<id>]`;
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       'dry-run': { type: 'boolean', default: false },
+      rooms: { type: 'boolean', default: false },
       workspace: { type: 'string' },
       lang: { type: 'string', default: 'en' },
     },
@@ -61,7 +63,12 @@ async function main(argv: string[]): Promise<number> {
       console.error(`No accounts.csv, contacts.csv or deals.csv in ${dir}.`);
       return 2;
     }
-    const r = await importCsv(store, ws, files, { dryRun: values['dry-run'], locale, now: systemClock.now() });
+    const r = await importCsv(store, ws, files, {
+      dryRun: values['dry-run'],
+      rooms: values.rooms,
+      locale,
+      now: systemClock.now(),
+    });
     (r.rejections.length ? console.error : console.log)(textOf(r.report));
     return r.rejections.length ? 1 : 0;
   } finally {

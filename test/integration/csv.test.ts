@@ -3,6 +3,7 @@
 // reason and nothing at all is written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CsvFiles, exportCsv, importCsv } from '../../src/app/csv.ts';
+import { runSteps } from '../../src/app/outbox.ts';
 import type { Workspace } from '../../src/domain/model.ts';
 import { textOf } from '../../src/platforms/console/render-text.ts';
 import { backends, openTestDb, type TestDb } from '../support/db.ts';
@@ -181,6 +182,32 @@ describe.each(BACKENDS)('CSV import and export on %s', (backend) => {
       { file, line, reason: expect.stringMatching(reason) },
     ]);
     expect(await h.counts()).toEqual(before);
+  });
+
+  it('rooms only when asked: one outbox step per open deal, carried out by the worker', async () => {
+    const imported = await h2.prisma.deal.findMany({ where: { workspaceId: ws2.id }, select: { id: true } });
+    expect(await h2.prisma.outboxStep.count({ where: { dealId: { in: imported.map((d) => d.id) } } })).toBe(0);
+    const files: CsvFiles = {
+      deals: `${HEADER}\n,Rooms Co,Open one,,,,,,,,,alice,\n,Rooms Co,Closed one,,lost,,,,,,,bob,no budget\n`,
+    };
+    const r = await importCsv(h2.deps.store, ws2, files, {
+      dryRun: false,
+      rooms: true,
+      locale: 'en',
+      now: h2.clock.now(),
+    });
+    expect(textOf(r.report)).toMatch(/creates the rooms of the open deals one by one/);
+    const deals = await h2.prisma.deal.findMany({ where: { workspaceId: ws2.id, account: { name: 'Rooms Co' } } });
+    const steps = await h2.prisma.outboxStep.findMany({ where: { dealId: { in: deals.map((d) => d.id) } } });
+    const open = deals.find((d) => d.title === 'Open one');
+    expect(steps.map((s) => [s.kind, s.dealId])).toEqual([['room', open?.id]]);
+    h2.clock.advance(60_000);
+    const done = await runSteps(h2.deps, 'test', { ids: steps.map((s) => String(s.id)) });
+    // The room step, then what a new room gets (invitations, the card and its pin).
+    expect(done[0] && [done[0].step.kind, done[0].result]).toEqual(['room', 'done']);
+    expect(done.every((x) => x.result === 'done')).toBe(true);
+    expect(h2.platform.of('createRoom').at(-1)).toMatchObject({ name: expect.stringContaining('open-one') });
+    expect((await h2.prisma.deal.findUniqueOrThrow({ where: { id: open?.id } })).roomId).not.toBeNull();
   });
 
   it('a byte-order mark and Windows line ends are read', async () => {
