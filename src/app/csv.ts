@@ -3,7 +3,6 @@
 // a hand-written splitter gets those wrong. An import checks every row first and lists each one it
 // would reject and why; it writes only when no row is rejected, all in one transaction.
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { isCurrencyCode, parseAmount } from '../commands/amounts.ts';
 import { dateInRange } from '../commands/dates.ts';
@@ -447,51 +446,5 @@ export async function importCsv(
     rejections: plan.rejections,
     counts,
     report: join([head, ...lines], '\n'),
-  };
-}
-
-/** The workspace's accounts, contacts and deals as CSV texts, in the columns import reads. */
-export async function exportCsv(repos: Repos, ws: Workspace): Promise<Record<CsvKind, string>> {
-  const accounts = await repos.listWorkspaceAccounts(ws.id);
-  const contacts = await repos.listWorkspaceContacts(ws.id);
-  const deals = await repos.listDeals(ws.id, {});
-  const members = new Map((await repos.listMembers(ws.id)).map((m) => [m.id, m]));
-  const accountName = new Map(accounts.map((a) => [a.id, a.name]));
-  const csv = (kind: CsvKind, rows: (string | number | null)[][]) =>
-    stringify([[...COLUMNS[kind]], ...rows.map((r) => r.map((v) => (v === null ? '' : String(v))))]);
-  return {
-    accounts: csv(
-      'accounts',
-      accounts.map((a) => [a.name, a.industry, a.region, a.address]),
-    ),
-    contacts: csv(
-      'contacts',
-      contacts.map((c) => [
-        accountName.get(c.accountId) ?? '',
-        c.name,
-        c.title,
-        c.role?.replace('_', '-') ?? null,
-        c.email,
-        c.phone,
-      ]),
-    ),
-    deals: csv(
-      'deals',
-      deals.map((d) => [
-        d.number,
-        accountName.get(d.accountId) ?? '',
-        d.title,
-        d.process,
-        d.stage,
-        d.amount,
-        d.currency,
-        d.closeDate,
-        d.nextContactOn,
-        d.nextStep,
-        d.competitors.join('; '),
-        members.get(d.ownerId)?.name ?? '',
-        d.lostReason,
-      ]),
-    ),
   };
 }

@@ -3,8 +3,9 @@
 // (src/jobs/digest-scheduler.ts) and by `/deal digest`, so both show exactly the same thing.
 import { DateTime } from 'luxon';
 import { followUps, overdueActions, stalledAcross } from '../domain/follow-ups.ts';
-import { funnelChangesAcross, WINDOW_DAYS, weeklyReportAcross } from '../domain/funnel.ts';
+import { WINDOW_DAYS } from '../domain/funnel.ts';
 import type { Deal, Member, Workspace } from '../domain/model.ts';
+import { funnelChangesAcross, weeklyReportAcross } from '../domain/pipeline.ts';
 import { defaultProcessKey, getProcess, type Locale, type Process, processesInUse } from '../domain/process.ts';
 import { reportsOf } from './authorize.ts';
 import type { Deps } from './context.ts';

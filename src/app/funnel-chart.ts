@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
-import { Exact, type FunnelStageRow } from '../domain/funnel.ts';
+import { Exact } from '../domain/funnel.ts';
+import type { FunnelStageRow } from '../domain/pipeline.ts';
 import type { Locale } from '../domain/process.ts';
 import { formatMoney } from './format.ts';
 

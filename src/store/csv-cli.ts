@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { COLUMNS, type CsvFiles, type CsvKind, exportCsv, importCsv } from '../app/csv.ts';
+import { COLUMNS, type CsvFiles, type CsvKind, importCsv } from '../app/csv.ts';
+import { exportCsv } from '../app/csv-export.ts';
 import { systemClock } from '../app/ports.ts';
 import { loadConfig } from '../config.ts';
 import type { PlatformKind, Workspace } from '../domain/model.ts';

@@ -2,7 +2,8 @@
 // export → dry run → import → export gives the same files; a bad row is listed with its line and
 // reason and nothing at all is written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CsvFiles, exportCsv, importCsv } from '../../src/app/csv.ts';
+import { type CsvFiles, importCsv } from '../../src/app/csv.ts';
+import { exportCsv } from '../../src/app/csv-export.ts';
 import { runSteps } from '../../src/app/outbox.ts';
 import type { Workspace } from '../../src/domain/model.ts';
 import { textOf } from '../../src/platforms/console/render-text.ts';

@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildManagerDigest } from '../../src/app/digest-message.ts';
 import { stalledAcross } from '../../src/domain/follow-ups.ts';
-import { funnelChangesAcross, gateStats, weeklyReportAcross } from '../../src/domain/funnel.ts';
+import { gateStats } from '../../src/domain/funnel.ts';
 import type { Deal, DealEvent } from '../../src/domain/model.ts';
+import { funnelChangesAcross, weeklyReportAcross } from '../../src/domain/pipeline.ts';
 import { SOLUTION_SALE, TRANSACTIONAL_SALE } from '../../src/domain/process.ts';
 import { renderText } from '../../src/platforms/console/render-text.ts';
 

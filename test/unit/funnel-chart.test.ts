@@ -3,7 +3,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { funnelPicture, rasterise, resvgOptions } from '../../src/app/funnel-chart.ts';
-import { pipelineRows } from '../../src/domain/funnel.ts';
+import { pipelineRows } from '../../src/domain/pipeline.ts';
 import { getProcess, openStages } from '../../src/domain/process.ts';
 import { exampleFunnel } from '../fixtures/funnel-example.ts';
 

@@ -2,8 +2,9 @@
 // reader may see (deals whose room they are in, their team's deals, all for admins).
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
-import { Exact, pipelineRows } from '../../domain/funnel.ts';
+import { Exact } from '../../domain/funnel.ts';
 import type { Deal, DealEvent, Member } from '../../domain/model.ts';
+import { pipelineRows } from '../../domain/pipeline.ts';
 import {
   defaultProcessKey,
   getProcess,
