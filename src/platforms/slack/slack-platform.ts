@@ -3,7 +3,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../app/logger.ts';
 import type { Message } from '../../app/message.ts';
-import type { ChatPlatform, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../app/ports.ts';
+import type { ChatPlatform, Clock, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../app/ports.ts';
 import { PlatformError, type PlatformErrorCode } from '../../domain/errors.ts';
 import { LIMITS, toBlockKit } from './block-kit.ts';
 
@@ -57,7 +57,12 @@ export interface SlackPlatformOptions {
   /** Rate-limit waits up to this long are retried once; longer ones are reported. */
   maxRetryWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The app's clock, for the profile cache's age (default: the system clock). */
+  clock?: Clock;
 }
+
+/** How long a Slack profile (name, time zone, language) is reused before it is asked again. */
+const PROFILE_TTL_MS = 3600_000;
 
 export class SlackPlatform implements ChatPlatform {
   readonly kind = 'slack' as const;
@@ -72,6 +77,7 @@ export class SlackPlatform implements ChatPlatform {
   private botUserId?: Promise<string>;
   private readonly profiles = new Map<string, { at: number; profile: UserProfile | null }>();
   constructor(private readonly o: SlackPlatformOptions) {}
+  private now = () => (this.o.clock ? this.o.clock.now().getTime() : Date.now());
 
   private get client() {
     return this.o.client;
@@ -207,7 +213,7 @@ export class SlackPlatform implements ChatPlatform {
 
   async resolveUser(_ws: WorkspaceRef, userId: string): Promise<UserProfile | null> {
     const cached = this.profiles.get(userId);
-    if (cached && Date.now() - cached.at < 3600_000) return cached.profile;
+    if (cached && this.now() - cached.at < PROFILE_TTL_MS) return cached.profile;
     let profile: UserProfile | null = null;
     try {
       const r = await this.call(() => this.client.users.info({ user: userId, include_locale: true }));
@@ -225,7 +231,7 @@ export class SlackPlatform implements ChatPlatform {
     } catch (e) {
       if (!(e instanceof PlatformError && e.platformCode === 'user_not_found')) throw e;
     }
-    this.profiles.set(userId, { at: Date.now(), profile });
+    this.profiles.set(userId, { at: this.now(), profile });
     return profile;
   }
 
