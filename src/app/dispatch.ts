@@ -27,8 +27,9 @@ import { closeDeal } from './use-cases/close-deal.ts';
 import { digestCommand } from './use-cases/digest.ts';
 import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
 import { showHelp } from './use-cases/help.ts';
+import { showHistory } from './use-cases/history.ts';
 import { openDeal } from './use-cases/open-deal.ts';
-import { listDeals, showActions, showHistory, showInfo, showPipeline } from './use-cases/read-views.ts';
+import { listDeals, showActions, showInfo, showPipeline } from './use-cases/read-views.ts';
 import { repairRoom } from './use-cases/repair-room.ts';
 import { setTeam, showTeam } from './use-cases/team.ts';
 
@@ -212,7 +213,7 @@ async function run(
     case 'info':
       return showInfo(ctx, d);
     case 'history':
-      return showHistory(ctx, d);
+      return showHistory(ctx, d, cmd.page);
     case 'actions':
       return showActions(ctx, deal, cmd);
     case 'list':

@@ -343,6 +343,12 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       if (!rest.some((t) => t.mention)) throw new Fail('parse.missing_mention');
       return { mentions: fewPeople(mentionsOnly(rest)), role: within('as:', opts.as, LIMITS.role) };
     }
+    case 'history': {
+      if (!rest.length) return {};
+      if (rest.length !== 1 || !/^[1-9]\d{0,5}$/.test(rest[0].text))
+        throw new Fail('parse.bad_page', { text: text(inp, rest) });
+      return { page: Number(rest[0].text) };
+    }
     case 'won':
       return { note: within('note', text(inp, rest) || undefined, LIMITS.reason) };
     case 'lost': {

@@ -123,7 +123,8 @@ export const Command = z.discriminatedUnion('name', [
   /** `room`: recreate the deal's room, or complete it (invitations, card, pin). */
   z.object({ name: z.literal('room'), ...dealRef }),
   z.object({ name: z.literal('info'), ...dealRef }),
-  z.object({ name: z.literal('history'), ...dealRef }),
+  /** `page`: 1 is the newest changes. */
+  z.object({ name: z.literal('history'), ...dealRef, page: z.number().int().positive().optional() }),
   z.object({ name: z.literal('actions'), ...dealRef, mine: z.boolean() }),
   z.object({ name: z.literal('list'), mine: z.boolean(), stage: z.string().min(1).max(LIMITS.stage).optional() }),
   z.object({ name: z.literal('pipeline') }),

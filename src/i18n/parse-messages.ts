@@ -44,6 +44,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       p.text
         ? r`“${p.text}” isn't an action number. Write the number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`
         : r`Which action? Add its number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`,
+    'parse.bad_page': (p) =>
+      r`“${p.text}” isn't a page number. Write the page as a number, e.g. ${cmd('history 2')} for the next older changes.${usageEn(p)}`,
     'parse.missing_reason': (p) =>
       r`Why was the deal lost? Add a short reason, e.g. ${cmd('lost price too high')}.${usageEn(p)}`,
     'parse.unexpected_text': (p) => r`I didn't expect “${p.text}” here. Remove it and try again.${usageEn(p)}`,
@@ -100,6 +102,7 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       p.text
         ? r`“${p.text}”不是待办编号。请写待办列表里的数字，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`
         : r`是哪个待办？请写上待办列表里的编号，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`,
+    'parse.bad_page': (p) => r`“${p.text}”不是页码。请写数字，例如 ${cmd('历史 2')} 查看更早的变更。${usageZh(p)}`,
     'parse.missing_reason': (p) => r`为什么输单？请写一句原因，例如：${cmd('lost 价格太高')}。${usageZh(p)}`,
     'parse.unexpected_text': (p) => r`这里不需要“${p.text}”，请去掉后再试。${usageZh(p)}`,
     'parse.team_needs_reps': (p) =>

@@ -72,7 +72,7 @@ describe('console', () => {
       '@bob completed #3: Prepare the demo',
       '@alice logged a customer contact: Called Wang Li, demo agreed — next contact Thu 2026-11-26',
       'Decision-maker: Wang Li (CFO)',
-      '== History of deal #1 (13 changes) ==',
+      '== History of deal #1 (13 changes, newest first) — page 1 of 1 ==',
     ];
     let at = 0;
     for (const line of expected) {

@@ -18,8 +18,6 @@ import type { Repos } from '../ports.ts';
 
 /** Lines shown per list before "…and N more". */
 const LIMIT = 15;
-/** Latest history entries shown. */
-const HISTORY = 30;
 
 export async function showInfo(ctx: TxContext, deal: Deal): Promise<Outcome> {
   const v = await loadDealView(ctx.repos, deal);
@@ -46,78 +44,6 @@ export async function showInfo(ctx: TxContext, deal: Deal): Promise<Outcome> {
     }),
   });
   return { reply: { text: card.text, blocks: [...card.blocks.filter((b) => b.type !== 'select'), ...extra] } };
-}
-
-function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, process = SOLUTION_SALE): Text {
-  const d = e.data as any;
-  const who = e.actorId ? displayName(names.get(e.actorId) ?? { name: '?', displayName: '' }) : t(L, 'history.system');
-  const stage = (k: unknown) =>
-    typeof k === 'string' && process.stages.some((s) => s.key === k) ? stageName(process, k, L) : String(k);
-  const member = (id: unknown) => displayName(names.get(String(id)) ?? { name: String(id), displayName: '' });
-  // Values in words: an amount as money, a list joined; never raw JSON in front of a person.
-  const val = (v: unknown): string => {
-    if (v === null || v === undefined || v === '') return '—';
-    if (Array.isArray(v)) return v.length ? v.map(val).join(', ') : '—';
-    if (typeof v !== 'object') return String(v);
-    const o = v as Record<string, unknown>;
-    if ('amount' in o) return formatMoney(typeof o.amount === 'string' ? o.amount : null, String(o.currency ?? ''), L);
-    return Object.values(o).map(val).join(' ');
-  };
-  switch (e.type) {
-    case 'created':
-      return t(L, 'history.created', { who, account: d.after.account, title: d.after.title });
-    case 'stage_changed':
-      return r`${t(L, 'history.stage', { who, from: stage(d.before), to: stage(d.after) })}${d.override ? r` (${t(L, 'history.override', { reason: userText(String(d.override)) })})` : ''}`;
-    case 'field_changed':
-      return t(L, 'history.field', { who, field: d.field, before: val(d.before), after: val(d.after) });
-    case 'action_added':
-      return t(L, 'history.action_added', {
-        who,
-        n: d.number,
-        text: userText(String(d.text)),
-        assignee: member(d.assigneeId),
-      });
-    case 'action_done':
-      return t(L, 'history.action_done', { who, n: d.number });
-    case 'action_reopened':
-      return t(L, 'history.action_reopened', { who, n: d.number });
-    case 'member_added':
-      return t(L, 'history.member_added', { who, member: member(d.memberId), role: d.role });
-    case 'contact_logged':
-      return r`${t(L, 'history.contact_logged', { who, note: userText(String(d.note)) })}${d.after?.nextContactOn ? ` → ${d.after.nextContactOn}` : ''}`;
-    case 'contact_saved':
-      return t(L, 'history.contact_saved', { who, contact: d.after.name });
-    case 'won':
-      return t(L, 'history.won', { who });
-    case 'lost':
-      return t(L, 'history.lost', { who, reason: userText(String(d.reason ?? '')) });
-    case 'reopened':
-      return t(L, 'history.reopened', { who });
-    case 'room_linked':
-      return t(L, 'history.room_linked', { room: d.roomId });
-  }
-}
-
-export async function showHistory(ctx: TxContext, deal: Deal): Promise<Outcome> {
-  const L = ctx.actor.locale;
-  const events = await ctx.repos.listEvents(deal.id);
-  const names = new Map((await ctx.repos.listMembers(deal.workspaceId)).map((m) => [m.id, m]));
-  const shown = events.slice(-HISTORY);
-  const lines = shown.map((e) => r`${formatInstant(e.at, ctx.actor.timezone, L)}  ${describeEvent(e, L, names)}`);
-  const head = tLabel(L, 'history.title', { deal: deal.number, count: events.length });
-  const more =
-    events.length > shown.length ? t(L, 'history.earlier', { count: events.length - shown.length }) : undefined;
-  return {
-    reply: {
-      text: head,
-      blocks: [
-        { type: 'header', text: head },
-        // The earlier-changes note comes first: the list shows the latest changes, oldest first.
-        ...(more ? [{ type: 'context' as const, text: more }] : []),
-        { type: 'list', items: lines },
-      ],
-    },
-  };
 }
 
 export async function showActions(ctx: TxContext, deal: Deal | null, cmd: CommandOf<'actions'>): Promise<Outcome> {
