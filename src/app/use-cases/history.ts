@@ -43,12 +43,7 @@ function historyValue(field: string, v: unknown, L: Locale): string {
     .join(' ');
 }
 
-function describeEvent(
-  e: DealEvent,
-  L: Locale,
-  names: Map<string, Member>,
-  process: Process = SOLUTION_SALE,
-): Text {
+function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, process: Process = SOLUTION_SALE): Text {
   const d = e.data as any;
   const who = e.actorId ? displayName(names.get(e.actorId) ?? { name: '?', displayName: '' }) : t(L, 'history.system');
   const stage = (k: unknown) =>
