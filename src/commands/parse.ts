@@ -5,6 +5,7 @@
 // - `key:value` is only an option for keys the command knows, so `10:30` and URLs stay in text.
 // - `/deal #12` with no verb shows deal 12 (info).
 // - A past `due:`, `next:` or `set next-contact` date warns but still succeeds (teams backfill).
+import { closestTypo } from '../domain/fuzzy.ts';
 import { parseAmount, readCurrency } from './amounts.ts';
 import { DATE_RANGE, dateInRange, parseDate, todayIso } from './dates.ts';
 import { table } from './table.ts';
@@ -93,6 +94,8 @@ const OPTIONS: Partial<Record<CommandName, ReadonlyMap<string, [string, Kind]>>>
     截止: ['close', 'date'],
     成交: ['close', 'date'],
     成交日期: ['close', 'date'],
+    结单: ['close', 'date'],
+    结单日期: ['close', 'date'],
   }),
   stage: table({ override: ['override', 'phrase'], 强制: ['override', 'phrase'] }),
   contact: table({
@@ -127,6 +130,24 @@ function optionAt(tok: Token, spec: ReadonlyMap<string, [string, Kind]>) {
   return hit ? { key: hit[0], kind: hit[1], value: m[2], valueStart: tok.start + m[1].length + 1 } : null;
 }
 
+/** A `key:value` token whose key is a word (letters only, so `10:30` never is) with a value glued on. */
+const OPTION_LIKE = /^([\p{L}_-]{1,20})[:：](?!\/\/)(\S+)$/u;
+
+/** Refuses a `key:value` that looks like a mistyped option, so it is never saved as text: a key
+ * one slip away from one of the command's keys (`amout:` → `amount:`), and in `new`, whose title
+ * is short, any unknown key (a colon in a title stays possible inside quotes). */
+function refuseStrayOption(tok: Token, name: CommandName, spec: ReadonlyMap<string, [string, Kind]>) {
+  if (tok.quoted || tok.mention || !spec.size) return;
+  const m = OPTION_LIKE.exec(tok.text);
+  if (!m) return;
+  const keys = [...spec.keys()];
+  const near = closestTypo(m[1], keys);
+  const latin = keys.filter((k) => /^[a-z]/.test(k)).map((k) => `${k}:`);
+  const params = { key: `${m[1]}:`, command: name, options: latin.join(', ') };
+  if (near) throw new Fail('parse.unknown_option', { ...params, suggestion: `${near}:` });
+  if (name === 'new') throw new Fail('parse.unknown_option', params);
+}
+
 /** Takes the command's `key:value` options out of the arguments; what is left is free text. */
 function extractOptions(inp: Input, name: CommandName): { rest: Token[]; opts: Record<string, string> } {
   const spec = OPTIONS[name] ?? new Map();
@@ -136,6 +157,7 @@ function extractOptions(inp: Input, name: CommandName): { rest: Token[]; opts: R
   for (let i = 0; i < toks.length; i++) {
     const o = optionAt(toks[i], spec);
     if (!o) {
+      refuseStrayOption(toks[i], name, spec);
       rest.push(toks[i]);
       continue;
     }
@@ -272,7 +294,15 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       const written = rest[0].text;
       const lower = written.toLowerCase();
       const field = (SET_FIELDS as readonly string[]).includes(lower) ? (lower as SetField) : SET_ALIASES.get(lower);
-      if (!field) throw new Fail('parse.unknown_field', { field: written, fields: SET_FIELDS.join(', ') });
+      if (!field) {
+        const near = closestTypo(lower, [...SET_FIELDS, ...SET_ALIASES.keys()]);
+        const suggestion = near
+          ? (SET_FIELDS as readonly string[]).includes(near)
+            ? near
+            : SET_ALIASES.get(near)!
+          : '';
+        throw new Fail('parse.unknown_field', { field: written, fields: SET_FIELDS.join(', '), suggestion });
+      }
       const value = text(inp, rest.slice(1));
       if (!value) throw new Fail('parse.missing_value', { field });
       within(field, value, field === 'title' || field === 'account' ? LIMITS[field] : LIMITS.field);
@@ -470,7 +500,7 @@ function echo(s: string): string {
   const points = Array.from(s.slice(0, ECHO_MAX * 2));
   return points.length > ECHO_MAX || s.length > ECHO_MAX * 2 ? `${points.slice(0, ECHO_MAX).join('')}…` : s;
 }
-const FROM_CODE = new Set(['usage', 'fields', 'roles', 'suggestion', 'command']);
+const FROM_CODE = new Set(['usage', 'fields', 'roles', 'suggestion', 'command', 'options']);
 
 function fail(key: string, params: Params, usageOf?: CommandName): ParseResult {
   const shown: Params = {};

@@ -1,5 +1,6 @@
 // The command vocabulary: one-line syntax and one-sentence description per command (shown by
 // `/deal help` and attached to every parse error), and the words that name each command.
+import { closestTypo } from '../domain/fuzzy.ts';
 import { table } from './table.ts';
 import type { CommandName } from './types.ts';
 
@@ -140,33 +141,8 @@ export function resolveVerb(word: string): CommandName | undefined {
   return (VERBS as string[]).includes(w) ? (w as CommandName) : VERB_ALIASES.get(w);
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length];
-}
-
-/** The closest verb or alias to a typo (edit distance ≤1 for short words, ≤2 otherwise), else `help`. */
+/** The closest verb or alias to a typo (see closestTypo: `nwe` → new, `stge` → stage), else `help`. */
 export function suggestVerb(word: string): CommandName {
-  const w = word.toLowerCase();
-  // No verb is longer than 12 characters: a long word is no typo of one (and would cost a lot).
-  if (w.length > 16) return 'help';
-  let best: CommandName = 'help';
-  let bestD = w.length <= 3 ? 2 : 3;
-  for (const cand of [...VERBS, ...VERB_ALIASES.keys()]) {
-    const d = distance(w, cand);
-    if (d < bestD) {
-      bestD = d;
-      best = resolveVerb(cand)!;
-    }
-  }
-  return best;
+  const near = closestTypo(word, [...VERBS, ...VERB_ALIASES.keys()]);
+  return near ? resolveVerb(near)! : 'help';
 }

@@ -79,6 +79,8 @@ const en: Catalog = {
 
   'stage.unknown': (p) =>
     r`“${p.input}” is not a stage. Stages: ${p.stages}.\nUsage: ${cmd('stage <stage> [override:<reason>]')}`,
+  'stage.did_you_mean': (p) =>
+    r`“${p.input}” is not a stage. Did you mean ${em(p.stage)}? Type ${cmd(p.retry)}. Stages: ${p.stages}.`,
   'stage.ambiguous': (p) => r`“${p.input}” could be ${p.stages}. Type more of the name.`,
   'stage.already': (p) => r`Deal #${p.deal} is already in ${p.stage}.`,
   'stage.lost_needs_reason': () => r`Tell us why it was lost: ${cmd('lost <reason>')}.`,
@@ -283,6 +285,8 @@ const zh: Catalog = {
 
   'stage.unknown': (p) =>
     r`“${p.input}”不是一个阶段。可选阶段：${p.stages}。\n用法：${cmd('stage <阶段> [override:<理由>]')}`,
+  'stage.did_you_mean': (p) =>
+    r`“${p.input}”不是一个阶段。你是想说${em(p.stage)}吗？请输入 ${cmd(p.retry)}。可选阶段：${p.stages}。`,
   'stage.ambiguous': (p) => r`“${p.input}”可能是 ${p.stages}，请输入更完整的名称。`,
   'stage.already': (p) => r`商机 #${p.deal} 已经在「${p.stage}」阶段。`,
   'stage.lost_needs_reason': () => r`请说明输单原因：${cmd('lost <原因>')}。`,

@@ -23,7 +23,14 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       r`Write the account and the deal title separated by “|”, e.g. ${cmd('new Acme | Data platform renewal')}.${usageEn(p)}`,
     'parse.missing_stage': (p) => r`Which stage? Add the stage name, e.g. ${cmd('stage proposal')}.${usageEn(p)}`,
     'parse.missing_field': (p) => r`Which field should I change? Fields: ${p.fields}.${usageEn(p)}`,
-    'parse.unknown_field': (p) => r`“${p.field}” isn't a field I can set. Fields: ${p.fields}.${usageEn(p)}`,
+    'parse.unknown_field': (p) =>
+      p.suggestion
+        ? r`“${p.field}” isn't a field I can set. Did you mean ${p.suggestion}? Fields: ${p.fields}.${usageEn(p)}`
+        : r`“${p.field}” isn't a field I can set. Fields: ${p.fields}.${usageEn(p)}`,
+    'parse.unknown_option': (p) =>
+      p.suggestion
+        ? r`“${p.key}” isn't an option of ${cmd(r`${p.command}`)}. Did you mean ${p.suggestion}? Nothing was saved.${usageEn(p)}`
+        : r`“${p.key}” isn't an option of ${cmd(r`${p.command}`)} (options: ${p.options}). Nothing was saved. To keep a colon in the title, put the title in quotes: ${cmd('new Acme | "Phase:2 rollout"')}.${usageEn(p)}`,
     'parse.missing_value': (p) => r`What should ${p.field} be? Add the new value after the field name.${usageEn(p)}`,
     'parse.bad_date': (p) => r`I couldn't read “${p.text}” as a date for ${p.field}. ${DATE_EXAMPLES_EN}.${usageEn(p)}`,
     'parse.bad_amount': (p) =>
@@ -83,7 +90,14 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       r`请用“|”分隔客户名称和商机标题，例如：${cmd('new 阿里巴巴 | 数据平台续约')}。${usageZh(p)}`,
     'parse.missing_stage': (p) => r`要推进到哪个阶段？请写上阶段名称，例如：${cmd('stage 方案报价')}。${usageZh(p)}`,
     'parse.missing_field': (p) => r`要修改哪个字段？可选字段：${p.fields}。${usageZh(p)}`,
-    'parse.unknown_field': (p) => r`无法设置“${p.field}”。可选字段：${p.fields}。${usageZh(p)}`,
+    'parse.unknown_field': (p) =>
+      p.suggestion
+        ? r`无法设置“${p.field}”。你是想设置 ${p.suggestion} 吗？可选字段：${p.fields}。${usageZh(p)}`
+        : r`无法设置“${p.field}”。可选字段：${p.fields}。${usageZh(p)}`,
+    'parse.unknown_option': (p) =>
+      p.suggestion
+        ? r`${cmd(r`${p.command}`)} 没有“${p.key}”这个选项。你是想写 ${p.suggestion} 吗？未保存任何内容。${usageZh(p)}`
+        : r`${cmd(r`${p.command}`)} 没有“${p.key}”这个选项（可用：金额:、成交:，或 ${p.options}）。未保存任何内容。如果标题里要有冒号，请给标题加引号：${cmd('new 华为 | "一期:迁移"')}。${usageZh(p)}`,
     'parse.missing_value': (p) => r`${p.field} 要改成什么？请在字段名后写上新的值。${usageZh(p)}`,
     'parse.bad_date': (p) => r`看不懂 ${p.field} 的日期“${p.text}”。${DATE_EXAMPLES_ZH}。${usageZh(p)}`,
     'parse.bad_amount': (p) =>

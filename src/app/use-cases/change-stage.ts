@@ -11,6 +11,7 @@ import { addDays, stageName, todayIn } from '../format.ts';
 import { roomLocale } from '../identity.ts';
 import { command, join, mention, plain, r, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
+import { unknownStage } from '../stage-typo.ts';
 import { closeDeal } from './close-deal.ts';
 
 /** The fix for each requirement, as the command a user types. */
@@ -32,10 +33,7 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
         input: cmd.stage,
         stages: candidates.map((s) => `${s.key} (${s.names[L]})`).join(', '),
       });
-    throw new UserError('stage.unknown', {
-      input: cmd.stage,
-      stages: process.stages.map((s) => `${s.key} (${s.names[L]})`).join(', '),
-    });
+    throw unknownStage(process, cmd.stage, L, (s) => (L === 'zh' ? `阶段 ${s.names.zh}` : `stage ${s.key}`));
   }
   if (deal.status !== 'open')
     throw new UserError('deal.closed', { deal: deal.number, status: tLabel(L, `status.${deal.status}`) });

@@ -15,6 +15,7 @@ import { displayName } from '../identity.ts';
 import { type Block, join, type Message, mention, plain, r, type Text, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Repos } from '../ports.ts';
+import { unknownStage } from '../stage-typo.ts';
 
 /** Lines shown per list before "…and N more". */
 const LIMIT = 15;
@@ -105,10 +106,9 @@ export async function listDeals(ctx: TxContext, cmd: CommandOf<'list'> | Command
   if (cmd.name === 'list' && cmd.stage) {
     const { stage } = matchStage(SOLUTION_SALE, cmd.stage);
     if (!stage)
-      throw new UserError('stage.unknown', {
-        input: cmd.stage,
-        stages: SOLUTION_SALE.stages.map((s) => `${s.key} (${s.names[L]})`).join(', '),
-      });
+      throw unknownStage(SOLUTION_SALE, cmd.stage, L, (s) =>
+        L === 'zh' ? `列表 阶段:${s.names.zh}` : `list stage:${s.key}`,
+      );
     deals = deals.filter((d) => d.stage === stage.key);
   }
   if (!deals.length) return { reply: plain(t(L, 'list.none')) };
