@@ -26,10 +26,11 @@ import { changeStage } from './use-cases/change-stage.ts';
 import { closeDeal } from './use-cases/close-deal.ts';
 import { digestCommand } from './use-cases/digest.ts';
 import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
+import { findDeals, listDeals } from './use-cases/find-deals.ts';
 import { showHelp } from './use-cases/help.ts';
 import { showHistory } from './use-cases/history.ts';
 import { openDeal } from './use-cases/open-deal.ts';
-import { listDeals, showActions, showInfo, showPipeline } from './use-cases/read-views.ts';
+import { showActions, showInfo, showPipeline } from './use-cases/read-views.ts';
 import { repairRoom } from './use-cases/repair-room.ts';
 import { setTeam, showTeam } from './use-cases/team.ts';
 
@@ -49,6 +50,7 @@ const READ_ONLY = new Set<Command['name']>([
   'history',
   'actions',
   'list',
+  'find',
   'pipeline',
   'mine',
   'help',
@@ -66,6 +68,8 @@ const mentionsOf = (c: Command): Mention[] => {
       return c.manager ? [c.manager, ...c.reps] : [];
     case 'digest':
       return c.target ? [c.target] : [];
+    case 'list':
+      return c.owner ? [c.owner] : [];
     default:
       return [];
   }
@@ -217,8 +221,11 @@ async function run(
     case 'actions':
       return showActions(ctx, deal, cmd);
     case 'list':
+      return listDeals(ctx, cmd, cmd.owner ? mentioned[0] : undefined);
     case 'mine':
       return listDeals(ctx, cmd);
+    case 'find':
+      return findDeals(ctx, cmd);
     case 'pipeline':
       return showPipeline(ctx);
     case 'team':

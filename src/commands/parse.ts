@@ -83,6 +83,21 @@ const ROLE_ALIASES = table<ContactRole>({
 });
 
 const MINE = new Set(['mine', 'me', 'my', '我的', '我']);
+/** `list won` and friends: which deals by how they ended. */
+const LIST_STATUS = table<'open' | 'won' | 'lost' | 'closed' | 'all'>({
+  open: 'open',
+  进行中: 'open',
+  won: 'won',
+  赢单: 'won',
+  lost: 'lost',
+  输单: 'lost',
+  closed: 'closed',
+  已关闭: 'closed',
+  关闭: 'closed',
+  已结束: 'closed',
+  all: 'all',
+  全部: 'all',
+});
 
 type Kind = 'date' | 'amount' | 'word' | 'phrase';
 /** Per command: written key (lower-case, Chinese aliases included) → [canonical key, how its value is read]. */
@@ -112,7 +127,12 @@ const OPTIONS: Partial<Record<CommandName, ReadonlyMap<string, [string, Kind]>>>
   log: table({ next: ['next', 'date'], 下次: ['next', 'date'], 下次联系: ['next', 'date'] }),
   action: table({ due: ['due', 'date'], 截止: ['due', 'date'], 到期: ['due', 'date'] }),
   invite: table({ as: ['as', 'word'], 作为: ['as', 'word'], 角色: ['as', 'word'] }),
-  list: table({ stage: ['stage', 'phrase'], 阶段: ['stage', 'phrase'] }),
+  list: table({
+    stage: ['stage', 'phrase'],
+    阶段: ['stage', 'phrase'],
+    account: ['account', 'phrase'],
+    客户: ['account', 'phrase'],
+  }),
 };
 
 interface Input {
@@ -386,11 +406,36 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       if (!reason) throw new Fail('parse.missing_reason');
       return { reason: within('reason', reason, LIMITS.reason) };
     }
-    case 'actions':
-    case 'list': {
+    case 'actions': {
       const mine = rest.length === 1 && MINE.has(rest[0].text.toLowerCase());
       if (!mine) nothingElse(inp, rest);
-      return name === 'list' ? { mine, stage: within('stage:', opts.stage, LIMITS.stage) } : { mine };
+      return { mine };
+    }
+    case 'list': {
+      let mine = false;
+      let status: string | undefined;
+      let owner: Mention | undefined;
+      const stray: Token[] = [];
+      for (const tok of rest) {
+        const word = tok.text.toLowerCase();
+        if (tok.mention && !owner) owner = tok.mention;
+        else if (!tok.quoted && MINE.has(word) && !mine) mine = true;
+        else if (!tok.quoted && LIST_STATUS.has(word) && !status) status = LIST_STATUS.get(word);
+        else stray.push(tok);
+      }
+      nothingElse(inp, stray);
+      return {
+        mine,
+        stage: within('stage:', opts.stage, LIMITS.stage),
+        status,
+        owner,
+        account: within('account:', opts.account, LIMITS.account),
+      };
+    }
+    case 'find': {
+      const query = text(inp, rest);
+      if (!query) throw new Fail('parse.missing_query');
+      return { text: within('find', query, LIMITS.account) };
     }
     case 'team': {
       const people = fewPeople(mentionsOnly(rest));

@@ -126,7 +126,17 @@ export const Command = z.discriminatedUnion('name', [
   /** `page`: 1 is the newest changes. */
   z.object({ name: z.literal('history'), ...dealRef, page: z.number().int().positive().optional() }),
   z.object({ name: z.literal('actions'), ...dealRef, mine: z.boolean() }),
-  z.object({ name: z.literal('list'), mine: z.boolean(), stage: z.string().min(1).max(LIMITS.stage).optional() }),
+  /** `list [mine] [won|lost|closed|all] [@owner] [stage:<stage>] [account:<name>]` (open deals by default). */
+  z.object({
+    name: z.literal('list'),
+    mine: z.boolean(),
+    stage: z.string().min(1).max(LIMITS.stage).optional(),
+    status: z.enum(['open', 'won', 'lost', 'closed', 'all']).optional(),
+    owner: Mention.optional(),
+    account: z.string().min(1).max(LIMITS.account).optional(),
+  }),
+  /** `find <text>`: deals whose account, title or contacts contain the text, among those the reader may see. */
+  z.object({ name: z.literal('find'), text: z.string().min(1).max(LIMITS.account) }),
   z.object({ name: z.literal('pipeline') }),
   z.object({ name: z.literal('mine') }),
   z.object({ name: z.literal('team'), manager: Mention.optional(), reps: z.array(Mention).max(LIMITS.mentions) }),

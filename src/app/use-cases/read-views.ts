@@ -79,60 +79,25 @@ export async function showActions(ctx: TxContext, deal: Deal | null, cmd: Comman
 const moreOf = (L: Locale, n: number) => (n > LIMIT ? t(L, 'common.and_more', { count: n - LIMIT }) : undefined);
 
 /** A titled list of at most LIMIT lines that says how many more there are. */
-function listMessage(title: string, lines: Text[], L: Locale): Message {
+export function listMessage(title: string, lines: Text[], L: Locale, total = lines.length): Message {
   const items = lines.slice(0, LIMIT);
-  const more = moreOf(L, lines.length);
+  const more = moreOf(L, total);
   return { text: join([title, ...items, more], '\n'), blocks: [{ type: 'list', title, items, more }] };
 }
 
-/** The deals a member may see: admins all, managers their team's and their rooms', reps their rooms'. */
-export async function visibleOpenDeals(repos: Repos, me: Member): Promise<Deal[]> {
-  if (me.role === 'admin') return repos.listDeals(me.workspaceId, { status: 'open' });
-  const rooms = await repos.listDeals(me.workspaceId, { status: 'open', memberId: me.id });
+/** The deals a member may see: admins all, managers their team's and their rooms', reps their rooms'.
+ * `status` undefined: every deal, open or closed. */
+export async function visibleDeals(repos: Repos, me: Member, status?: Deal['status']): Promise<Deal[]> {
+  if (me.role === 'admin') return repos.listDeals(me.workspaceId, { status });
+  const rooms = await repos.listDeals(me.workspaceId, { status, memberId: me.id });
   if (me.role !== 'manager') return rooms;
   const team = reportsOf(await repos.listMembers(me.workspaceId), me.id).map((m) => m.id);
-  const owned = team.length ? await repos.listDeals(me.workspaceId, { status: 'open', ownerIds: team }) : [];
+  const owned = team.length ? await repos.listDeals(me.workspaceId, { status, ownerIds: team }) : [];
   const byId = new Map([...rooms, ...owned].map((d) => [d.id, d]));
   return [...byId.values()].sort((a, b) => a.number - b.number);
 }
 
-export async function listDeals(ctx: TxContext, cmd: CommandOf<'list'> | CommandOf<'mine'>): Promise<Outcome> {
-  const L = ctx.actor.locale;
-  const me = ctx.actor.member;
-  let deals =
-    cmd.name === 'mine' || cmd.mine
-      ? await ctx.repos.listDeals(me.workspaceId, { status: 'open', memberId: me.id })
-      : await visibleOpenDeals(ctx.repos, me);
-  if (cmd.name === 'list' && cmd.stage) {
-    const { stage } = matchStage(SOLUTION_SALE, cmd.stage);
-    if (!stage)
-      throw unknownStage(SOLUTION_SALE, cmd.stage, L, (s) =>
-        L === 'zh' ? `列表 阶段:${s.names.zh}` : `list stage:${s.key}`,
-      );
-    deals = deals.filter((d) => d.stage === stage.key);
-  }
-  if (!deals.length) return { reply: plain(t(L, 'list.none')) };
-  const accounts = new Map(
-    (
-      await ctx.repos.listAccounts(
-        me.workspaceId,
-        deals.slice(0, LIMIT).map((d) => d.accountId),
-      )
-    ).map((a) => [a.id, a.name]),
-  );
-  const lines = deals
-    .slice(0, LIMIT)
-    .map(
-      (d) =>
-        `#${d.number} ${accounts.get(d.accountId)} — ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)}`,
-    );
-  const msg = listMessage(tLabel(L, 'list.title', { count: deals.length }), lines, L);
-  if (cmd.name === 'mine') {
-    const actions = (await showActions(ctx, null, { name: 'actions', mine: true })).reply!;
-    return { reply: { text: join([msg.text, actions.text], '\n'), blocks: [...msg.blocks, ...actions.blocks] } };
-  }
-  return { reply: msg };
-}
+export const visibleOpenDeals = (repos: Repos, me: Member) => visibleDeals(repos, me, 'open');
 
 export async function showPipeline(ctx: TxContext): Promise<Outcome> {
   const L = ctx.actor.locale;
