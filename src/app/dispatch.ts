@@ -24,6 +24,7 @@ import { PROCESS_ID } from './process-id.ts';
 import { addAction, checkAction, inviteMembers } from './use-cases/action-items.ts';
 import { changeStage } from './use-cases/change-stage.ts';
 import { closeDeal } from './use-cases/close-deal.ts';
+import { cancelAction, editAction, reassignAction, removeMembers, setOwner } from './use-cases/corrections.ts';
 import { digestCommand } from './use-cases/digest.ts';
 import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
 import { findDeals, listDeals } from './use-cases/find-deals.ts';
@@ -69,7 +70,12 @@ const mentionsOf = (c: Command): Mention[] => {
     case 'digest':
       return c.target ? [c.target] : [];
     case 'list':
+    case 'set':
       return c.owner ? [c.owner] : [];
+    case 'reassign':
+      return [c.assignee];
+    case 'remove':
+      return c.mentions;
     default:
       return [];
   }
@@ -196,7 +202,15 @@ async function run(
     case 'stage':
       return changeStage(ctx, d, cmd);
     case 'set':
-      return setField(ctx, d, cmd);
+      return cmd.owner ? setOwner(ctx, d, mentioned[0]) : setField(ctx, d, cmd);
+    case 'edit':
+      return editAction(ctx, d, cmd);
+    case 'reassign':
+      return reassignAction(ctx, d, cmd, mentioned[0]);
+    case 'cancel':
+      return cancelAction(ctx, d, cmd);
+    case 'remove':
+      return removeMembers(ctx, d, cmd, mentioned);
     case 'contact':
       return saveContact(ctx, d, cmd);
     case 'log':

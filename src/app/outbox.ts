@@ -39,6 +39,7 @@ export const MAX_ATTEMPTS = 10;
 
 export type RoomPayload = { notify?: string; locale?: Locale };
 export type InvitePayload = { userIds?: string[] }; // absent: everyone in the deal
+export type RemovePayload = { userIds: string[] };
 export type PostPayload = { message: Message };
 export type PinPayload = { messageId: string };
 export type DmPayload = { userId: string; message: Message; dealNumber?: number };
@@ -54,6 +55,7 @@ export function stepsFor(workspaceId: string, outcome: Outcome, speaker: { userI
     // A reopened deal's archived room comes back before anything is posted in it (platforms that can).
     if (outcome.unarchiveRoom) add('unarchive', {});
     if (outcome.invite?.length) add('invite', { userIds: outcome.invite } satisfies InvitePayload);
+    if (outcome.removeFromRoom?.length) add('remove', { userIds: outcome.removeFromRoom } satisfies RemovePayload);
     if (outcome.announce) add('post', { message: outcome.announce } satisfies PostPayload);
     // A new room gets a fresh card from its room step.
     if (outcome.refreshCard && !outcome.ensureRoom) add('card', {});
@@ -180,6 +182,7 @@ const WHAT: Record<OutboxStepKind, string> = {
   room: 'create',
   unarchive: 'unarchive',
   invite: 'invite',
+  remove: 'remove',
   post: 'announce',
   card: 'card',
   pin: 'pin',

@@ -57,6 +57,7 @@ const SET_ALIASES = table<SetField>({
   地址: 'address',
   标题: 'title',
   客户: 'account',
+  负责人: 'owner',
 });
 
 const ROLE_ALIASES = table<ContactRole>({
@@ -126,6 +127,7 @@ const OPTIONS: Partial<Record<CommandName, ReadonlyMap<string, [string, Kind]>>>
   }),
   log: table({ next: ['next', 'date'], 下次: ['next', 'date'], 下次联系: ['next', 'date'] }),
   action: table({ due: ['due', 'date'], 截止: ['due', 'date'], 到期: ['due', 'date'] }),
+  edit: table({ due: ['due', 'date'], 截止: ['due', 'date'], 到期: ['due', 'date'] }),
   invite: table({ as: ['as', 'word'], 作为: ['as', 'word'], 角色: ['as', 'word'] }),
   list: table({
     stage: ['stage', 'phrase'],
@@ -247,6 +249,12 @@ function dateOpt(inp: Input, text: string | undefined, field: string): string | 
 }
 
 const text = (inp: Input, toks: Token[]) => joinTokens(inp.source, toks, inp.all);
+/** An action's number: a plain integer (`#n` names the deal). */
+function actionNumber(inp: Input, toks: Token[]): number {
+  if (toks.length !== 1 || !/^[1-9]\d{0,8}$/.test(toks[0].text))
+    throw new Fail('parse.bad_action_number', { text: text(inp, toks) });
+  return Number(toks[0].text);
+}
 const mentionsOnly = (toks: Token[]): Mention[] => {
   // Commas between mentions (`@a, @b`) are just punctuation.
   toks = toks.filter((t) => !/^[,，、;；]+$/.test(t.text));
@@ -323,6 +331,12 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
           : '';
         throw new Fail('parse.unknown_field', { field: written, fields: SET_FIELDS.join(', '), suggestion });
       }
+      if (field === 'owner') {
+        const owner = rest[1]?.mention;
+        if (!owner) throw new Fail('parse.missing_mention');
+        nothingElse(inp, rest.slice(2));
+        return { field, value: rest[1].raw, owner };
+      }
       const value = text(inp, rest.slice(1));
       if (!value) throw new Fail('parse.missing_value', { field });
       within(field, value, field === 'title' || field === 'account' ? LIMITS[field] : LIMITS.field);
@@ -388,6 +402,27 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       if (rest.length !== 1 || !/^[1-9]\d{0,8}$/.test(rest[0].text))
         throw new Fail('parse.bad_action_number', { text: written });
       return { number: Number(rest[0].text) };
+    }
+    case 'cancel':
+      return { number: actionNumber(inp, rest) };
+    case 'edit': {
+      const number = actionNumber(inp, rest.slice(0, 1));
+      const body = text(inp, rest.slice(1)) || undefined;
+      const due = dateOpt(inp, opts.due, 'due:');
+      if (!body && !due) throw new Fail('parse.edit_nothing', { n: number });
+      warnIfPast(inp, due);
+      return { number, text: within('action', body, LIMITS.action), due };
+    }
+    case 'reassign': {
+      const number = actionNumber(inp, rest.slice(0, 1));
+      const assignee = rest[1]?.mention;
+      if (!assignee) throw new Fail('parse.missing_mention');
+      nothingElse(inp, rest.slice(2));
+      return { number, assignee };
+    }
+    case 'remove': {
+      if (!rest.some((t) => t.mention)) throw new Fail('parse.missing_mention');
+      return { mentions: fewPeople(mentionsOnly(rest)) };
     }
     case 'invite': {
       if (!rest.some((t) => t.mention)) throw new Fail('parse.missing_mention');

@@ -61,6 +61,7 @@ export const SET_FIELDS = [
   'industry',
   'region',
   'address',
+  'owner',
 ] as const;
 export const SetField = z.enum(SET_FIELDS);
 export type SetField = z.infer<typeof SetField>;
@@ -91,6 +92,8 @@ export const Command = z.discriminatedUnion('name', [
     /** parsed value for amount/close/next-contact (the raw text stays in `value`) */
     money: Money.optional(),
     date: IsoDate.optional(),
+    /** `set owner @x`: the new owner. */
+    owner: Mention.optional(),
   }),
   z.object({
     name: z.literal('contact'),
@@ -111,6 +114,19 @@ export const Command = z.discriminatedUnion('name', [
   }),
   z.object({ name: z.literal('done'), ...dealRef, number: z.number().int().positive() }),
   z.object({ name: z.literal('undo'), ...dealRef, number: z.number().int().positive() }),
+  /** `edit <n> [new text] [due:<date>]`: correct an action (at least one of the two). */
+  z.object({
+    name: z.literal('edit'),
+    ...dealRef,
+    number: z.number().int().positive(),
+    text: z.string().min(1).max(LIMITS.action).optional(),
+    due: IsoDate.optional(),
+  }),
+  z.object({ name: z.literal('reassign'), ...dealRef, number: z.number().int().positive(), assignee: Mention }),
+  /** `cancel <n>`: the action no longer applies; kept (and shown in history), hidden from open lists. */
+  z.object({ name: z.literal('cancel'), ...dealRef, number: z.number().int().positive() }),
+  /** `remove @x …`: take people out of the deal's room. */
+  z.object({ name: z.literal('remove'), ...dealRef, mentions: z.array(Mention).min(1).max(LIMITS.mentions) }),
   z.object({
     name: z.literal('invite'),
     ...dealRef,
@@ -167,6 +183,10 @@ export const DEAL_COMMANDS = [
   'action',
   'done',
   'undo',
+  'edit',
+  'reassign',
+  'cancel',
+  'remove',
   'invite',
   'won',
   'lost',

@@ -91,7 +91,8 @@ export interface ActionItem {
   text: string;
   assigneeId: string;
   dueOn: string | null;
-  status: 'open' | 'done';
+  /** cancelled: no longer applies; kept for the record, hidden from open lists. */
+  status: 'open' | 'done' | 'cancelled';
   createdById: string | null;
   closedById: string | null;
   closedAt: Date | null;
@@ -105,6 +106,10 @@ export type EventType =
   | 'action_added'
   | 'action_done'
   | 'action_reopened'
+  | 'action_edited'
+  | 'action_reassigned'
+  | 'action_cancelled'
+  | 'member_removed'
   | 'member_added'
   | 'contact_logged'
   | 'contact_saved'

@@ -96,6 +96,7 @@ export async function checkAction(
   if (!a) throw new UserError('action.not_found', { deal: deal.number, n: cmd.number });
   const done = cmd.name === 'done';
   if (done && a.status === 'done') throw new UserError('action.already_done', { n: a.number });
+  if (done && a.status === 'cancelled') throw new UserError('action.is_cancelled', { n: a.number });
   if (!done && a.status === 'open') throw new UserError('action.already_open', { n: a.number });
   await repos.updateAction(
     a.id,

@@ -83,7 +83,13 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
   const today = todayIn(now, owner.timezone ?? actor.workspace.timezone);
   const created: string[] = [];
   if (isAdvance(process, from, target.key)) {
+    // Re-entering a stage (back, then forward again) does not repeat its playbook while the
+    // actions it created earlier are still there (open or done; a cancelled one may come again).
+    const earlier = new Set(
+      (await repos.listActions(deal.id)).filter((a) => a.status !== 'cancelled').map((a) => a.text),
+    );
     for (const p of target.playbook) {
+      if (Object.values(p.text).some((text) => earlier.has(text))) continue;
       const number = await repos.nextActionNumber(deal.workspaceId, deal.id);
       const a = await repos.createAction({
         dealId: deal.id,

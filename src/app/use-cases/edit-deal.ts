@@ -22,6 +22,7 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
     at: now,
     data: { field, before, after },
   });
+  if (cmd.field === 'owner') throw new Error('set owner is carried out by setOwner (corrections.ts)');
   let event: NewEvent;
   let shown: Text;
   switch (cmd.field) {

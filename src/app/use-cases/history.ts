@@ -57,6 +57,13 @@ function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, proc
     case 'stage_changed':
       return r`${t(L, 'history.stage', { who, from: stage(d.before), to: stage(d.after) })}${d.override ? r` (${t(L, 'history.override', { reason: userText(String(d.override)) })})` : ''}`;
     case 'field_changed': {
+      if (d.field === 'ownerId')
+        return t(L, 'history.field', {
+          who,
+          field: tLabel(L, 'field.owner'),
+          before: member(d.before),
+          after: member(d.after),
+        });
       const label = FIELD_LABEL[d.field];
       return t(L, 'history.field', {
         who,
@@ -76,6 +83,22 @@ function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, proc
       return t(L, 'history.action_done', { who, n: d.number });
     case 'action_reopened':
       return t(L, 'history.action_reopened', { who, n: d.number });
+    case 'action_edited': {
+      const show = (x: { text?: string; dueOn?: string | null } | undefined) =>
+        r`${userText(String(x?.text ?? ''))}${x?.dueOn ? ` (${formatDate(x.dueOn, L)})` : ''}`;
+      return t(L, 'history.action_edited', { who, n: d.number, before: show(d.before), after: show(d.after) });
+    }
+    case 'action_reassigned':
+      return t(L, 'history.action_reassigned', {
+        who,
+        n: d.number,
+        assignee: member(d.after),
+        before: member(d.before),
+      });
+    case 'action_cancelled':
+      return t(L, 'history.action_cancelled', { who, n: d.number, text: userText(String(d.text)) });
+    case 'member_removed':
+      return t(L, 'history.member_removed', { who, member: member(d.memberId) });
     case 'member_added':
       return t(L, 'history.member_added', { who, member: member(d.memberId), role: role(d.role) });
     case 'contact_logged':

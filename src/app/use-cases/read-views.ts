@@ -69,9 +69,9 @@ export async function showActions(ctx: TxContext, deal: Deal | null, cmd: Comman
   const all = await ctx.repos.listActions(deal.id);
   if (!all.length) return { reply: plain(t(L, 'actions.none', { deal: deal.number })) };
   const line = (a: (typeof all)[number]) =>
-    r`${a.status === 'done' ? '☑' : '☐'} #${a.number} ${userText(a.text)} — ${mention(names.get(a.assigneeId)!.externalId)}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.status === 'open' && a.dueOn < today ? ' ⚠️' : ''}` : ''}`;
+    r`${a.status === 'done' ? '☑' : a.status === 'cancelled' ? '✕' : '☐'} #${a.number} ${userText(a.text)} — ${mention(names.get(a.assigneeId)!.externalId)}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.status === 'open' && a.dueOn < today ? ' ⚠️' : ''}` : ''}`;
   // Open ones first: on a long-running deal the list is cut, and what is still to do matters most.
-  const ordered = [...all.filter((a) => a.status === 'open'), ...all.filter((a) => a.status !== 'open')];
+  const ordered = ['open', 'done', 'cancelled'].flatMap((s) => all.filter((a) => a.status === s));
   return { reply: listMessage(tLabel(L, 'actions.title', { deal: deal.number }), ordered.map(line), L) };
 }
 
