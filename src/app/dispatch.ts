@@ -11,7 +11,7 @@ import { assertCanAccess } from './authorize.ts';
 import type { Actor, Deps, Invocation, TxContext } from './context.ts';
 import {
   ensureSpeaker,
-  localeFor,
+  personLocale,
   prefetchMentions,
   prefetchSpeaker,
   resolveMentions,
@@ -30,6 +30,7 @@ import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
 import { findDeals, listDeals } from './use-cases/find-deals.ts';
 import { showHelp } from './use-cases/help.ts';
 import { showHistory } from './use-cases/history.ts';
+import { setLanguage } from './use-cases/language.ts';
 import { openDeal } from './use-cases/open-deal.ts';
 import { showActions, showInfo, showPipeline } from './use-cases/read-views.ts';
 import { repairRoom } from './use-cases/repair-room.ts';
@@ -88,7 +89,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
     const now = deps.clock.now();
     const pre = await prefetchSpeaker(deps, inv);
     const profile = pre.profiles.get(inv.userId);
-    locale = localeFor(pre.workspace, pre.speaker, profile, inv.text);
+    locale = personLocale(pre.workspace, pre.speaker, profile);
     const timezone = timezoneFor(pre.workspace, pre.speaker, profile);
     const parsed = parseCommand(inv.text, { now, timezone });
     if (!parsed.ok) return { ok: false, message: plain(t(locale, parsed.error.key, parsed.error.params)) };
@@ -246,6 +247,8 @@ async function run(
       return cmd.manager ? setTeam(ctx, mentioned[0], mentioned.slice(1)) : showTeam(ctx);
     case 'help':
       return showHelp(ctx, cmd.topic);
+    case 'lang':
+      return setLanguage(ctx, cmd);
     case 'digest':
       return digestCommand(deps, ctx, cmd, mentioned[0]);
   }

@@ -24,7 +24,7 @@ import { DealroomError, PlatformError } from '../domain/errors.ts';
 import type { Locale } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
 import type { Deps } from './context.ts';
-import { roomLocale, toLocale } from './identity.ts';
+import { personLocale, roomLocale, toLocale } from './identity.ts';
 import { join, type Message, plain, type Rich } from './message.ts';
 import type { Outcome } from './outcome.ts';
 import type { NewOutboxStep, OutboxStep, OutboxStepKind, Repos } from './ports.ts';
@@ -206,7 +206,7 @@ async function giveUpNotice(tx: Repos, step: OutboxStep, e: unknown): Promise<Ne
   const owner = await tx.findMemberById(step.workspaceId, deal.ownerId);
   const userId = notify ?? owner?.externalId;
   if (!userId) return [];
-  const L: Locale = (step.payload as RoomPayload).locale ?? toLocale(owner?.locale) ?? roomLocale(workspace);
+  const L: Locale = (step.payload as RoomPayload).locale ?? personLocale(workspace, owner);
   const text = join(
     [describeStepProblem({ step, result: 'failed', error: e }, L), t(L, 'outbox.repair', { deal: deal.number })],
     '\n',

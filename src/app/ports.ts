@@ -66,6 +66,7 @@ export interface Repos {
         | 'managerId'
         | 'timezone'
         | 'locale'
+        | 'language'
         | 'profileAt'
         | 'digestTime'
         | 'nudgeOptOut'

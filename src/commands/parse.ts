@@ -287,6 +287,21 @@ function splitAccountTitle(inp: Input, toks: Token[]): [string, string] {
   return ['', ''];
 }
 
+const LANGUAGES = table<'zh' | 'en' | 'auto'>({
+  zh: 'zh',
+  cn: 'zh',
+  chinese: 'zh',
+  中文: 'zh',
+  汉语: 'zh',
+  en: 'en',
+  english: 'en',
+  英文: 'en',
+  英语: 'en',
+  auto: 'auto',
+  default: 'auto',
+  自动: 'auto',
+  默认: 'auto',
+});
 const ON = new Set(['on', 'yes', 'true', '开', '开启']);
 const OFF = new Set(['off', 'no', 'false', '关', '关闭']);
 const TEAM = new Set(['team', 'workspace', 'all', '团队', '全员']);
@@ -493,6 +508,12 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       if ((words[0] === 'nudges' || words[0] === '提醒') && words.length === 2 && onOff(words[1]) !== undefined)
         return { nudges: onOff(words[1]) };
       throw new Fail('parse.bad_digest', {});
+    }
+    case 'lang': {
+      if (!rest.length) return {};
+      const language = rest.length === 1 ? LANGUAGES.get(rest[0].text.toLowerCase()) : undefined;
+      if (!language) throw new Fail('parse.bad_language', { text: text(inp, rest) });
+      return { language };
     }
     case 'help': {
       const topic = text(inp, rest);

@@ -157,6 +157,8 @@ export const Command = z.discriminatedUnion('name', [
   z.object({ name: z.literal('mine') }),
   z.object({ name: z.literal('team'), manager: Mention.optional(), reps: z.array(Mention).max(LIMITS.mentions) }),
   z.object({ name: z.literal('help'), topic: z.string().optional() }),
+  /** `lang zh|en|auto`: the language Dealroom speaks to this person (auto: the platform profile's). */
+  z.object({ name: z.literal('lang'), language: z.enum(['zh', 'en', 'auto']).optional() }),
   /** `digest` (mine now), `digest @rep` (their nudge), `digest time 07:45 [team]`, `digest weekends on|off`, `digest nudges on|off` */
   z.object({
     name: z.literal('digest'),

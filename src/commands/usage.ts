@@ -30,7 +30,8 @@ export const USAGE: Record<CommandName, string> = {
   pipeline: '/deal pipeline',
   mine: '/deal mine',
   team: '/deal team [<@manager> <@rep> …]',
-  help: '/deal help [command]',
+  help: '/deal help [command | stages]',
+  lang: '/deal lang [zh|en|auto]',
   digest: '/deal digest [@rep] | digest time <HH:MM> [team] | digest weekends on|off | digest nudges on|off',
 };
 
@@ -62,7 +63,8 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     pipeline: 'Show the pipeline: deals and amounts per stage.',
     mine: 'Show your deals and your open actions.',
     team: 'Show your team, or set a manager and their reps.',
-    help: 'Show all commands, or the details of one command.',
+    help: 'Show all commands, the details of one command with examples, or the sales process (help stages).',
+    lang: 'Choose the language Dealroom speaks to you: zh (Chinese), en (English), or auto (your chat profile’s).',
     digest: "See your manager digest now (or a rep's morning nudge), or set when and whether digests arrive.",
   },
   zh: {
@@ -91,7 +93,8 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     pipeline: '查看销售漏斗：各阶段的商机数和金额。',
     mine: '查看我的商机和我的待办。',
     team: '查看团队，或设置一位经理及其下属销售。',
-    help: '查看全部命令，或某个命令的详细说明。',
+    help: '查看全部命令、某个命令的详细说明和示例，或销售流程（帮助 阶段）。',
+    lang: '选择 Dealroom 对你使用的语言：zh（中文）、en（英文）或 auto（跟随聊天软件的设置）。',
     digest: '立即查看经理摘要（或某位销售的晨间提醒），或设置摘要的时间与开关。',
   },
 };
@@ -149,6 +152,8 @@ export const VERB_ALIASES = table<CommandName>({
   我的: 'mine',
   团队: 'team',
   帮助: 'help',
+  语言: 'lang',
+  language: 'lang',
   '?': 'help',
   '？': 'help',
 });

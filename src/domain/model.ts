@@ -26,7 +26,10 @@ export interface Member {
   role: Role;
   managerId: string | null;
   timezone: string | null;
+  /** From the platform profile (refreshed daily). */
   locale: string | null;
+  /** The person's own choice (`lang zh|en`); wins over `locale`. */
+  language: string | null;
   digestTime: string | null;
   nudgeOptOut: boolean;
   profileAt: Date | null;

@@ -204,6 +204,12 @@ const en: Catalog = {
   'list.title_lost': (p) => r`Lost deals (${p.count}):`,
   'list.title_closed': (p) => r`Closed deals, won or lost (${p.count}):`,
   'list.title_all': (p) => r`All deals, open and closed (${p.count}):`,
+  'lang.set': () => r`From now on I'll speak English to you. ${cmd('lang auto')} follows your chat profile again.`,
+  'lang.auto': () => r`I'll follow the language of your chat profile (or the workspace's).`,
+  'lang.current_own': () =>
+    r`I speak English to you, as you chose. Change it with ${cmd('lang zh')} or ${cmd('lang auto')}.`,
+  'lang.current_profile': () =>
+    r`I speak English to you, from your chat profile or the workspace. Choose with ${cmd('lang zh')} or ${cmd('lang en')}.`,
   'list.none_match': () => r`No deals you can see match that. ${cmd('list all')} shows every deal you can see.`,
   'find.title': (p) => r`Deals matching “${p.text}” (${p.count}):`,
   'find.none': (p) =>
@@ -441,6 +447,11 @@ const zh: Catalog = {
   'list.title_lost': (p) => r`输单的商机（${p.count}）：`,
   'list.title_closed': (p) => r`已关闭的商机，含赢单和输单（${p.count}）：`,
   'list.title_all': (p) => r`全部商机，含进行中和已关闭（${p.count}）：`,
+  'lang.set': () => r`以后我会用中文和你交流。${cmd('语言 auto')} 可恢复为跟随聊天软件的设置。`,
+  'lang.auto': () => r`我会跟随你聊天软件（或工作区）的语言设置。`,
+  'lang.current_own': () => r`按你的选择，我用中文和你交流。可用 ${cmd('语言 en')} 或 ${cmd('语言 auto')} 更改。`,
+  'lang.current_profile': () =>
+    r`我根据你的聊天软件或工作区设置用中文和你交流。可用 ${cmd('语言 zh')} 或 ${cmd('语言 en')} 选择。`,
   'list.none_match': () => r`你能看到的商机中没有符合条件的。${cmd('列表 全部')} 显示你能看到的全部商机。`,
   'find.title': (p) => r`与“${p.text}”匹配的商机（${p.count}）：`,
   'find.none': (p) => r`你能看到的商机的客户、标题和联系人中都没有“${p.text}”。试试名称中更短的一部分。`,

@@ -51,6 +51,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       p.text
         ? r`“${p.text}” isn't an action number. Write the number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`
         : r`Which action? Add its number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`,
+    'parse.bad_language': (p) =>
+      r`“${p.text}” isn't a language I speak. Write ${cmd('lang zh')} for Chinese, ${cmd('lang en')} for English, or ${cmd('lang auto')} to follow your chat profile.${usageEn(p)}`,
     'parse.missing_query': (p) =>
       r`What should I look for? Add part of an account, title or contact name, e.g. ${cmd('find Acme')}.${usageEn(p)}`,
     'parse.bad_page': (p) =>
@@ -118,6 +120,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       p.text
         ? r`“${p.text}”不是待办编号。请写待办列表里的数字，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`
         : r`是哪个待办？请写上待办列表里的编号，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`,
+    'parse.bad_language': (p) =>
+      r`不支持“${p.text}”这种语言。中文请写 ${cmd('语言 zh')}，英文请写 ${cmd('语言 en')}，跟随聊天软件设置请写 ${cmd('语言 auto')}。${usageZh(p)}`,
     'parse.missing_query': (p) =>
       r`要查找什么？请写上客户、标题或联系人姓名的一部分，例如：${cmd('查找 华为')}。${usageZh(p)}`,
     'parse.bad_page': (p) => r`“${p.text}”不是页码。请写数字，例如 ${cmd('历史 2')} 查看更早的变更。${usageZh(p)}`,

@@ -58,6 +58,7 @@ function member(r: any): Member {
     managerId: r.managerId,
     timezone: r.timezone,
     locale: r.locale,
+    language: r.language ?? null,
     digestTime: r.digestTime,
     nudgeOptOut: r.nudgeOptOut,
     profileAt: r.profileAt,

@@ -3,7 +3,7 @@
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
 import type { Deal, NewEvent } from '../../domain/model.ts';
-import { getProcess, isAdvance, matchStage, missingRequirements, stageOf } from '../../domain/process.ts';
+import { getProcess, isAdvance, type Locale, matchStage, missingRequirements, stageOf } from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import { assertCanOverride } from '../authorize.ts';
 import type { TxContext } from '../context.ts';
@@ -15,11 +15,19 @@ import { unknownStage } from '../stage-typo.ts';
 import { closeDeal } from './close-deal.ts';
 
 /** The fix for each requirement, as the command a user types. */
-const FIX: Record<string, string> = {
-  amount: 'set amount 120k',
-  close: 'set close 2026-12-31',
-  decision_maker: 'contact "Jane Doe" role:decision-maker title:CFO',
-  next_contact: 'set next-contact friday',
+const FIX: Record<Locale, Record<string, string>> = {
+  en: {
+    amount: 'set amount 120k',
+    close: 'set close 2026-12-31',
+    decision_maker: 'contact "Jane Doe" role:decision-maker title:CFO',
+    next_contact: 'set next-contact friday',
+  },
+  zh: {
+    amount: '设置 金额 12万',
+    close: '设置 成交日期 2026-12-31',
+    decision_maker: '联系人 张伟 角色:决策者 职位:财务总监',
+    next_contact: '设置 下次联系 周五',
+  },
 };
 
 export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'stage'>): Promise<Outcome> {
@@ -52,7 +60,7 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
     throw new UserError('stage.blocked', {
       stage: target.names[L],
       missing: join(
-        missing.map((q) => r`• ${t(L, `req.${q.key}`)} → ${command(FIX[q.key])}`),
+        missing.map((q) => r`• ${t(L, `req.${q.key}`)} → ${command(FIX[L][q.key])}`),
         '\n',
       ),
     });
