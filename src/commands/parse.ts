@@ -137,6 +137,11 @@ const OPTIONS: Partial<Record<CommandName, ReadonlyMap<string, [string, Kind]>>>
   }),
 };
 
+/** The option keys each command reads (help lists the Chinese ones). */
+export const OPTION_KEYS = Object.fromEntries(
+  Object.entries(OPTIONS).map(([name, spec]) => [name, [...spec.keys()]]),
+) as Record<string, string[]>;
+
 interface Input {
   source: string;
   all: Token[];

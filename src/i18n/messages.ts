@@ -253,6 +253,22 @@ const en: Catalog = {
   'help.title': () => 'Dealroom commands (type them in a deal room, or add #<deal number> elsewhere):',
   'help.footer': () =>
     'Dates: 2026-12-31, today, tomorrow, friday, +3d, 明天, 下周五. Amounts: 120000, 120k, 1.2m, 12万, $50k.',
+  'help.also': (p) => r`also: ${p.words}`,
+  'help.zh_keys': (p) => r`Chinese option keys work too: ${p.keys}.`,
+  'help.examples': () => 'Examples:',
+  'help.see_stages': () => r`The stages, what each needs and what each creates: ${cmd('help stages')}.`,
+  'help.unknown_topic': (p) =>
+    p.suggestion
+      ? r`There is no help topic “${p.topic}”. Did you mean ${cmd(r`help ${p.suggestion}`)}? ${cmd('help')} lists every command; ${cmd('help stages')} shows the sales process.`
+      : r`There is no help topic “${p.topic}”. ${cmd('help')} lists every command; ${cmd('help stages')} shows the sales process.`,
+  'help.stages_title': (p) => r`The sales process (${p.process}), in order. Move a deal with ${cmd('stage <stage>')}:`,
+  'help.stage_line': (p) => r`${em(p.stage)} (${p.key}, ${p.percent}% likely to close)`,
+  'help.stage_terminal': (p) => r`${em(p.stage)} (${p.key}): closes the deal`,
+  'help.stage_needs': (p) => r`needs: ${p.needs}`,
+  'help.stage_creates': (p) => r`creates the action: ${p.actions}`,
+  'help.nothing': () => 'nothing',
+  'help.stages_footer': () =>
+    r`Moving forward checks what every stage passed through needs; moving back checks nothing. A manager may pass with override:<reason>. ${cmd('won')} and ${cmd('lost <reason>')} close a deal.`,
 };
 
 const zh: Catalog = {
@@ -489,6 +505,22 @@ const zh: Catalog = {
   'digest.nothing_for': (p) => r`今天没有需要提醒 ${p.user} 的事项。`,
   'help.title': () => 'Dealroom 命令（在商机房间里输入，或在别处加上 #<商机编号>）：',
   'help.footer': () => '日期：2026-12-31、today、明天、周五、下周五、+3d。金额：120000、120k、1.2m、12万、$50k。',
+  'help.also': (p) => r`中文：${p.words}`,
+  'help.zh_keys': (p) => r`中文选项：${p.keys}。`,
+  'help.examples': () => '示例：',
+  'help.see_stages': () => r`各阶段的要求和自动创建的待办：${cmd('帮助 stages')}。`,
+  'help.unknown_topic': (p) =>
+    p.suggestion
+      ? r`没有“${p.topic}”这个帮助主题。你是想看 ${cmd(r`帮助 ${p.suggestion}`)} 吗？${cmd('帮助')} 列出全部命令，${cmd('帮助 stages')} 介绍销售流程。`
+      : r`没有“${p.topic}”这个帮助主题。${cmd('帮助')} 列出全部命令，${cmd('帮助 stages')} 介绍销售流程。`,
+  'help.stages_title': (p) => r`销售流程（${p.process}），按顺序排列。用 ${cmd('阶段 <阶段>')} 推进商机：`,
+  'help.stage_line': (p) => r`${em(p.stage)}（${p.key}，成交可能性 ${p.percent}%）`,
+  'help.stage_terminal': (p) => r`${em(p.stage)}（${p.key}）：关闭商机`,
+  'help.stage_needs': (p) => r`需要：${p.needs}`,
+  'help.stage_creates': (p) => r`自动创建待办：${p.actions}`,
+  'help.nothing': () => '无',
+  'help.stages_footer': () =>
+    r`向前推进时会检查途经每个阶段的要求；向后退不检查。经理可用 强制:<原因> 放行。${cmd('赢单')} 和 ${cmd('输单 <原因>')} 关闭商机。`,
 };
 
 export const appMessages = { en, zh };
