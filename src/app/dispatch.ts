@@ -173,7 +173,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
   }
 }
 
-async function findDeal(ctx: TxContext, cmd: { deal?: number }, optional: boolean): Promise<Deal | null> {
+async function findDeal(ctx: TxContext, cmd: { deal?: number; name: string }, optional: boolean): Promise<Deal | null> {
   const { repos, actor } = ctx;
   if (cmd.deal !== undefined) {
     const d = await repos.findDealByNumber(actor.workspace.id, cmd.deal);
@@ -185,7 +185,7 @@ async function findDeal(ctx: TxContext, cmd: { deal?: number }, optional: boolea
     if (d) return d;
   }
   if (optional) return null;
-  throw new UserError('deal.which');
+  throw new UserError('deal.which', { command: cmd.name });
 }
 
 async function run(

@@ -4,7 +4,7 @@
 //   a plain integer: `done #3 2` = action 2 of deal 3; `done #2` alone is deal 2 with no action.
 // - `key:value` is only an option for keys the command knows, so `10:30` and URLs stay in text.
 // - `/deal #12` with no verb shows deal 12 (info).
-// - A past `due:`, `next:` or `set next-contact` date warns but still succeeds (teams backfill).
+// - A past date (due:, next:, close:, set close, set next-contact) warns but still succeeds (teams backfill).
 import { closestTypo } from '../domain/fuzzy.ts';
 import { parseAmount, readCurrency } from './amounts.ts';
 import { DATE_RANGE, dateInRange, parseDate, todayIso } from './dates.ts';
@@ -240,8 +240,10 @@ function fewPeople(mentions: Mention[]): Mention[] {
   return mentions;
 }
 
+/** A date already past is saved (teams backfill) with a warning; returns the date. */
 function warnIfPast(inp: Input, date: string | undefined) {
   if (date && date < todayIso(inp.ctx)) inp.warnings.push({ key: 'parse.warn.past_date', params: { date } });
+  return date;
 }
 
 function dateOpt(inp: Input, text: string | undefined, field: string): string | undefined {
@@ -325,7 +327,7 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
         account: within('account', account, LIMITS.account),
         title: within('title', title, LIMITS.title),
         amount,
-        close: dateOpt(inp, opts.close, 'close:'),
+        close: warnIfPast(inp, dateOpt(inp, opts.close, 'close:')),
         mentions: fewPeople(rest.filter((t) => t.mention).map((t) => t.mention!)),
       };
     }
@@ -367,7 +369,7 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       }
       if (field === 'close' || field === 'next-contact') {
         const date = dateOpt(inp, value, field);
-        if (field === 'next-contact') warnIfPast(inp, date);
+        warnIfPast(inp, date);
         return { field, value, date };
       }
       if (field === 'currency') {
@@ -505,6 +507,7 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       if (words[0] === 'time' || words[0] === '时间') {
         const m = /^(\d{1,2})[:：](\d{2})$/.exec(words[1] ?? '');
         const time = m && Number(m[1]) < 24 && Number(m[2]) < 60 ? `${m[1].padStart(2, '0')}:${m[2]}` : undefined;
+        if (m && !time) throw new Fail('parse.bad_time', { text: words[1] });
         if (!time || words.length > 3 || (words[2] && !TEAM.has(words[2]))) throw new Fail('parse.bad_digest', {});
         return { time, scope: words[2] ? 'workspace' : 'me' };
       }

@@ -1,6 +1,6 @@
 // Sentences of the app (the parser's own are in parse-messages.ts). Each says what happened, or
 // what was wrong and the command that fixes it.
-import { type Catalog, cmd, em, r } from './sentence.ts';
+import { type Catalog, cmd, em, r, sentence } from './sentence.ts';
 
 const en: Catalog = {
   'common.and_more': (p) => r`…and ${p.count} more`,
@@ -50,8 +50,8 @@ const en: Catalog = {
     r`Only the owner's manager or an admin can override a stage requirement. Add what is missing, or ask your manager.`,
   'deal.not_found': (p) =>
     r`There is no deal #${p.deal} in this workspace. ${cmd('list')} shows the deals you can see.`,
-  'deal.which': () =>
-    r`Which deal? Type this in the deal's room, or name the deal by number: ${cmd('#12 info')} (see ${cmd('list')}).`,
+  'deal.which': (p) =>
+    r`Which deal? Type this in the deal's room, or name the deal by number: ${cmd(r`#12 ${p.command}`)} (see ${cmd('list')}).`,
   'deal.closed': (p) => r`Deal #${p.deal} is ${p.status}. ${cmd('reopen')} brings it back first.`,
   'deal.already_open': (p) => r`Deal #${p.deal} is already open.`,
 
@@ -92,7 +92,7 @@ const en: Catalog = {
   'stage.playbook': (p) => r`Playbook actions for this stage:\n${p.actions}`,
 
   'close.won': (p) =>
-    r`🎉 ${p.user} marked #${p.deal} as ${em('won')} (${p.amount}) after ${p.days} days.${p.note ? r` ${p.note}` : ''}${p.open ? r` ${p.open} open action(s) remain.` : ''}`,
+    r`🎉 ${p.user} marked #${p.deal} as ${em('won')} (${p.amount}) after ${p.days} days.${p.note ? r` ${sentence(p.note, '.')}` : ''}${p.open === 1 ? ' 1 open action remains.' : p.open ? r` ${p.open} open actions remain.` : ''}`,
   'close.lost': (p) =>
     r`${p.user} marked #${p.deal} as ${em('lost')} (${p.amount}) after ${p.days} days. Reason: ${p.reason}.`,
   'close.archive_note': () => 'This room will be archived after the grace period.',
@@ -105,6 +105,9 @@ const en: Catalog = {
 
   'set.changed': (p) => r`${p.user} set the ${p.field} to ${p.value}.`,
   'set.changed_reply': (p) => r`Deal #${p.deal}: ${p.field} is now ${p.value}.`,
+  'set.competitor_absent': (p) => r`${p.name} is not among the competitors (${p.competitors}); nothing was changed.`,
+  'set.competitor_present': (p) => r`${p.name} is already a competitor; nothing was changed.`,
+  'info.account': (p) => r`Account: ${p.details}`,
   'set.account_exists': (p) => r`Another account is already called ${p.account}. Pick a different name.`,
   'contact.added': (p) => r`${p.user} added contact ${p.contact}${p.desc}.`,
   'contact.updated': (p) => r`${p.user} updated contact ${p.contact}${p.desc}.`,
@@ -217,7 +220,7 @@ const en: Catalog = {
   'find.contact': (p) => r`contact ${p.contact}`,
   'new.duplicate': (p) =>
     r`Note: deal #${p.deal} for ${p.account} — ${p.title} is already open. If this one is a duplicate, close it with ${cmd(r`#${p.new} lost duplicate of #${p.deal}`)}.`,
-  'pipeline.title': (p) => r`Pipeline — ${p.count} open deals`,
+  'pipeline.title': (p) => (p.count === 1 ? r`Pipeline — 1 open deal` : r`Pipeline — ${p.count} open deals`),
   'pipeline.weighted': (p) => r`Weighted by stage probability: ${p.amount}`,
   'pipeline.other_currency': (p) =>
     r`${p.count} deal(s) in other currencies than ${p.currency} are counted but not summed.`,
@@ -225,7 +228,8 @@ const en: Catalog = {
     r`Only an admin can set teams; a manager can add reps to their own team (${cmd('team @you @rep')}).`,
   'team.self': (p) => r`${p.user} can't report to themselves.`,
   'team.cycle': (p) => r`${p.rep} is above ${p.manager} in the team; that would make a loop.`,
-  'team.set': (p) => r`${p.reps} now report to ${p.manager}.`,
+  'team.set': (p) =>
+    p.count === 1 ? r`${p.reps} now reports to ${p.manager}.` : r`${p.reps} now report to ${p.manager}.`,
   'team.title': (p) => r`Team (${p.count}):`,
   'team.reports_to': (p) => r`You report to ${p.manager}.`,
   'home.title': () => 'Your deals',
@@ -314,7 +318,8 @@ const zh: Catalog = {
   'auth.override_manager_only': () =>
     r`只有负责人的经理或管理员才能越过阶段要求。请先补齐缺少的信息，或请你的经理处理。`,
   'deal.not_found': (p) => r`这个工作区没有商机 #${p.deal}。${cmd('list')} 可以列出你能看到的商机。`,
-  'deal.which': () => r`是哪个商机？请在商机房间里输入，或用编号指定：${cmd('#12 info')}（见 ${cmd('list')}）。`,
+  'deal.which': (p) =>
+    r`是哪个商机？请在商机房间里输入，或用编号指定：${cmd(r`#12 ${p.command}`)}（见 ${cmd('list')}）。`,
   'deal.closed': (p) => r`商机 #${p.deal} 已${p.status}。请先用 ${cmd('reopen')} 重新打开。`,
   'deal.already_open': (p) => r`商机 #${p.deal} 本来就是进行中。`,
 
@@ -355,7 +360,7 @@ const zh: Catalog = {
   'stage.playbook': (p) => r`本阶段的标准动作：\n${p.actions}`,
 
   'close.won': (p) =>
-    r`🎉 ${p.user} 将 #${p.deal} 标记为${em('赢单')}（${p.amount}），历时 ${p.days} 天。${p.note ? r`${p.note}。` : ''}${p.open ? r`还有 ${p.open} 个待办未完成。` : ''}`,
+    r`🎉 ${p.user} 将 #${p.deal} 标记为${em('赢单')}（${p.amount}），历时 ${p.days} 天。${p.note ? sentence(p.note, '。') : ''}${p.open ? r`还有 ${p.open} 个待办未完成。` : ''}`,
   'close.lost': (p) =>
     r`${p.user} 将 #${p.deal} 标记为${em('输单')}（${p.amount}），历时 ${p.days} 天。原因：${p.reason}。`,
   'close.archive_note': () => '宽限期后本房间将归档。',
@@ -367,6 +372,9 @@ const zh: Catalog = {
 
   'set.changed': (p) => r`${p.user} 把${p.field}改为 ${p.value}。`,
   'set.changed_reply': (p) => r`商机 #${p.deal}：${p.field}现在是 ${p.value}。`,
+  'set.competitor_absent': (p) => r`竞争对手中没有 ${p.name}（现有：${p.competitors}），没有任何修改。`,
+  'set.competitor_present': (p) => r`${p.name} 已经是竞争对手，没有任何修改。`,
+  'info.account': (p) => r`客户信息：${p.details}`,
   'set.account_exists': (p) => r`已有另一个客户叫 ${p.account}，请换个名称。`,
   'contact.added': (p) => r`${p.user} 添加了联系人 ${p.contact}${p.desc}。`,
   'contact.updated': (p) => r`${p.user} 更新了联系人 ${p.contact}${p.desc}。`,

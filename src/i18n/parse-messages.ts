@@ -64,6 +64,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       r`Mention the manager first, then at least one rep, e.g. ${cmd('team @maria @jon @li')}.${usageEn(p)}`,
     'parse.bad_digest': (p) =>
       r`I couldn't read that digest setting. Examples: ${cmd('digest')}, ${cmd('digest @bob')}, ${cmd('digest time 07:45')}, ${cmd('digest weekends off')}.${usageEn(p)}`,
+    'parse.bad_time': (p) =>
+      r`“${p.text}” isn't a time of day. Write hours 00–23 and minutes 00–59, e.g. ${cmd('digest time 07:45')}.${usageEn(p)}`,
     'parse.duplicate_option': (p) => r`${p.key} is given twice. Keep just one.${usageEn(p)}`,
     'parse.empty_option': (p) =>
       r`${p.key} has no value. Write the value right after the colon (no space).${usageEn(p)}`,
@@ -131,6 +133,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       r`请先 @ 经理，再 @ 至少一位销售，例如：${cmd('team @王经理 @小李 @小张')}。${usageZh(p)}`,
     'parse.bad_digest': (p) =>
       r`无法识别这个摘要设置。例如：${cmd('digest')}、${cmd('digest @小李')}、${cmd('digest time 07:45')}、${cmd('digest weekends off')}。${usageZh(p)}`,
+    'parse.bad_time': (p) =>
+      r`“${p.text}”不是有效的时间。小时写 00–23，分钟写 00–59，例如：${cmd('摘要 时间 07:45')}。${usageZh(p)}`,
     'parse.duplicate_option': (p) => r`${p.key} 写了两次，请只保留一个。${usageZh(p)}`,
     'parse.empty_option': (p) => r`${p.key} 后面没有内容，请把值紧跟在冒号后面。${usageZh(p)}`,
     'parse.invalid': (p) => r`${p.field} 的内容不正确，请对照下面的用法检查后再试。${usageZh(p)}`,

@@ -60,9 +60,16 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
       // One more competitor; `-Name` takes one off.
       const remove = cmd.value.startsWith('-');
       const name = cmd.value.replace(/^[-+]/, '').trim();
+      const known = deal.competitors.some((c) => c.toLowerCase() === name.toLowerCase());
+      // Nothing to take off, or already listed: say so, and record no change that did not happen.
+      if (remove !== known)
+        throw new UserError(remove ? 'set.competitor_absent' : 'set.competitor_present', {
+          name,
+          competitors: deal.competitors.join(', ') || '—',
+        });
       const next = remove
         ? deal.competitors.filter((c) => c.toLowerCase() !== name.toLowerCase())
-        : [...new Set([...deal.competitors, name])];
+        : [...deal.competitors, name];
       await repos.updateDeal(deal.workspaceId, deal.id, { competitors: next });
       event = change('competitors', deal.competitors, next);
       shown = next.join(', ') || '—';

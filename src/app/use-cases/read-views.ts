@@ -38,6 +38,12 @@ export async function showInfo(ctx: TxContext, deal: Deal): Promise<Outcome> {
       more: moreOf(L, v.contacts.length),
     });
   }
+  // What `set industry / region / address` saved, so it is seen somewhere.
+  const account = await ctx.repos.findAccountById(deal.workspaceId, deal.accountId);
+  const details = (['industry', 'region', 'address'] as const)
+    .filter((k) => account?.[k])
+    .map((k) => `${tLabel(L, `field.${k}`)}${L === 'zh' ? '：' : ': '}${account![k]}`);
+  if (details.length) extra.push({ type: 'context', text: t(L, 'info.account', { details: details.join(' · ') }) });
   extra.push({
     type: 'context',
     text: t(L, 'info.last_contact', {
