@@ -36,6 +36,14 @@ describe.each(BACKENDS)('language on %s', (backend) => {
     expect(r.text).toContain(sentence);
   });
 
+  it('a Chinese reader gets Chinese dates and money even where the room speaks English', async () => {
+    const date = (await h.run('wang', '#1 set close 2026-12-31')).text;
+    expect(date).toContain('2026-12-31（周四）');
+    expect(date).not.toContain('Thu');
+    const room = textOf(h.platform.of('post').at(-1)!.message!.text);
+    expect(room).toContain('Thu 2026-12-31'); // the room's own language
+  });
+
   it('a blocked gate in Chinese shows Chinese fixes', async () => {
     const r = await h.run('wang', '阶段 方案', room);
     expect(r.ok).toBe(false);

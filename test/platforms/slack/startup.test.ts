@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSlackCredentials, StartupError } from '../../../src/platforms/slack/startup-check.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack-api.ts';
@@ -16,7 +16,12 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const client = (token: string, url = fake.url) =>
-  new WebClient(token, { slackApiUrl: url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  new WebClient(token, {
+    slackApiUrl: url,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: LogLevel.ERROR,
+  });
 function recordingLog() {
   const warnings: string[] = [];
   return {
