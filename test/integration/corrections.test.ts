@@ -46,7 +46,7 @@ describe.each(BACKENDS)('corrections on %s', (backend) => {
     expect(await history()).toContain(
       'changed action #2: Send the revised deck (Fri 2026-12-04) → Send the revised deck (Sat 2026-12-05)',
     );
-    expect(await history('wang')).toContain('修改了待办 #2：Send deck (2026-12-01（周二）) → Send the revised deck');
+    expect(await history('wang')).toContain('修改了待办 #2：Send deck（2026-12-01（周二）） → Send the revised deck');
   });
 
   it('reassign gives an action to someone else, who joins the room', async () => {

@@ -85,7 +85,7 @@ function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, proc
       return t(L, 'history.action_reopened', { who, n: d.number });
     case 'action_edited': {
       const show = (x: { text?: string; dueOn?: string | null } | undefined) =>
-        r`${userText(String(x?.text ?? ''))}${x?.dueOn ? ` (${formatDate(x.dueOn, L)})` : ''}`;
+        r`${userText(String(x?.text ?? ''))}${x?.dueOn ? (L === 'zh' ? `（${formatDate(x.dueOn, L)}）` : ` (${formatDate(x.dueOn, L)})`) : ''}`;
       return t(L, 'history.action_edited', { who, n: d.number, before: show(d.before), after: show(d.after) });
     }
     case 'action_reassigned':
