@@ -24,7 +24,7 @@ import { DealroomError, PlatformError } from '../domain/errors.ts';
 import type { Locale } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
 import type { Deps } from './context.ts';
-import { personLocale, roomLocale, toLocale } from './identity.ts';
+import { personLocale } from './identity.ts';
 import { join, type Message, plain, type Rich } from './message.ts';
 import type { Outcome } from './outcome.ts';
 import type { NewOutboxStep, OutboxStep, OutboxStepKind, Repos } from './ports.ts';

@@ -1,21 +1,18 @@
 // `info`, `history`, `actions [mine]`, `list`, `pipeline`, `mine`: read-only, and only what the
 // reader may see (deals whose room they are in, their team's deals, all for admins).
 import type { CommandOf } from '../../commands/types.ts';
-import { UserError } from '../../domain/errors.ts';
 import { Exact } from '../../domain/funnel.ts';
-import type { Deal, DealEvent, Member } from '../../domain/model.ts';
-import { getProcess, type Locale, matchStage, openStages, SOLUTION_SALE } from '../../domain/process.ts';
+import type { Deal, Member } from '../../domain/model.ts';
+import { type Locale, openStages, SOLUTION_SALE } from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import { reportsOf } from '../authorize.ts';
 import { buildDealCard } from '../card.ts';
 import type { TxContext } from '../context.ts';
 import { loadDealView } from '../deal-view.ts';
-import { formatDate, formatInstant, formatMoney, stageName, todayIn } from '../format.ts';
-import { displayName } from '../identity.ts';
+import { formatDate, formatInstant, formatMoney, todayIn } from '../format.ts';
 import { type Block, join, type Message, mention, plain, r, type Text, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Repos } from '../ports.ts';
-import { unknownStage } from '../stage-typo.ts';
 
 /** Lines shown per list before "…and N more". */
 const LIMIT = 15;
