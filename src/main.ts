@@ -15,7 +15,7 @@ import type { PlatformKind } from './domain/model.ts';
 import { DigestScheduler } from './jobs/digest-scheduler.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
 import { ConsolePlatform } from './platforms/console/console-platform.ts';
-import { CONSOLE_WORKSPACE, runRepl } from './platforms/console/repl.ts';
+import { CONSOLE_WORKSPACE, runRepl, TerminalWriter } from './platforms/console/repl.ts';
 import { createSlackApp } from './platforms/slack/app.ts';
 import { openDatabase } from './store/database.ts';
 import { prismaStore } from './store/prisma-store.ts';
@@ -140,9 +140,10 @@ async function main() {
     return;
   }
 
-  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const terminal = new TerminalWriter(process.stdout);
+  const write = terminal.write;
   const platform = new ConsolePlatform({
-    // Console people speak the language they type in, unless --lang says otherwise.
+    // --lang is every console person's profile language (else the workspace's); `lang zh|en` sets one's own.
     write,
     timezone: config.defaults.timezone,
     locale: arg('lang'),
@@ -167,6 +168,7 @@ async function main() {
     input: process.stdin,
     output: process.stdout,
     write,
+    terminal,
     interactive,
     as: arg('as') ?? process.env.USER ?? 'me',
     findRoom: async (n) => {

@@ -11,13 +11,13 @@ import { reportsOf } from './authorize.ts';
 import type { Deps } from './context.ts';
 import { buildManagerDigest, buildRepNudge, type DigestLookups } from './digest-message.ts';
 import { todayIn } from './format.ts';
-import { toLocale } from './identity.ts';
+import { personLocale } from './identity.ts';
 import type { Message } from './message.ts';
 
 const DAY = 86_400_000;
 
 export const memberZone = (ws: Workspace, m: Member) => m.timezone ?? ws.timezone;
-export const memberLocale = (ws: Workspace, m: Member): Locale => toLocale(m.locale) ?? toLocale(ws.locale) ?? 'en';
+export const memberLocale = (ws: Workspace, m: Member): Locale => personLocale(ws, m);
 
 /** Who gets a manager digest: managers, and admins who have a team. */
 export function isDigestManager(m: Member, all: Member[]): boolean {

@@ -16,6 +16,8 @@ export interface Outcome {
   ensureRoom?: boolean;
   /** Platform user ids to add to the deal's room. */
   invite?: string[];
+  /** Platform user ids to take out of the deal's room. */
+  removeFromRoom?: string[];
   /** Reading that must not run inside the command's transaction (the embedded database has one
    * connection): run after commit, its message becomes the reply. */
   later?: () => Promise<Message>;

@@ -66,6 +66,7 @@ export interface Repos {
         | 'managerId'
         | 'timezone'
         | 'locale'
+        | 'language'
         | 'profileAt'
         | 'digestTime'
         | 'nudgeOptOut'
@@ -131,12 +132,17 @@ export interface Repos {
   addDealMember(dealId: string, memberId: string, role: string): Promise<boolean>;
   listDealMembers(dealId: string): Promise<DealMember[]>;
   isDealMember(dealId: string, memberId: string): Promise<boolean>;
+  /** Takes a person out of the deal's members; false when they were not in. */
+  removeDealMember(dealId: string, memberId: string): Promise<boolean>;
 
   /** Hands out the deal's next action number (the deal row must be locked). */
   nextActionNumber(workspaceId: string, dealId: string): Promise<number>;
   createAction(a: Omit<ActionItem, 'id' | 'status' | 'closedById' | 'closedAt' | 'createdAt'>): Promise<ActionItem>;
   findAction(dealId: string, n: number): Promise<ActionItem | null>;
-  updateAction(id: string, patch: Partial<Pick<ActionItem, 'status' | 'closedById' | 'closedAt'>>): Promise<ActionItem>;
+  updateAction(
+    id: string,
+    patch: Partial<Pick<ActionItem, 'status' | 'closedById' | 'closedAt' | 'text' | 'dueOn' | 'assigneeId'>>,
+  ): Promise<ActionItem>;
   listActions(dealId: string, status?: ActionItem['status']): Promise<ActionItem[]>;
   listActionsOfAssignee(
     workspaceId: string,
@@ -207,7 +213,7 @@ export interface InboundEntry {
 }
 export type NewInboundEntry = Pick<InboundEntry, 'platform' | 'key' | 'lane' | 'payload'>;
 
-export type OutboxStepKind = 'room' | 'unarchive' | 'invite' | 'post' | 'card' | 'pin' | 'dm';
+export type OutboxStepKind = 'room' | 'unarchive' | 'invite' | 'remove' | 'post' | 'card' | 'pin' | 'dm';
 
 /** One platform side effect to carry out (src/app/outbox.ts). */
 export interface OutboxStep {
@@ -328,6 +334,10 @@ export interface ChatPlatform {
   createRoom(ws: WorkspaceRef, req: { name: string; topic: string }): Promise<{ roomId: string; name: string }>;
   /** Adds people to a room; people already in it are not an error. */
   invite(ws: WorkspaceRef, roomId: string, userIds: string[]): Promise<void>;
+  /** Takes people out of a room; people not in it are not an error (Slack: conversations.kick).
+   * Optional so an adapter can land without it: then Dealroom's record says removed but the
+   * platform room keeps them, and the step is reported as skipped. */
+  removeFromRoom?(ws: WorkspaceRef, roomId: string, userIds: string[]): Promise<void>;
   /** Posts a message everyone in the room sees; returns its id for later updates. `key` marks the
    * message so `findPosted` can find it later (Slack: message metadata). */
   post(ws: WorkspaceRef, roomId: string, message: Message, opts?: { key?: string }): Promise<{ messageId: string }>;

@@ -72,7 +72,7 @@ describe('console', () => {
       '@bob completed #3: Prepare the demo',
       '@alice logged a customer contact: Called Wang Li, demo agreed — next contact Thu 2026-11-26',
       'Decision-maker: Wang Li (CFO)',
-      '== History of deal #1 (13 changes) ==',
+      '== History of deal #1 (13 changes, newest first) — page 1 of 1 ==',
     ];
     let at = 0;
     for (const line of expected) {
@@ -93,8 +93,12 @@ describe('console', () => {
     expect(out).toContain('Which deal?');
   });
 
-  it('speaks Chinese when spoken to in Chinese', async () => {
-    const out = await session('新建 华为 | 云迁移 金额:50万 截止:2026年12月31日\n阶段 商务谈判\n阶段 准意向\n', 'li');
+  it('speaks Chinese to someone who chose it (one language per person, not per command)', async () => {
+    const out = await session(
+      '语言 zh\n新建 华为 | 云迁移 金额:50万 截止:2026年12月31日\n阶段 商务谈判\n阶段 准意向\n',
+      'li',
+    );
+    expect(out).toContain('以后我会用中文和你交流');
     expect(out, out).toContain('已创建商机');
     expect(out).toContain('未推进：进入「商务谈判」需要');
     expect(out).toContain('一位决策者联系人');

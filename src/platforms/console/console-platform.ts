@@ -46,6 +46,9 @@ export class ConsolePlatform implements ChatPlatform {
   async invite(_ws: WorkspaceRef, roomId: string, userIds: string[]) {
     if (userIds.length) this.o.write(`[#${roomId}] invited ${userIds.map((u) => `@${u}`).join(', ')}`);
   }
+  async removeFromRoom(_ws: WorkspaceRef, roomId: string, userIds: string[]) {
+    if (userIds.length) this.o.write(`[#${roomId}] removed ${userIds.map((u) => `@${u}`).join(', ')}`);
+  }
   async post(_ws: WorkspaceRef, roomId: string, message: Message) {
     const id = `m${++this.seq}`;
     this.show(`[#${roomId}] bot:`, message);

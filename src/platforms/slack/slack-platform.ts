@@ -160,6 +160,16 @@ export class SlackPlatform implements ChatPlatform {
     }
   }
 
+  /** One person per call: https://docs.slack.dev/reference/methods/conversations.kick — someone
+   * already gone (`not_in_channel` for the user) is what we wanted. */
+  async removeFromRoom(_ws: WorkspaceRef, roomId: string, userIds: string[]) {
+    for (const user of new Set(userIds)) {
+      await this.call(() => this.client.conversations.kick({ channel: roomId, user })).catch((e) => {
+        if (!(e instanceof PlatformError && e.platformCode === 'not_in_channel')) throw e;
+      });
+    }
+  }
+
   async post(_ws: WorkspaceRef, roomId: string, message: Message, opts: { key?: string } = {}) {
     const r = await this.call(() =>
       this.client.chat.postMessage({
