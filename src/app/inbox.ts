@@ -18,6 +18,7 @@
 import type { Deps, Invocation } from './context.ts';
 import { handleCommand } from './dispatch.ts';
 import type { Message } from './message.ts';
+import { postPictures } from './pictures.ts';
 import type { InboundEntry, WorkspaceRef } from './ports.ts';
 import { PROCESS_ID } from './process-id.ts';
 import { buildHome } from './use-cases/home.ts';
@@ -67,6 +68,8 @@ async function processEntry(deps: Deps, entry: InboundEntry): Promise<void> {
   const fresh = deps.clock.now().getTime() - entry.receivedAt.getTime() < REPLY_HANDLE_TTL_MS;
   if (answer.handle && platform.respond && fresh) await platform.respond(ws, answer.handle, reply.message);
   else await platform.dm(ws, inv.userId, reply.message as Message);
+  // The funnel picture of `pipeline`, after the text: where the command was typed, else in the DM.
+  await postPictures(deps, ws, inv.roomId ? { roomId: inv.roomId } : { userId: inv.userId }, reply.pictures);
 }
 
 export interface InboxPoolOptions {
