@@ -1,6 +1,7 @@
 // Composition root: config → database → store → platform → jobs. Nothing else lives here.
 
 import fs from 'node:fs';
+import path from 'node:path';
 import cron from 'node-cron';
 import pino from 'pino';
 import type { Deps } from './app/context.ts';
@@ -147,6 +148,8 @@ async function main() {
     write,
     timezone: config.defaults.timezone,
     locale: arg('lang'),
+    // Funnel pictures go next to the data (a throwaway memory:// database: the OS temp dir).
+    ...(config.dataDir.startsWith('memory://') ? {} : { pictureDir: path.join(config.dataDir, 'pictures') }),
     isTaken: async (roomId) => {
       const ws = await store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
       return ws ? (await store.repos.findDealByRoom(ws.id, roomId)) !== null : false;

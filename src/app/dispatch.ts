@@ -20,6 +20,7 @@ import {
 import { isEmpty, join, type Message, plain } from './message.ts';
 import { describeStepProblem, enqueue, runSteps, stepsFor } from './outbox.ts';
 import type { Outcome } from './outcome.ts';
+import type { FunnelPictureRequest } from './pictures.ts';
 import { PROCESS_ID } from './process-id.ts';
 import { addAction, checkAction, inviteMembers } from './use-cases/action-items.ts';
 import { changeStage } from './use-cases/change-stage.ts';
@@ -46,6 +47,9 @@ export interface Reply {
   /** The deal the command acted on, e.g. so the console can step into a new deal's room. */
   dealNumber?: number;
   roomId?: string;
+  /** Pictures to attach where the reply is read, after it (src/app/pictures.ts); the message
+   * already says the same in text. */
+  pictures?: FunnelPictureRequest[];
 }
 
 const READ_ONLY = new Set<Command['name']>([
@@ -163,6 +167,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       message,
       dealNumber: deal?.number,
       roomId: deal?.roomId ?? undefined,
+      ...(result.outcome.pictures?.length ? { pictures: result.outcome.pictures } : {}),
     };
   } catch (e) {
     if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params as Params)) };

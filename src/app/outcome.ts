@@ -1,5 +1,6 @@
 // What a use case decided, for the dispatcher to carry out after the transaction commits.
 import type { Message } from './message.ts';
+import type { FunnelPictureRequest } from './pictures.ts';
 
 export interface Outcome {
   /** Shown only to the speaker. */
@@ -23,4 +24,7 @@ export interface Outcome {
   later?: () => Promise<Message>;
   /** Direct messages, e.g. to the assignee of a new action. */
   dms?: { userId: string; message: Message }[];
+  /** Attach these funnel pictures where the reply is read (platforms with `postImage`); the
+   * reply's text says the same and is the fallback. */
+  pictures?: FunnelPictureRequest[];
 }

@@ -322,6 +322,19 @@ export interface PlatformCapabilities {
   homeTab: boolean;
 }
 
+/** A picture to show people (the funnel): PNG bytes plus the words around them. */
+export interface ImageUpload {
+  png: Buffer;
+  /** File name the platform shows, e.g. `funnel.png`. */
+  filename: string;
+  title: string;
+  /** What the picture says, for screen readers and clients that do not show images. */
+  altText: string;
+}
+
+/** Where a picture goes: a room, or a person's direct messages. */
+export type ImageTarget = { roomId: string } | { userId: string };
+
 /** A chat platform as the app needs it: rooms, messages, people. Adapters translate these calls
  * into their SDK, their errors into PlatformError with a neutral code the app can explain (see
  * PlatformErrorCode), and the neutral message model into their own syntax. */
@@ -354,6 +367,9 @@ export interface ChatPlatform {
   /** Whether a DM sent with this `key` reached the person: asked after a crash mid-send, before
    * sending again (optional: without it, an interrupted send is not repeated). */
   wasDelivered?(ws: WorkspaceRef, userId: string, key: string): Promise<boolean>;
+  /** Uploads a picture into a room or a DM (optional: without it, people get the text only, which
+   * every message that carries a picture already says in words). Slack: files.uploadV2. */
+  postImage?(ws: WorkspaceRef, target: ImageTarget, image: ImageUpload): Promise<void>;
   /** Profile of a platform user, or null when the platform does not know them. */
   resolveUser(ws: WorkspaceRef, userId: string): Promise<UserProfile | null>;
   /** Answers a person privately through the reply handle a delivery carried (Slack's

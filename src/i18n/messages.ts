@@ -249,6 +249,9 @@ const en: Catalog = {
   'pipeline.weighted': (p) => r`Weighted by stage probability: ${p.amount}`,
   'pipeline.other_currency': (p) =>
     r`${p.count} deal(s) in other currencies than ${p.currency} are counted but not summed.`,
+  'pipeline.picture_alt': (p) =>
+    r`Funnel picture of ${p.process}: deals, amount and weighted amount per stage (the same numbers as the text).`,
+  'pipeline.picture_words': () => r`deals|weighted|converted`,
   'team.not_allowed': () =>
     r`Only an admin can set teams; a manager can add reps to their own team (${cmd('team @you @rep')}).`,
   'team.self': (p) => r`${p.user} can't report to themselves.`,
@@ -533,6 +536,8 @@ const zh: Catalog = {
   'pipeline.title': (p) => r`销售漏斗 — ${p.count} 个进行中商机`,
   'pipeline.weighted': (p) => r`按阶段赢率加权：${p.amount}`,
   'pipeline.other_currency': (p) => r`${p.count} 个商机使用 ${p.currency} 以外的币种，已计数但未计入金额。`,
+  'pipeline.picture_alt': (p) => r`${p.process}的漏斗图：各阶段的商机数、金额和加权金额（与文字中的数字相同）。`,
+  'pipeline.picture_words': () => r`个|加权|转化率`,
   'team.not_allowed': () => r`只有管理员可以设置团队；经理可以把销售加入自己的团队（${cmd('team @你自己 @销售')}）。`,
   'team.self': (p) => r`${p.user} 不能向自己汇报。`,
   'team.cycle': (p) => r`${p.rep} 在团队里是 ${p.manager} 的上级，这样会形成循环。`,

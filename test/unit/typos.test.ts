@@ -37,12 +37,20 @@ describe('a mistyped option is refused, never saved into the text', () => {
   it.each([
     ['new Acme | ERP amout:120k', 'en', "“amout:” isn't an option of new. Did you mean amount:? Nothing was saved."],
     ['new Acme | ERP clse:friday', 'en', 'Did you mean close:?'],
-    ['new Acme | ERP foo:bar', 'en', "“foo:” isn't an option of new (options: amount:, close:, process:). Nothing was saved."],
+    [
+      'new Acme | ERP foo:bar',
+      'en',
+      "“foo:” isn't an option of new (options: amount:, close:, process:). Nothing was saved.",
+    ],
     ['contact Jane rol:dm', 'en', 'Did you mean role:?'],
     ['action @bob send deck deu:friday', 'en', 'Did you mean due:?'],
     ['log called nxt:friday', 'en', 'Did you mean next:?'],
     ['新建 华为 | 云迁移项目 金頟:12万', 'zh', '没有“金頟:”这个选项。你是想写 金额: 吗？未保存任何内容。'],
-    ['新建 华为 | 云迁移项目 阶段:方案', 'zh', '没有“阶段:”这个选项（可用：金额:、成交:，或 amount:, close:, process:）'],
+    [
+      '新建 华为 | 云迁移项目 阶段:方案',
+      'zh',
+      '没有“阶段:”这个选项（可用：金额:、成交:，或 amount:, close:, process:）',
+    ],
     ['set amout 120k', 'en', "“amout” isn't a field I can set. Did you mean amount?"],
     ['set amout 120k', 'zh', '你是想设置 amount 吗？'],
   ])('%s', (text, lang, sentence) => {

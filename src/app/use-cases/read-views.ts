@@ -13,6 +13,7 @@ import { loadDealView } from '../deal-view.ts';
 import { formatDate, formatInstant, formatMoney, todayIn } from '../format.ts';
 import { type Block, join, type Message, mention, plain, r, type Text, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
+import { funnelPictureOf } from '../pictures.ts';
 import type { Repos } from '../ports.ts';
 
 /** Lines shown per list before "…and N more". */
@@ -137,5 +138,19 @@ export async function showPipeline(ctx: TxContext): Promise<Outcome> {
     ].filter((x) => x.length),
     '\n',
   );
-  return { reply: plain(r`${t(L, 'pipeline.title', { count: deals.length })}\n${lines.join('\n')}\n${foot}`) };
+  // The same funnels as pictures: one per process that has deals (the default one when none has).
+  const drawn = sections.filter((x) => deals.some((d) => d.process === x.p.key));
+  const pictures = (drawn.length ? drawn : sections.slice(0, 1)).map(({ p, rows }) =>
+    funnelPictureOf({
+      locale: L,
+      process: p,
+      rows,
+      currency,
+      count: deals.filter((d) => d.process === p.key).length,
+    }),
+  );
+  return {
+    reply: plain(r`${t(L, 'pipeline.title', { count: deals.length })}\n${lines.join('\n')}\n${foot}`),
+    pictures,
+  };
 }

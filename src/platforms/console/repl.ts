@@ -7,6 +7,7 @@ import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Deps } from '../../app/context.ts';
 import { handleCommand } from '../../app/dispatch.ts';
+import { postPictures } from '../../app/pictures.ts';
 import { renderText } from './render-text.ts';
 
 /** The terminal's output, shared by the session and the platform. Something printed while a person
@@ -120,6 +121,7 @@ export async function runRepl(deps: Deps, o: ReplOptions): Promise<void> {
               .map((l) => `  ${l}`)
               .join('\n')}`,
           );
+        await postPictures(deps, CONSOLE_WORKSPACE, room ? { roomId: room } : { userId: user }, reply.pictures);
         if (reply.ok && reply.roomId && reply.command === 'new') {
           room = reply.roomId;
           o.write(`(you are in #${room})`);
