@@ -10,6 +10,7 @@ import { composeManagerDigest, composeRepNudge } from '../src/app/digests.ts';
 import { silentLogger } from '../src/app/logger.ts';
 import { PlatformRegistry } from '../src/app/platforms.ts';
 import { ConsolePlatform } from '../src/platforms/console/console-platform.ts';
+import { textOf } from '../src/platforms/console/render-text.ts';
 import { type Database, openDatabase } from '../src/store/database.ts';
 import { prismaStore } from '../src/store/prisma-store.ts';
 import { FULL, type OrgSize, scaled, seedOrg } from './seed.ts';
@@ -61,7 +62,7 @@ async function measure(label: string, db: Database) {
         weekly,
       });
       times.push(performance.now() - t);
-      chars += msg.text.length;
+      chars += textOf(msg.text).length; // the text as a reader sees it (its parts rendered)
     }
     const managersMs = performance.now() - start;
     const nudgeStart = performance.now();

@@ -1,10 +1,13 @@
 // Composition root: config → database → store → platform → jobs. Nothing else lives here.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import cron from 'node-cron';
 import pino from 'pino';
 import type { Deps } from './app/context.ts';
 import { PlatformRegistry } from './app/platforms.ts';
 import { systemClock } from './app/ports.ts';
+import { applyProcessFile } from './app/process-config.ts';
 import { isDeadLocalClaim } from './app/process-id.ts';
 import { housekeeping } from './app/rooms.ts';
 import { loadConfig } from './config.ts';
@@ -13,7 +16,7 @@ import type { PlatformKind } from './domain/model.ts';
 import { DigestScheduler } from './jobs/digest-scheduler.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
 import { ConsolePlatform } from './platforms/console/console-platform.ts';
-import { CONSOLE_WORKSPACE, runRepl } from './platforms/console/repl.ts';
+import { CONSOLE_WORKSPACE, runRepl, TerminalWriter } from './platforms/console/repl.ts';
 import { createSlackApp } from './platforms/slack/app.ts';
 import { openDatabase } from './store/database.ts';
 import { prismaStore } from './store/prisma-store.ts';
@@ -76,6 +79,16 @@ async function main() {
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
   const clock = systemClock;
   const store = prismaStore(db.prisma, clock);
+  if (config.processFile) {
+    // A team's own processes; refused at start (with the line and field, or the deals it would
+    // orphan) rather than run with a process the stored deals do not fit.
+    const processes = await applyProcessFile(
+      store.repos,
+      fs.readFileSync(config.processFile, 'utf8'),
+      config.processFile,
+    );
+    log.info({ processes: processes.map((p) => p.key) }, 'process file loaded');
+  }
   // Every configured platform registers here; today one process serves Slack or the console.
   const platforms = new PlatformRegistry();
   // Work claimed by a dead process resumes at once instead of after its lease: on the embedded
@@ -128,12 +141,15 @@ async function main() {
     return;
   }
 
-  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const terminal = new TerminalWriter(process.stdout);
+  const write = terminal.write;
   const platform = new ConsolePlatform({
-    // Console people speak the language they type in, unless --lang says otherwise.
+    // --lang is every console person's profile language (else the workspace's); `lang zh|en` sets one's own.
     write,
     timezone: config.defaults.timezone,
     locale: arg('lang'),
+    // Funnel pictures go next to the data (a throwaway memory:// database: the OS temp dir).
+    ...(config.dataDir.startsWith('memory://') ? {} : { pictureDir: path.join(config.dataDir, 'pictures') }),
     isTaken: async (roomId) => {
       const ws = await store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
       return ws ? (await store.repos.findDealByRoom(ws.id, roomId)) !== null : false;
@@ -155,6 +171,7 @@ async function main() {
     input: process.stdin,
     output: process.stdout,
     write,
+    terminal,
     interactive,
     as: arg('as') ?? process.env.USER ?? 'me',
     findRoom: async (n) => {

@@ -1,10 +1,10 @@
 // The live deal card pinned in every room: stage progress, key fields, open actions with Done buttons.
 import { getProcess, type Locale, openStages, stageIndex, stageOf } from '../domain/process.ts';
-import { t } from '../i18n/index.ts';
+import { t, tLabel } from '../i18n/index.ts';
 import type { DealView } from './deal-view.ts';
 import { formatDate, formatMoney, stageName } from './format.ts';
 import { displayName } from './identity.ts';
-import { type Block, type Message, mention } from './message.ts';
+import { type Block, type Message, mention, r, strong, userText } from './message.ts';
 
 export const ACTION_DONE = 'action_done';
 export const STAGE_SELECT = 'stage_select';
@@ -29,7 +29,7 @@ export function buildDealCard(v: DealView, locale: Locale, today: string): Messa
   const status =
     deal.status === 'open'
       ? `${stageName(process, deal.stage, locale)} · ${Math.round(stageOf(process, deal.stage).probability * 100)}%`
-      : t(locale, `status.${deal.status}`);
+      : tLabel(locale, `status.${deal.status}`);
   const dm = v.contacts.find((c) => c.role === 'decision_maker');
   const blocks: Block[] = [
     { type: 'header', text: `#${deal.number} ${account.name} — ${deal.title}` },
@@ -37,35 +37,39 @@ export function buildDealCard(v: DealView, locale: Locale, today: string): Messa
     {
       type: 'fields',
       fields: [
-        { label: t(locale, 'card.stage'), value: status },
-        { label: t(locale, 'card.amount'), value: formatMoney(deal.amount, deal.currency, locale) },
-        { label: t(locale, 'card.close'), value: formatDate(deal.closeDate, locale) },
+        { label: tLabel(locale, 'card.stage'), value: status },
+        { label: tLabel(locale, 'card.amount'), value: formatMoney(deal.amount, deal.currency, locale) },
+        { label: tLabel(locale, 'card.close'), value: formatDate(deal.closeDate, locale) },
         {
-          label: t(locale, 'card.next_contact'),
+          label: tLabel(locale, 'card.next_contact'),
           value:
             formatDate(deal.nextContactOn, locale) +
             (deal.nextContactOn && deal.nextContactOn < today && deal.status === 'open' ? ` ⚠️` : ''),
         },
-        { label: t(locale, 'card.owner'), value: mention(v.owner.externalId) },
-        { label: t(locale, 'card.decision_maker'), value: dm ? `${dm.name}${dm.title ? ` (${dm.title})` : ''}` : '—' },
+        { label: tLabel(locale, 'card.owner'), value: [mention(v.owner.externalId)] },
+        {
+          label: tLabel(locale, 'card.decision_maker'),
+          value: dm ? `${dm.name}${dm.title ? ` (${dm.title})` : ''}` : '—',
+        },
       ],
     },
   ];
-  if (deal.nextStep) blocks.push({ type: 'context', text: `${t(locale, 'card.next_step')}: ${deal.nextStep}` });
+  if (deal.nextStep)
+    blocks.push({ type: 'context', text: r`${t(locale, 'card.next_step')}: ${userText(deal.nextStep)}` });
   if (deal.competitors.length)
-    blocks.push({ type: 'context', text: `${t(locale, 'card.competitors')}: ${deal.competitors.join(', ')}` });
+    blocks.push({ type: 'context', text: r`${t(locale, 'card.competitors')}: ${deal.competitors.join(', ')}` });
   if (deal.lostReason && deal.status === 'lost')
-    blocks.push({ type: 'context', text: `${t(locale, 'card.lost_reason')}: ${deal.lostReason}` });
+    blocks.push({ type: 'context', text: r`${t(locale, 'card.lost_reason')}: ${userText(deal.lostReason)}` });
   blocks.push({ type: 'divider' });
   if (v.openActions.length) {
-    blocks.push({ type: 'text', text: `*${t(locale, 'card.open_actions', { count: v.openActions.length })}*` });
+    blocks.push({ type: 'text', text: [strong(tLabel(locale, 'card.open_actions', { count: v.openActions.length }))] });
     blocks.push({
       type: 'items',
       items: v.openActions.slice(0, 10).map((a) => ({
-        text: `#${a.number} ${a.text} — ${mention(a.assignee.externalId)}${a.dueOn ? ` · ${t(locale, 'card.due')} ${formatDate(a.dueOn, locale)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`,
+        text: r`#${a.number} ${userText(a.text)} — ${mention(a.assignee.externalId)}${a.dueOn ? ` · ${tLabel(locale, 'card.due')} ${formatDate(a.dueOn, locale)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`,
         button: {
           actionId: ACTION_DONE,
-          label: t(locale, 'card.done_button'),
+          label: tLabel(locale, 'card.done_button'),
           value: actionButtonValue(deal.number, a.number),
           style: 'primary' as const,
         },
@@ -80,10 +84,10 @@ export function buildDealCard(v: DealView, locale: Locale, today: string): Messa
     blocks.push({
       type: 'select',
       actionId: STAGE_SELECT,
-      placeholder: t(locale, 'card.move_stage'),
+      placeholder: tLabel(locale, 'card.move_stage'),
       selected: deal.stage,
       options: process.stages
-        .filter((s) => s.key !== 'lost')
+        .filter((s) => s.terminal !== 'lost')
         .map((s) => ({ label: s.names[locale], value: `${deal.number}:${s.key}` })),
     });
   }

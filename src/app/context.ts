@@ -3,7 +3,7 @@ import type { Member, Workspace } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
 import type { Logger } from './logger.ts';
 import type { PlatformRegistry } from './platforms.ts';
-import type { Clock, Repos, Store, WorkspaceRef } from './ports.ts';
+import type { Clock, PlatformCapabilities, Repos, Store, WorkspaceRef } from './ports.ts';
 
 export interface Deps {
   store: Store;
@@ -39,4 +39,6 @@ export interface TxContext {
   repos: Repos;
   actor: Actor;
   now: Date;
+  /** What the speaker's platform can do (archive, unarchive …). */
+  capabilities: PlatformCapabilities;
 }

@@ -6,30 +6,36 @@ import { type Command, DEAL_COMMANDS, type Mention } from '../commands/types.ts'
 import { DealroomError, UserError } from '../domain/errors.ts';
 import type { Deal } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
-import { t } from '../i18n/index.ts';
+import { type Params, t } from '../i18n/index.ts';
 import { assertCanAccess } from './authorize.ts';
 import type { Actor, Deps, Invocation, TxContext } from './context.ts';
 import {
   ensureSpeaker,
-  localeFor,
+  personLocale,
   prefetchMentions,
   prefetchSpeaker,
   resolveMentions,
   timezoneFor,
 } from './identity.ts';
-import { type Message, plain } from './message.ts';
+import { isEmpty, join, type Message, plain } from './message.ts';
 import { describeStepProblem, enqueue, runSteps, stepsFor } from './outbox.ts';
 import type { Outcome } from './outcome.ts';
+import type { FunnelPictureRequest } from './pictures.ts';
 import type { LockedDeal } from './ports.ts';
 import { PROCESS_ID } from './process-id.ts';
 import { addAction, checkAction, inviteMembers } from './use-cases/action-items.ts';
 import { changeStage } from './use-cases/change-stage.ts';
 import { closeDeal } from './use-cases/close-deal.ts';
+import { cancelAction, editAction, reassignAction, removeMembers, setOwner } from './use-cases/corrections.ts';
 import { digestCommand } from './use-cases/digest.ts';
 import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
+import { findDeals, listDeals } from './use-cases/find-deals.ts';
 import { showHelp } from './use-cases/help.ts';
+import { showHistory } from './use-cases/history.ts';
+import { setLanguage } from './use-cases/language.ts';
 import { openDeal } from './use-cases/open-deal.ts';
-import { listDeals, showActions, showHistory, showInfo, showPipeline } from './use-cases/read-views.ts';
+import { showActions, showInfo, showPipeline } from './use-cases/read-views.ts';
+import { recordOutcome } from './use-cases/record-outcome.ts';
 import { repairRoom } from './use-cases/repair-room.ts';
 import { setTeam, showTeam } from './use-cases/team.ts';
 
@@ -42,6 +48,9 @@ export interface Reply {
   /** The deal the command acted on, e.g. so the console can step into a new deal's room. */
   dealNumber?: number;
   roomId?: string;
+  /** Pictures to attach where the reply is read, after it (src/app/pictures.ts); the message
+   * already says the same in text. */
+  pictures?: FunnelPictureRequest[];
 }
 
 const READ_ONLY = new Set<Command['name']>([
@@ -49,6 +58,7 @@ const READ_ONLY = new Set<Command['name']>([
   'history',
   'actions',
   'list',
+  'find',
   'pipeline',
   'mine',
   'help',
@@ -66,6 +76,13 @@ const mentionsOf = (c: Command): Mention[] => {
       return c.manager ? [c.manager, ...c.reps] : [];
     case 'digest':
       return c.target ? [c.target] : [];
+    case 'list':
+    case 'set':
+      return c.owner ? [c.owner] : [];
+    case 'reassign':
+      return [c.assignee];
+    case 'remove':
+      return c.mentions;
     default:
       return [];
   }
@@ -78,7 +95,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
     const now = deps.clock.now();
     const pre = await prefetchSpeaker(deps, inv);
     const profile = pre.profiles.get(inv.userId);
-    locale = localeFor(pre.workspace, pre.speaker, profile, inv.text);
+    locale = personLocale(pre.workspace, pre.speaker, profile);
     const timezone = timezoneFor(pre.workspace, pre.speaker, profile);
     const parsed = parseCommand(inv.text, { now, timezone });
     if (!parsed.ok) return { ok: false, message: plain(t(locale, parsed.error.key, parsed.error.params)) };
@@ -90,7 +107,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       deps.store.transaction(async (repos) => {
         const { workspace, member } = await ensureSpeaker(repos, inv, pre, now, deps.defaults);
         const actor: Actor = { workspace, member, locale, timezone, roomId: inv.roomId };
-        const ctx: TxContext = { repos, actor, now };
+        const ctx: TxContext = { repos, actor, now, capabilities: deps.platforms.get(inv.ws.platform).capabilities };
         const mentioned = await resolveMentions(repos, workspace, mentionsOf(cmd), pre.profiles, now, pre.known);
         const requestKey = READ_ONLY.has(cmd.name) ? undefined : inv.requestKey;
         let deal: Deal | null = null;
@@ -151,19 +168,20 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       announcedIn && announcedIn === inv.roomId ? '' : (result.outcome.reply?.text ?? ''),
       ...warnings,
       ...problems,
-    ].filter(Boolean);
+    ].filter((x) => !isEmpty(x));
     const keepBlocks =
       !(announcedIn && announcedIn === inv.roomId) && result.outcome.reply && !warnings.length && !problems.length;
-    const message = keepBlocks ? result.outcome.reply : lines.length ? plain(lines.join('\n')) : undefined;
+    const message = keepBlocks ? result.outcome.reply : lines.length ? plain(join(lines, '\n')) : undefined;
     return {
       ok: true,
       command: cmd.name,
       message,
       dealNumber: deal?.number,
       roomId: deal?.roomId ?? undefined,
+      ...(result.outcome.pictures?.length ? { pictures: result.outcome.pictures } : {}),
     };
   } catch (e) {
-    if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params)) };
+    if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params as Params)) };
     // A short reference the user can quote; the same one is in the log line.
     const ref = randomBytes(4).toString('hex');
     deps.log.error({ err: e, ref, text: inv.text.slice(0, 500), user: inv.userId }, 'command failed');
@@ -174,7 +192,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
 
 async function findDeal(
   ctx: TxContext,
-  cmd: { deal?: number },
+  cmd: { deal?: number; name: string },
   optional: boolean,
   requestKey: string | undefined,
 ): Promise<LockedDeal | null> {
@@ -190,7 +208,7 @@ async function findDeal(
     if (d) return d;
   }
   if (optional) return null;
-  throw new UserError('deal.which');
+  throw new UserError('deal.which', { command: cmd.name });
 }
 
 async function run(
@@ -208,11 +226,21 @@ async function run(
     case 'stage':
       return changeStage(ctx, d, cmd);
     case 'set':
-      return setField(ctx, d, cmd);
+      return cmd.owner ? setOwner(ctx, d, mentioned[0]) : setField(ctx, d, cmd);
+    case 'edit':
+      return editAction(ctx, d, cmd);
+    case 'reassign':
+      return reassignAction(ctx, d, cmd, mentioned[0]);
+    case 'cancel':
+      return cancelAction(ctx, d, cmd);
+    case 'remove':
+      return removeMembers(ctx, d, cmd, mentioned);
     case 'contact':
       return saveContact(ctx, d, cmd);
     case 'log':
       return logTouch(ctx, d, cmd);
+    case 'outcome':
+      return recordOutcome(ctx, d, cmd);
     case 'action':
       return addAction(ctx, d, cmd, mentioned[0]);
     case 'done':
@@ -229,18 +257,23 @@ async function run(
     case 'info':
       return showInfo(ctx, d);
     case 'history':
-      return showHistory(ctx, d);
+      return showHistory(ctx, d, cmd.page);
     case 'actions':
       return showActions(ctx, deal, cmd);
     case 'list':
+      return listDeals(ctx, cmd, cmd.owner ? mentioned[0] : undefined);
     case 'mine':
       return listDeals(ctx, cmd);
+    case 'find':
+      return findDeals(ctx, cmd);
     case 'pipeline':
       return showPipeline(ctx);
     case 'team':
       return cmd.manager ? setTeam(ctx, mentioned[0], mentioned.slice(1)) : showTeam(ctx);
     case 'help':
       return showHelp(ctx, cmd.topic);
+    case 'lang':
+      return setLanguage(ctx, cmd);
     case 'digest':
       return digestCommand(deps, ctx, cmd, mentioned[0]);
   }

@@ -25,8 +25,8 @@ import type { Workspace } from '../domain/model.ts';
 import type { Locale } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
 import type { Deps } from './context.ts';
-import { roomLocale, toLocale } from './identity.ts';
-import { type Message, plain } from './message.ts';
+import { personLocale } from './identity.ts';
+import { join, type Message, plain, type Rich } from './message.ts';
 import type { Outcome } from './outcome.ts';
 import type { NewOutboxStep, OutboxStep, OutboxStepKind, Repos } from './ports.ts';
 import { PROCESS_ID } from './process-id.ts';
@@ -40,6 +40,7 @@ export const MAX_ATTEMPTS = 10;
 
 export type RoomPayload = { notify?: string; locale?: Locale };
 export type InvitePayload = { userIds?: string[] }; // absent: everyone in the deal
+export type RemovePayload = { userIds: string[] };
 export type PostPayload = { message: Message };
 export type PinPayload = { messageId: string };
 export type DmPayload = { userId: string; message: Message; dealNumber?: number };
@@ -52,7 +53,10 @@ export function stepsFor(workspaceId: string, outcome: Outcome, speaker: { userI
     steps.push({ workspaceId, dealId: forDeal, kind, payload: payload as Record<string, unknown> });
   if (dealId) {
     if (outcome.ensureRoom) add('room', { notify: speaker.userId, locale: speaker.locale } satisfies RoomPayload);
+    // A reopened deal's archived room comes back before anything is posted in it (platforms that can).
+    if (outcome.unarchiveRoom) add('unarchive', {});
     if (outcome.invite?.length) add('invite', { userIds: outcome.invite } satisfies InvitePayload);
+    if (outcome.removeFromRoom?.length) add('remove', { userIds: outcome.removeFromRoom } satisfies RemovePayload);
     if (outcome.announce) add('post', { message: outcome.announce } satisfies PostPayload);
     // A new room gets a fresh card from its room step.
     if (outcome.refreshCard && !outcome.ensureRoom) add('card', {});
@@ -192,7 +196,9 @@ async function afterFailure(
 
 const WHAT: Record<OutboxStepKind, string> = {
   room: 'create',
+  unarchive: 'unarchive',
   invite: 'invite',
+  remove: 'remove',
   post: 'announce',
   card: 'card',
   pin: 'pin',
@@ -200,10 +206,10 @@ const WHAT: Record<OutboxStepKind, string> = {
 };
 
 /** The sentence for a step that did not happen, in `L`; `retrying` when the worker will try again. */
-export function describeStepProblem(r: StepReport, L: Locale): string {
+export function describeStepProblem(r: StepReport, L: Locale): Rich {
   const reason = describePlatformError(r.error, L);
   const base = t(L, `room.${WHAT[r.step.kind]}_failed`, { reason });
-  return r.result === 'retry' ? `${base} ${t(L, 'outbox.retrying')}` : base;
+  return r.result === 'retry' ? join([base, t(L, 'outbox.retrying')], ' ') : base;
 }
 
 /** The DM that tells the person concerned a step gave up, and how to repair the room. */
@@ -216,13 +222,11 @@ async function giveUpNotice(tx: Repos, step: OutboxStep, e: unknown): Promise<Ne
   const owner = await tx.findMemberById(step.workspaceId, deal.ownerId);
   const userId = notify ?? owner?.externalId;
   if (!userId) return [];
-  const L: Locale = (step.payload as RoomPayload).locale ?? toLocale(owner?.locale) ?? roomLocale(workspace);
-  const text = [
-    describeStepProblem({ step, result: 'failed', error: e }, L),
-    t(L, 'outbox.repair', { deal: deal.number }),
-  ]
-    .filter(Boolean)
-    .join('\n');
+  const L: Locale = (step.payload as RoomPayload).locale ?? personLocale(workspace, owner);
+  const text = join(
+    [describeStepProblem({ step, result: 'failed', error: e }, L), t(L, 'outbox.repair', { deal: deal.number })],
+    '\n',
+  );
   const payload: DmPayload = { userId, message: plain(text), dealNumber: deal.number };
   return [{ workspaceId: step.workspaceId, dealId: null, kind: 'dm', payload }];
 }

@@ -80,6 +80,7 @@ export interface Repos {
         | 'managerId'
         | 'timezone'
         | 'locale'
+        | 'language'
         | 'profileAt'
         | 'digestTime'
         | 'nudgeOptOut'
@@ -103,6 +104,11 @@ export interface Repos {
     c: Pick<Contact, 'name'> & Partial<Omit<Contact, 'id' | 'accountId' | 'name'>>,
   ): Promise<Contact>;
   listContacts(accountId: string): Promise<Contact[]>;
+  /** Process and stage of every deal of every workspace (checking a process file before use). */
+  listDealStages(): Promise<{ workspaceId: string; number: number; process: string; stage: string }[]>;
+  /** Every account and every contact of a workspace, oldest first (CSV export). */
+  listWorkspaceAccounts(workspaceId: string): Promise<Account[]>;
+  listWorkspaceContacts(workspaceId: string): Promise<Contact[]>;
 
   /** Hands out the workspace's next deal number (locks the workspace row until commit). */
   nextDealNumber(workspaceId: string): Promise<number>;
@@ -157,12 +163,17 @@ export interface Repos {
   addDealMember(dealId: string, memberId: string, role: string): Promise<boolean>;
   listDealMembers(dealId: string): Promise<DealMember[]>;
   isDealMember(dealId: string, memberId: string): Promise<boolean>;
+  /** Takes a person out of the deal's members; false when they were not in. */
+  removeDealMember(dealId: string, memberId: string): Promise<boolean>;
 
   /** Hands out the deal's next action number (the deal row must be locked). */
   nextActionNumber(workspaceId: string, dealId: string): Promise<number>;
   createAction(a: Omit<ActionItem, 'id' | 'status' | 'closedById' | 'closedAt' | 'createdAt'>): Promise<ActionItem>;
   findAction(dealId: string, n: number): Promise<ActionItem | null>;
-  updateAction(id: string, patch: Partial<Pick<ActionItem, 'status' | 'closedById' | 'closedAt'>>): Promise<ActionItem>;
+  updateAction(
+    id: string,
+    patch: Partial<Pick<ActionItem, 'status' | 'closedById' | 'closedAt' | 'text' | 'dueOn' | 'assigneeId'>>,
+  ): Promise<ActionItem>;
   listActions(dealId: string, status?: ActionItem['status']): Promise<ActionItem[]>;
   listActionsOfAssignee(
     workspaceId: string,
@@ -233,7 +244,7 @@ export interface InboundEntry {
 }
 export type NewInboundEntry = Pick<InboundEntry, 'platform' | 'key' | 'lane' | 'payload'>;
 
-export type OutboxStepKind = 'room' | 'invite' | 'post' | 'card' | 'pin' | 'dm';
+export type OutboxStepKind = 'room' | 'unarchive' | 'invite' | 'remove' | 'post' | 'card' | 'pin' | 'dm';
 
 /** One platform side effect to carry out (src/app/outbox.ts). */
 export interface OutboxStep {
@@ -323,17 +334,60 @@ export interface UserProfile {
   teamId?: string;
 }
 
+/** What a platform can do, declared by its adapter: use cases read these instead of branching on
+ * the platform's name. (Differences in syntax are the renderers' business, not capabilities.) */
+export interface PlatformCapabilities {
+  /** Rooms of closed deals are archived after the grace period (`archiveRoom`). Slack archives
+   * the channel; a platform without archiving may rename the room or mark it closed instead.
+   * false: rooms of closed deals are left as they are. */
+  archive: boolean;
+  /** The bot can bring an archived room back (`unarchiveRoom`), so a reopened deal keeps its room.
+   * Slack: false — bot tokens cannot call conversations.unarchive, so a reopened deal gets a fresh
+   * room, linked in history to the old one. https://docs.slack.dev/reference/methods/conversations.unarchive */
+  unarchive: boolean;
+  /** Replies only the speaker sees (Slack's ephemeral messages). */
+  privateReplies: boolean;
+  /** Forms the bot can open (Slack modals: `/deal` alone opens the new-deal form). */
+  forms: boolean;
+  /** A personal home view listing a person's deals and actions (Slack's App Home tab). */
+  homeTab: boolean;
+}
+
+/** A picture to show people (the funnel): PNG bytes plus the words around them. */
+export interface ImageUpload {
+  png: Buffer;
+  /** File name the platform shows, e.g. `funnel.png`. */
+  filename: string;
+  title: string;
+  /** What the picture says, for screen readers and clients that do not show images. */
+  altText: string;
+}
+
+/** Where a picture goes: a room, or a person's direct messages. */
+export type ImageTarget = { roomId: string } | { userId: string };
+
 /** A chat platform as the app needs it: rooms, messages, people. Adapters translate these calls
- * into their SDK and their errors into PlatformError with a code the app can explain. */
+ * into their SDK, their errors into PlatformError with a neutral code the app can explain (see
+ * PlatformErrorCode), and the neutral message model into their own syntax. */
 export interface ChatPlatform {
   readonly kind: PlatformKind;
+  /** What this platform can do; constant for the adapter's lifetime. */
+  readonly capabilities: PlatformCapabilities;
   /** Creates a private room for a deal and returns its id; `name` is a suggestion the adapter
    * fits to the platform's naming rules (and makes unique when taken). */
   createRoom(ws: WorkspaceRef, req: { name: string; topic: string }): Promise<{ roomId: string; name: string }>;
   /** Adds people to a room; people already in it are not an error. */
   invite(ws: WorkspaceRef, roomId: string, userIds: string[]): Promise<void>;
-  /** Posts a message everyone in the room sees; returns its id for later updates. */
-  post(ws: WorkspaceRef, roomId: string, message: Message): Promise<{ messageId: string }>;
+  /** Takes people out of a room; people not in it are not an error (Slack: conversations.kick).
+   * Optional so an adapter can land without it: then Dealroom's record says removed but the
+   * platform room keeps them, and the step is reported as skipped. */
+  removeFromRoom?(ws: WorkspaceRef, roomId: string, userIds: string[]): Promise<void>;
+  /** Posts a message everyone in the room sees; returns its id for later updates. `key` marks the
+   * message so `findPosted` can find it later (Slack: message metadata). */
+  post(ws: WorkspaceRef, roomId: string, message: Message, opts?: { key?: string }): Promise<{ messageId: string }>;
+  /** The id of the message posted in the room with this `key`, or null: asked after an interrupted
+   * post (a crash, a lost answer) before posting again (optional: without it, the post is repeated). */
+  findPosted?(ws: WorkspaceRef, roomId: string, key: string): Promise<string | null>;
   /** Replaces a message posted earlier (the live deal card). */
   update(ws: WorkspaceRef, roomId: string, messageId: string, message: Message): Promise<void>;
   /** Pins a message in its room. */
@@ -344,6 +398,9 @@ export interface ChatPlatform {
   /** Whether a DM sent with this `key` reached the person: asked after a crash mid-send, before
    * sending again (optional: without it, an interrupted send is not repeated). */
   wasDelivered?(ws: WorkspaceRef, userId: string, key: string): Promise<boolean>;
+  /** Uploads a picture into a room or a DM (optional: without it, people get the text only, which
+   * every message that carries a picture already says in words). Slack: files.uploadV2. */
+  postImage?(ws: WorkspaceRef, target: ImageTarget, image: ImageUpload): Promise<void>;
   /** Profile of a platform user, or null when the platform does not know them. */
   resolveUser(ws: WorkspaceRef, userId: string): Promise<UserProfile | null>;
   /** Answers a person privately through the reply handle a delivery carried (Slack's
@@ -358,10 +415,11 @@ export interface ChatPlatform {
   /** Finds a user by handle for a plain `@name` the app has not seen yet (optional: platforms
    * whose directory is too large to search return null or leave it out). */
   findUserByName?(ws: WorkspaceRef, name: string): Promise<UserProfile | null>;
-  /** A link to a room, for digests and replies written outside it. */
-  roomLink?(ws: WorkspaceRef, roomId: string): string;
-  /** Closes a room after the deal ended (kept readable, no longer active). */
+  /** Closes a room after the deal ended (kept readable, no longer active). Archiving a room that
+   * is already archived is not an error. */
   archiveRoom(ws: WorkspaceRef, roomId: string): Promise<void>;
+  /** Brings an archived room back; present when `capabilities.unarchive` is true. */
+  unarchiveRoom?(ws: WorkspaceRef, roomId: string): Promise<void>;
 }
 
 export interface Clock {

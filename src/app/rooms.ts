@@ -10,7 +10,8 @@ import type { Deps } from './context.ts';
 import { loadDealView } from './deal-view.ts';
 import { todayIn } from './format.ts';
 import { roomLocale } from './identity.ts';
-import type { DmPayload, InvitePayload, PinPayload, PostPayload } from './outbox.ts';
+import type { Rich } from './message.ts';
+import type { DmPayload, InvitePayload, PinPayload, PostPayload, RemovePayload } from './outbox.ts';
 import type { ChatPlatform, NewOutboxStep, OutboxStep, Repos, WorkspaceRef } from './ports.ts';
 
 export function slugify(s: string): string {
@@ -27,7 +28,7 @@ export function roomNameFor(deal: Pick<Deal, 'number' | 'title'>, accountName: s
   return slug ? `deal-${slug}` : `deal-${deal.number}`;
 }
 
-export function describePlatformError(e: unknown, L: Locale): string {
+export function describePlatformError(e: unknown, L: Locale): Rich {
   if (e instanceof PlatformError)
     return t(L, `platform.${e.code}`, { code: e.platformCode, seconds: e.retryAfterSeconds ?? 0 });
   return t(L, 'platform.unknown');
@@ -51,9 +52,14 @@ export async function executeStep(deps: Deps, step: OutboxStep, known?: Workspac
   if (!workspace) return { skipped: 'workspace gone' };
   const ws: WorkspaceRef = { platform: workspace.platform, externalId: workspace.externalId };
   const platform = deps.platforms.get(ws.platform);
+  // Posts and DMs carry their step's key, so a retry after an interruption (a crash, an answer lost
+  // on the way back) first asks the platform whether the message arrived: posted once, never twice.
+  const key = `step:${step.id}`;
+  const retried = step.attempts > 1;
   if (step.kind === 'dm') {
     const p = step.payload as DmPayload;
-    await platform.dm(ws, p.userId, p.message);
+    if (retried && platform.wasDelivered && (await platform.wasDelivered(ws, p.userId, key))) return {};
+    await platform.dm(ws, p.userId, p.message, { key });
     return {};
   }
   const deal = step.dealId ? await repos.findDealById(step.workspaceId, step.dealId) : null;
@@ -69,14 +75,26 @@ export async function executeStep(deps: Deps, step: OutboxStep, known?: Workspac
       await platform.invite(ws, room, ids);
       return {};
     }
+    case 'remove':
+      if (!platform.removeFromRoom) return { skipped: 'this platform cannot remove people from a room' };
+      await platform.removeFromRoom(ws, room, (step.payload as RemovePayload).userIds);
+      return {};
     case 'post':
-      await platform.post(ws, room, (step.payload as PostPayload).message);
+      if (retried && platform.findPosted && (await platform.findPosted(ws, room, key))) return {};
+      await platform.post(ws, room, (step.payload as PostPayload).message, { key });
       return {};
     case 'pin':
       await platform.pin(ws, room, (step.payload as PinPayload).messageId);
       return {};
+    case 'unarchive':
+      // Only outcomes on platforms that declare `unarchive` ask for this step.
+      if (platform.unarchiveRoom) await platform.unarchiveRoom(ws, room);
+      return {};
     case 'card':
-      return cardStep(deps, platform, ws, workspace, deal, room, Boolean((step.payload as { pin?: boolean }).pin));
+      return cardStep(deps, platform, ws, workspace, deal, room, Boolean((step.payload as { pin?: boolean }).pin), {
+        key,
+        retried,
+      });
   }
 }
 
@@ -158,6 +176,7 @@ async function cardStep(
   deal: Deal,
   room: string,
   pin: boolean,
+  delivery: { key: string; retried: boolean },
 ): Promise<StepEffect> {
   const pinStep = (messageId: string): NewOutboxStep => ({
     workspaceId: deal.workspaceId,
@@ -179,7 +198,11 @@ async function cardStep(
       if (!(e instanceof PlatformError && e.code === 'message_not_found')) throw e;
     }
   }
-  const { messageId } = await platform.post(ws, room, card);
+  // A card posted by an interrupted attempt is found by its key and adopted (then updated by the
+  // next card step), never posted twice.
+  const posted = delivery.retried && platform.findPosted ? await platform.findPosted(ws, room, delivery.key) : null;
+  const messageId = posted ?? (await platform.post(ws, room, card, { key: delivery.key })).messageId;
+  if (posted) await platform.update(ws, room, posted, card);
   return {
     commit: async (tx) => {
       await tx.updateDeal(deal.workspaceId, deal.id, { cardRef: messageId });
@@ -217,14 +240,11 @@ export async function archiveClosedRooms(
     const ws = await resolveWs(deal.workspaceId);
     if (!ws || ws.platform !== platform.kind) continue;
     try {
-      await platform.archiveRoom(ws, deal.roomId!);
+      // A platform that does not archive leaves the room as it is; the deal is marked done all the same.
+      if (platform.capabilities.archive) await platform.archiveRoom(ws, deal.roomId!);
     } catch (e) {
-      if (
-        !(
-          e instanceof PlatformError &&
-          (e.platformCode === 'already_archived' || e.platformCode === 'channel_not_found')
-        )
-      ) {
+      // A room that no longer exists needs no archiving.
+      if (!(e instanceof PlatformError && e.code === 'channel_not_found')) {
         deps.log.warn({ err: e, dealId: deal.id }, 'archive failed; will retry');
         continue;
       }

@@ -58,6 +58,7 @@ function member(r: any): Member {
     managerId: r.managerId,
     timezone: r.timezone,
     locale: r.locale,
+    language: r.language ?? null,
     digestTime: r.digestTime,
     nudgeOptOut: r.nudgeOptOut,
     profileAt: r.profileAt,
@@ -263,6 +264,26 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     async listContacts(accountId) {
       return (await db.contact.findMany({ where: { accountId }, orderBy: { createdAt: 'asc' } })).map(contact);
     },
+    async listDealStages() {
+      return db.deal.findMany({
+        select: { workspaceId: true, number: true, process: true, stage: true },
+        orderBy: [{ workspaceId: 'asc' }, { number: 'asc' }],
+      });
+    },
+    async listWorkspaceAccounts(workspaceId) {
+      const rows = await db.account.findMany({
+        where: { workspaceId },
+        orderBy: [{ createdAt: 'asc' }, { name: 'asc' }],
+      });
+      return rows.map(account);
+    },
+    async listWorkspaceContacts(workspaceId) {
+      const rows = await db.contact.findMany({
+        where: { workspaceId },
+        orderBy: [{ createdAt: 'asc' }, { name: 'asc' }],
+      });
+      return rows.map(contact);
+    },
 
     async nextDealNumber(workspaceId) {
       const w = await db.workspace.update({ where: { id: workspaceId }, data: { dealSeq: { increment: 1 } } });
@@ -390,6 +411,9 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     async isDealMember(dealId, memberId) {
       return (await db.dealMember.count({ where: { dealId, memberId } })) > 0;
     },
+    async removeDealMember(dealId, memberId) {
+      return (await db.dealMember.deleteMany({ where: { dealId, memberId } })).count === 1;
+    },
 
     async nextActionNumber(workspaceId, dealId) {
       const r = await db.deal.update({
@@ -409,7 +433,8 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       return r && action(r);
     },
     async updateAction(id, patch) {
-      return action(await db.actionItem.update({ where: { id }, data: patch }));
+      const data = 'dueOn' in patch ? { ...patch, dueOn: fromIsoDate(patch.dueOn ?? null) } : patch;
+      return action(await db.actionItem.update({ where: { id }, data }));
     },
     async listActions(dealId, status) {
       return (await db.actionItem.findMany({ where: { dealId, status }, orderBy: { number: 'asc' } })).map(action);

@@ -3,6 +3,7 @@
 import { ErrorCode, type Logger, LogLevel, WebClient, WebClientEvent, type WebClientOptions } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from './fake-slack-api.ts';
+import { blockErrors } from './fake-slack-state.ts';
 
 let fake: FakeSlack;
 let web: WebClient;
@@ -248,6 +249,82 @@ describe('chat and pins', () => {
     expect(fake.messages(id)).toEqual([]);
   });
 
+  it('a response_url refuses invalid blocks with HTTP 400 invalid_blocks; refusedBlocks lists every refusal', async () => {
+    const bad = { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] };
+    const res = await fetch(`${fake.base}/hooks/T1/bad`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(bad),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ ok: false, error: 'invalid_blocks' });
+    expect(fake.refusedBlocks().map((c) => c.method)).toContain('response_url:/hooks/T1/bad');
+  });
+
+  const t = (text: string, type = 'mrkdwn') => ({ type, text });
+  const button = (o: Record<string, unknown> = {}) => ({
+    type: 'button',
+    action_id: 'a',
+    text: t('Go', 'plain_text'),
+    value: 'v',
+    ...o,
+  });
+  const select = (options: unknown[], o: Record<string, unknown> = {}) => ({
+    type: 'static_select',
+    action_id: 's',
+    options,
+    ...o,
+  });
+  const opt = (text: string, value = 'v') => ({ text: t(text, 'plain_text'), value });
+  it.each<[string, unknown, string]>([
+    ['header over 150', { type: 'header', text: t('h'.repeat(151), 'plain_text') }, '/0/text/text'],
+    ['section text over 3,000', { type: 'section', text: t('x'.repeat(3001)) }, '/0/text/text'],
+    ['a field over 2,000', { type: 'section', fields: [t('x'.repeat(2001))] }, '/0/fields/0/text'],
+    ['more than 10 fields', { type: 'section', fields: Array(11).fill(t('x')) }, '/0/fields'],
+    ['more than 10 context elements', { type: 'context', elements: Array(11).fill(t('x')) }, '/0/elements'],
+    ['a context text over 3,000', { type: 'context', elements: [t('x'.repeat(3001))] }, '/0/elements/0/text'],
+    [
+      'button text over 75',
+      { type: 'actions', elements: [button({ text: t('b'.repeat(76), 'plain_text') })] },
+      '/0/elements/0/text/text',
+    ],
+    [
+      'button value over 2,000',
+      { type: 'actions', elements: [button({ value: 'v'.repeat(2001) })] },
+      '/0/elements/0/value',
+    ],
+    [
+      'action_id over 255',
+      { type: 'section', text: t('x'), accessory: button({ action_id: 'a'.repeat(256) }) },
+      '/0/accessory/action_id',
+    ],
+    [
+      'more than 100 options',
+      { type: 'actions', elements: [select(Array(101).fill(opt('o')))] },
+      '/0/elements/0/options',
+    ],
+    [
+      'option text over 75',
+      { type: 'actions', elements: [select([opt('o'.repeat(76))])] },
+      '/0/elements/0/options/0/text/text',
+    ],
+    [
+      'option value over 150',
+      { type: 'actions', elements: [select([opt('o', 'v'.repeat(151))])] },
+      '/0/elements/0/options/0/value',
+    ],
+    ['a lone surrogate', { type: 'section', text: t('cut \ud83d') }, '/0/text/text'],
+    ['a cut entity', { type: 'section', text: t('fish &am…') }, '/0/text/text'],
+  ])('Block Kit checker: %s is refused', (_name, block, pointer) => {
+    expect(blockErrors([block], 50)).toEqual([expect.stringContaining(`[json-pointer:/blocks${pointer}]`)]);
+  });
+
+  it('Block Kit checker: 50 blocks per message, 100 per view', () => {
+    expect(blockErrors(Array(51).fill({ type: 'divider' }), 50)).toHaveLength(1);
+    expect(blockErrors(Array(100).fill({ type: 'divider' }), 100)).toEqual([]);
+    expect(blockErrors(Array(101).fill({ type: 'divider' }), 100)).toHaveLength(1);
+  });
+
   it('postEphemeral answers message_ts; user_not_in_channel', async () => {
     const id = (await web.conversations.create({ name: 'deal-acme' })).channel!.id!;
     await web.conversations.invite({ channel: id, users: 'U1' });
@@ -268,6 +345,41 @@ describe('chat and pins', () => {
     expect(fake.pins('deal-acme')).toEqual([ts]);
     expect(await slackError(web.pins.add({ channel: id, timestamp: ts! }))).toBe('already_pinned');
     expect(await slackError(web.pins.add({ channel: id, timestamp: '1.000000' }))).toBe('message_not_found');
+  });
+});
+
+describe('files (uploadV2: getUploadURLExternal, POST to the upload URL, completeUploadExternal)', () => {
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+
+  it('files.uploadV2 through the SDK: the bytes arrive, the file is shared into the channel with its size', async () => {
+    const id = (await web.conversations.create({ name: 'deal-files' })).channel!.id!;
+    const r = await web.files.uploadV2({ channel_id: id, file: png, filename: 'f.png', title: 'T', alt_text: 'A' });
+    expect(r.ok).toBe(true);
+    expect(fake.callsOf('files.getUploadURLExternal')[0].args).toMatchObject({ filename: 'f.png', length: '12' });
+    const [f] = [...fake.state.files.values()];
+    expect(f).toMatchObject({ name: 'f.png', title: 'T', alt_text: 'A', completed: true, channels: [id] });
+    expect(f.bytes!.equals(png)).toBe(true);
+    expect(fake.callsOf(`upload_url:${f.id}`)[0].args).toEqual({ size: 12 });
+    expect(fake.messages(id).at(-1)).toMatchObject({ subtype: 'file_share', files: [{ id: f.id }] });
+  });
+
+  it('refusals: no token, unknown or foreign channel, completing before the bytes arrived, unknown upload URL', async () => {
+    expect(await slackError(client('').files.getUploadURLExternal({ filename: 'f.png', length: 3 }))).toBe(
+      'not_authed',
+    );
+    expect(await slackError(web.files.getUploadURLExternal({ filename: '', length: 3 }))).toBe('invalid_arguments');
+    fake.addChannel({ id: 'CPUB', name: 'general-sales', members: ['U1'] });
+    expect(await slackError(web.files.uploadV2({ channel_id: 'C404', file: png, filename: 'f.png' }))).toBe(
+      'channel_not_found',
+    );
+    expect(await slackError(web.files.uploadV2({ channel_id: 'CPUB', file: png, filename: 'f.png' }))).toBe(
+      'not_in_channel',
+    );
+    const { file_id } = await web.files.getUploadURLExternal({ filename: 'g.png', length: 3 });
+    expect(await slackError(web.files.completeUploadExternal({ files: [{ id: file_id! }] }))).toBe('file_not_found');
+    const res = await fetch(`${fake.base}/upload/F404`, { method: 'POST', body: new Uint8Array(png) });
+    expect(res.status).toBe(404);
+    expect(fake.messages('CPUB')).toEqual([]);
   });
 });
 

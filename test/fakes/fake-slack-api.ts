@@ -4,7 +4,8 @@
 // - every method answers HTTP 200; refusals are {ok:false, error:'code'} (https://docs.slack.dev/apis/web-api/#responses)
 // - no token -> not_authed, unknown token -> invalid_auth
 // - rate limits are HTTP 429 + Retry-After (seconds) (https://docs.slack.dev/apis/web-api/rate-limits)
-// Any POST to a path outside /api/ is a response_url: recorded as `response_url:<path>`, answered {ok:true}.
+// Any POST to a path outside /api/ is a response_url: recorded as `response_url:<path>`, answered {ok:true};
+// except /upload/<file id>, the upload URL files.getUploadURLExternal hands out (recorded as `upload_url:<id>`).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -12,6 +13,7 @@ import {
   type Args,
   BOT_ID,
   BOT_USER_ID,
+  blockErrors,
   type FakeChannel,
   type FakeChannelSeed,
   type FakeEphemeral,
@@ -36,7 +38,7 @@ export type {
 export { SlackState } from './fake-slack-state.ts';
 
 export interface RecordedCall {
-  /** 'chat.postMessage', … or 'response_url:/path' */
+  /** 'chat.postMessage', … or 'response_url:/path', or 'upload_url:<file id>' (bytes of a file upload) */
   method: string;
   /** bearer token (or the form field `token`) */
   token?: string;
@@ -51,7 +53,14 @@ export interface RecordedCall {
  * Injected failure: a Slack error code (HTTP 200 {ok:false, error}), 'network' (the socket is destroyed
  * after the request is read), an HTTP 429 with Retry-After, or an HTTP 5xx.
  */
-export type Failure = string | 'network' | { status: 429; retryAfter: number } | { status: 500 | 502 | 503 | 504 };
+export type Failure =
+  | string
+  | 'network'
+  | { status: 429; retryAfter: number }
+  | { status: 500 | 502 | 503 | 504 }
+  /** Slack did the work, but its answer was lost (a 503 from a proxy, a timeout, a crash of ours
+   * before we read it): the state changes, the caller sees the error. */
+  | { status: 500 | 502 | 503 | 504; afterApplying: true };
 
 /** Replaces a method's answer. Return undefined to fall through to the built-in behaviour; `ok` defaults to true. */
 export type Responder = (call: RecordedCall, state: SlackState) => Answer | undefined | Promise<Answer | undefined>;
@@ -84,6 +93,9 @@ export interface FakeSlack {
   callsOf(method: string): RecordedCall[];
   /** calls made to response_urls, optionally only those to `path` (query string ignored) */
   responses(path?: string): RecordedCall[];
+  /** calls refused for their blocks (`invalid_blocks`, or a view's `invalid_arguments`): a test that
+   * boots the app checks at the end that there were none, so every payload any test sends is checked */
+  refusedBlocks(): RecordedCall[];
   /** forget the recorded calls; state, pending failures and overrides stay */
   reset(): void;
   close(): Promise<void>;
@@ -186,11 +198,35 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     return undefined;
   };
 
+  /** A file's upload URL (files.getUploadURLExternal): takes the bytes, raw or as the one file of a
+   * multipart form (the SDK sends the latter), and answers 200 `OK - <length>` like Slack's; no
+   * token needed (the URL is the secret). An unknown or finished upload: 404. */
+  async function upload(pathname: string, raw: Buffer, contentType: string, res: http.ServerResponse) {
+    let bytes = raw;
+    if (contentType.toLowerCase().startsWith('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+      const file = [...form.values()].find((v): v is File => typeof v !== 'string');
+      bytes = file ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+    }
+    const id = pathname.slice('/upload/'.length);
+    const ok = state.receiveUpload(id, bytes);
+    calls.push({
+      method: `upload_url:${id}`,
+      args: { size: bytes.length },
+      contentType,
+      response: ok ? { status: 200, body: {} } : { status: 404, body: {} },
+    });
+    res.writeHead(ok ? 200 : 404, { 'content-type': 'text/plain' });
+    res.end(ok ? `OK - ${bytes.length}` : 'Not Found');
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
     const contentType = req.headers['content-type'] ?? '';
+    if (req.method === 'POST' && url.pathname.startsWith('/upload/'))
+      return upload(url.pathname, Buffer.concat(chunks), req.headers['content-type'] ?? '', res);
     const { args, error: bodyError } = await parseBody(Buffer.concat(chunks), contentType, url.searchParams);
     const method = url.pathname.startsWith('/api/')
       ? url.pathname.slice('/api/'.length)
@@ -219,11 +255,17 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (typeof failure === 'string') return send(200, { ok: false, error: failure });
     if (failure?.status === 429)
       return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
-    if (failure) return send(failure.status, { ok: false, error: 'internal_error' });
+    if (failure && !('afterApplying' in failure)) return send(failure.status, { ok: false, error: 'internal_error' });
 
     if (method.startsWith('response_url:')) {
       const fn = overrides.get(method);
-      return send(200, (fn && (await fn(call, state))) || { ok: true });
+      const custom = fn && (await fn(call, state));
+      if (custom) return send(200, custom);
+      // A response_url refuses bad blocks like chat.postMessage does (HTTP 400, `invalid_blocks`).
+      // https://docs.slack.dev/interactivity/handling-user-interaction#message_responses
+      const errors = args.blocks === undefined ? [] : blockErrors(args.blocks, 50);
+      if (errors.length) return send(400, { ok: false, error: 'invalid_blocks', errors });
+      return send(200, { ok: true });
     }
     if (bodyError) return send(200, { ok: false, error: bodyError });
     const denied = authError(method, tok);
@@ -231,7 +273,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
     const fn = overrides.get(method);
     const custom = fn ? await fn(call, state) : undefined;
-    send(200, custom ? { ok: true, ...custom } : state.handle(method, args));
+    const answer = custom ? { ok: true, ...custom } : state.handle(method, args);
+    if (failure) return send(failure.status, { ok: false, error: 'internal_error' }); // applied, answer lost
+    send(200, answer);
   }
 
   const server = http.createServer((req, res) => {
@@ -246,6 +290,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.uploadBase = base;
 
   return {
     url: `${base}/api/`,
@@ -261,6 +306,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       calls.filter((c) =>
         path === undefined ? c.method.startsWith('response_url:') : c.method === `response_url:${path.split('?')[0]}`,
       ),
+    refusedBlocks: () =>
+      calls.filter((c) => {
+        const body = c.response && c.response.status !== 'network' ? c.response.body : undefined;
+        const messages = (body?.response_metadata as { messages?: string[] } | undefined)?.messages ?? [];
+        return body?.error === 'invalid_blocks' || messages.some((m) => m.includes('blocks'));
+      }),
     reset: () => {
       calls.length = 0;
     },

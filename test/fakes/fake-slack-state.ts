@@ -88,6 +88,9 @@ export interface FakeMessage {
   thread_ts?: string;
   reply_count?: number;
   edited?: { user: string; ts: string };
+  /** A file shared into the channel (files.completeUploadExternal): subtype `file_share`. */
+  subtype?: string;
+  files?: { id: string }[];
 }
 export interface FakeEphemeral {
   channel: string;
@@ -98,6 +101,21 @@ export interface FakeEphemeral {
   thread_ts?: string;
 }
 export type FakeView = Record<string, unknown> & { id: string; type: string; hash: string; user_id?: string };
+/** A file uploaded the v2 way: announced (files.getUploadURLExternal), its bytes POSTed to the
+ * upload URL, then completed (files.completeUploadExternal), which shares it into a channel. */
+export interface FakeFile {
+  id: string;
+  name: string;
+  title: string;
+  alt_text?: string;
+  /** The length announced before the upload. */
+  length: number;
+  /** What arrived at the upload URL (null until then). */
+  bytes: Buffer | null;
+  completed: boolean;
+  /** Channels it was shared into. */
+  channels: string[];
+}
 
 const str = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
@@ -125,7 +143,14 @@ export function tzInfo(tz: string, at = new Date()): { tz_label: string; tz_offs
   return { tz_label: part('long'), tz_offset };
 }
 
-/** A light Block Kit check (the rules apps trip over); unknown block types pass. */
+/** Unpaired UTF-16 surrogates: not Unicode, so not valid UTF-8 once sent. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** In mrkdwn, `&` starts one of Slack's three entities; anything else is a broken (cut) one.
+ * https://docs.slack.dev/messaging/formatting-message-text#escaping */
+const BROKEN_ENTITY = /&(?!amp;|lt;|gt;)/;
+
+/** The Block Kit checks Slack makes, with its published limits; unknown block types pass.
+ * https://docs.slack.dev/reference/block-kit/blocks (and each element's and object's page) */
 export function blockErrors(blocks: unknown, max: number, at = '/blocks'): string[] {
   if (!Array.isArray(blocks)) return [`[ERROR] must be an array [json-pointer:${at}]`];
   const errs: string[] = [];
@@ -150,10 +175,41 @@ export function blockErrors(blocks: unknown, max: number, at = '/blocks'): strin
       if (plainOnly && o.type !== 'plain_text') return e('must be plain_text', `${p}/type`);
       if (typeof o.text !== 'string' || !o.text) return e('must be more than 0 characters', `${p}/text`);
       if (o.text.length > maxLen) e(`must be less than ${maxLen + 1} characters`, `${p}/text`);
+      if (LONE_SURROGATE.test(o.text)) e('must be valid unicode (unpaired surrogate)', `${p}/text`);
+      if (o.type === 'mrkdwn' && BROKEN_ENTITY.test(o.text)) e('has an unescaped or cut entity (&)', `${p}/text`);
     };
-    const elements = (maxN: number) => {
+    const maxString = (v: unknown, p: string, maxLen: number) => {
+      if (v !== undefined && (typeof v !== 'string' || v.length > maxLen))
+        e(`must be a string of at most ${maxLen} characters`, p);
+    };
+    const element = (x: unknown, p: string) => {
+      if (!isObj(x)) return e('must be an object', p);
+      maxString(x.action_id, `${p}/action_id`, 255);
+      if (x.type === 'button') {
+        text(x.text, `${p}/text`, 75, true);
+        maxString(x.value, `${p}/value`, 2000);
+        maxString(x.url, `${p}/url`, 3000);
+      }
+      if (x.type === 'static_select' || x.type === 'multi_static_select') {
+        if (x.placeholder !== undefined) text(x.placeholder, `${p}/placeholder`, 150, true);
+        if (!Array.isArray(x.options) || x.options.length === 0 || x.options.length > 100)
+          e('must have 1 to 100 options', `${p}/options`);
+        else
+          for (const [k, o] of (x.options as unknown[]).entries()) {
+            if (!isObj(o)) {
+              e('must be an option object', `${p}/options/${k}`);
+              continue;
+            }
+            text(o.text, `${p}/options/${k}/text`, 75);
+            if (typeof o.value !== 'string' || !o.value || o.value.length > 150)
+              e('must be a string of 1 to 150 characters', `${p}/options/${k}/value`);
+          }
+      }
+    };
+    const elements = (maxN: number, each: (x: unknown, p: string) => void) => {
       if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > maxN)
         e(`must have 1 to ${maxN} elements`, '/elements');
+      else for (const [k, x] of (b.elements as unknown[]).entries()) each(x, `/elements/${k}`);
     };
     switch (b.type) {
       case 'header':
@@ -166,12 +222,15 @@ export function blockErrors(blocks: unknown, max: number, at = '/blocks'): strin
           if (!Array.isArray(b.fields) || b.fields.length > 10) e('must be an array of at most 10 items', '/fields');
           else for (const [j, f] of (b.fields as unknown[]).entries()) text(f, `/fields/${j}`, 2000);
         }
+        if (b.accessory !== undefined) element(b.accessory, '/accessory');
         break;
       case 'context':
-        elements(10);
+        elements(10, (x, p) => {
+          if (isObj(x) && (x.type === 'mrkdwn' || x.type === 'plain_text')) text(x, p, 3000);
+        });
         break;
       case 'actions':
-        elements(25);
+        elements(25, element);
         break;
       case 'input':
         text(b.label, '/label', 2000, true);
@@ -200,6 +259,10 @@ export class SlackState {
   readonly homeViews = new Map<string, FakeView>();
   /** every view (modal or home) by view id */
   readonly views = new Map<string, FakeView>();
+  /** uploaded files by id (files.getUploadURLExternal / completeUploadExternal) */
+  readonly files = new Map<string, FakeFile>();
+  /** Where upload URLs point (the fake's own address, set when it listens). */
+  uploadBase = 'http://127.0.0.1:0';
   private readonly dmByUser = new Map<string, string>();
   private readonly usedTriggers = new Set<string>();
   private idSeq = 0;
@@ -223,7 +286,7 @@ export class SlackState {
   newId(prefix: string): string {
     let id: string;
     do id = `${prefix}${String(++this.idSeq).padStart(9, '0')}`;
-    while (this.channels.has(id) || this.users.has(id) || this.views.has(id));
+    while (this.channels.has(id) || this.users.has(id) || this.views.has(id) || this.files.has(id));
     return id;
   }
 
@@ -354,6 +417,24 @@ export class SlackState {
       parent.thread_ts = parent.ts;
       parent.reply_count = (parent.reply_count ?? 0) + 1;
     }
+  }
+
+  /** The bytes POSTed to a file's upload URL; false when no upload is waiting under that id. */
+  receiveUpload(id: string, bytes: Buffer): boolean {
+    const f = this.files.get(id);
+    if (!f || f.completed) return false;
+    f.bytes = bytes;
+    return true;
+  }
+  private fileObject(f: FakeFile): Answer {
+    return {
+      id: f.id,
+      name: f.name,
+      title: f.title,
+      ...(f.alt_text ? { alt_txt: f.alt_text } : {}),
+      size: f.bytes?.length ?? 0,
+      channels: f.channels,
+    };
   }
 
   // ---- wire shapes -----------------------------------------------------------------------
@@ -655,6 +736,58 @@ export class SlackState {
         this.onlyChannels(this.lookup(str(a.channel)) ?? refuse('channel_not_found'));
         return refuse('not_authorized');
       },
+      // https://docs.slack.dev/reference/methods/files.getuploadurlexternal
+      'files.getUploadURLExternal': (a) => {
+        const name = str(a.filename);
+        const length = Number(str(a.length));
+        if (!name) invalid(['[ERROR] missing required field: filename']);
+        if (!Number.isInteger(length) || length <= 0) invalid(['[ERROR] length must be a positive integer']);
+        const id = this.newId('F');
+        this.files.set(id, {
+          id,
+          name,
+          title: name,
+          ...(a.alt_text ? { alt_text: str(a.alt_text) } : {}),
+          length,
+          bytes: null,
+          completed: false,
+          channels: [],
+        });
+        return { upload_url: `${this.uploadBase}/upload/${id}`, file_id: id };
+      },
+      // https://docs.slack.dev/reference/methods/files.completeuploadexternal
+      'files.completeUploadExternal': (a) => {
+        const entries = Array.isArray(a.files) ? (a.files as { id?: unknown; title?: unknown }[]) : [];
+        if (!entries.length) invalid(['[ERROR] missing required field: files']);
+        const c = a.channel_id !== undefined ? this.joined(a.channel_id) : undefined;
+        const files = entries.map((e) => {
+          const f = this.files.get(str(e.id));
+          // Nothing arrived at the upload URL: Slack has no file to complete.
+          if (!f || f.completed || !f.bytes) return refuse('file_not_found');
+          if (f.bytes.length !== f.length)
+            invalid([`[ERROR] file ${f.id}: ${f.bytes.length} bytes uploaded, ${f.length} announced`]);
+          return f;
+        });
+        for (const [i, f] of files.entries()) {
+          f.completed = true;
+          if (entries[i].title) f.title = str(entries[i].title);
+          if (!c) continue;
+          f.channels.push(c.id);
+          this.store({
+            type: 'message',
+            subtype: 'file_share',
+            channel: c.id,
+            ts: this.nextTs(),
+            text: '',
+            user: BOT_USER_ID,
+            bot_id: BOT_ID,
+            app_id: APP_ID,
+            files: [{ id: f.id }],
+          });
+        }
+        return { files: files.map((f) => this.fileObject(f)) };
+      },
+
       'conversations.open': (a) => {
         if (a.channel) return { channel: { id: this.visible(a.channel).id } };
         const ids = list(a.users);

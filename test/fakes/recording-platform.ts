@@ -2,8 +2,8 @@
 // (Platform adapters are tested against fakes of the real Web APIs under test/platforms.)
 
 import type { Message } from '../../src/app/message.ts';
-import type { ChatPlatform, UserProfile, WorkspaceRef } from '../../src/app/ports.ts';
-import { PlatformError } from '../../src/domain/errors.ts';
+import type { ChatPlatform, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../src/app/ports.ts';
+import { PlatformError, type PlatformErrorCode } from '../../src/domain/errors.ts';
 import type { PlatformKind } from '../../src/domain/model.ts';
 
 export interface PlatformCall {
@@ -19,6 +19,14 @@ export interface PlatformCall {
 
 export class RecordingPlatform implements ChatPlatform {
   constructor(readonly kind: PlatformKind = 'slack') {}
+  /** Slack's by default; a test may declare another platform's. */
+  capabilities: PlatformCapabilities = {
+    archive: true,
+    unarchive: false,
+    privateReplies: true,
+    forms: true,
+    homeTab: true,
+  };
   calls: PlatformCall[] = [];
   users = new Map<string, UserProfile>();
   private seq = 0;
@@ -31,7 +39,12 @@ export class RecordingPlatform implements ChatPlatform {
   /** Rooms created, by id: what `findRoomByName` searches (as a platform lists the bot's rooms). */
   rooms = new Map<string, { roomId: string; name: string; topic: string }>();
   /** The next call of `op` throws this platform error (`times` calls in a row). */
-  failNext(op: string, code: string, platformCode = code, o: { retryAfterSeconds?: number; times?: number } = {}) {
+  failNext(
+    op: string,
+    code: PlatformErrorCode,
+    platformCode: string = code,
+    o: { retryAfterSeconds?: number; times?: number } = {},
+  ) {
     const errors = Array.from(
       { length: o.times ?? 1 },
       () => new PlatformError(code, platformCode, `fake ${platformCode}`, o.retryAfterSeconds),
@@ -60,6 +73,9 @@ export class RecordingPlatform implements ChatPlatform {
   async invite(ws: WorkspaceRef, roomId: string, userIds: string[]) {
     this.hit('invite', { ws: ws.externalId, roomId, userIds });
   }
+  async removeFromRoom(ws: WorkspaceRef, roomId: string, userIds: string[]) {
+    this.hit('removeFromRoom', { ws: ws.externalId, roomId, userIds });
+  }
   async post(ws: WorkspaceRef, roomId: string, message: Message) {
     this.hit('post', { ws: ws.externalId, roomId, message });
     return { messageId: `m${++this.seq}` };
@@ -78,5 +94,8 @@ export class RecordingPlatform implements ChatPlatform {
   }
   async archiveRoom(ws: WorkspaceRef, roomId: string) {
     this.hit('archiveRoom', { ws: ws.externalId, roomId });
+  }
+  async unarchiveRoom(ws: WorkspaceRef, roomId: string) {
+    this.hit('unarchiveRoom', { ws: ws.externalId, roomId });
   }
 }

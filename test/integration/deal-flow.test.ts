@@ -1,5 +1,6 @@
 // The core against a real database (PGlite always; PostgreSQL when present, required on CI).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command, strong } from '../../src/app/message.ts';
 import { backends, openTestDb, type TestDb } from '../support/db.ts';
 import { harness } from '../support/harness.ts';
 
@@ -65,7 +66,7 @@ describe.each(BACKENDS)('deal rooms on %s', (backend) => {
     const r = await h.run('alice', 'stage proposal', room);
     expect(r.ok).toBe(false);
     expect(r.text).toContain('a decision-maker contact');
-    expect(r.text).toContain('/deal contact');
+    expect(r.text).toContain('→ contact "Jane Doe" role:decision-maker'); // the command that fixes it
     expect(await h.counts()).toEqual(before);
     expect((await h.prisma.deal.findFirstOrThrow()).stage).toBe('lead');
   });
@@ -77,7 +78,7 @@ describe.each(BACKENDS)('deal rooms on %s', (backend) => {
     expect(r.ok).toBe(true);
     expect(r.message).toBeUndefined(); // typed in the room: the room post is the answer
     const announce = h.platform.of('post').slice(posts)[0];
-    expect(announce.message!.text).toContain('from Lead to *Proposal*');
+    expect(announce.message!.text).toContainEqual(strong('Proposal')); // the new stage, emphasised
     const actions = await h.prisma.actionItem.findMany();
     expect(actions).toEqual([expect.objectContaining({ number: 1, status: 'open', createdById: null })]);
     expect(actions[0].dueOn!.toISOString().slice(0, 10)).toBe('2026-11-28'); // Shanghai today + 5 days
@@ -88,7 +89,7 @@ describe.each(BACKENDS)('deal rooms on %s', (backend) => {
     const r = await h.run('alice', `action ${h.mention('bob')} Prepare the demo due:2026-11-27`, room);
     expect(r.ok).toBe(true);
     expect(h.platform.of('dm').at(-1)).toMatchObject({ userId: 'UBOB' });
-    expect(h.platform.of('dm').at(-1)!.message!.text).toContain('/deal done #1 2');
+    expect(h.platform.of('dm').at(-1)!.message!.text).toContainEqual(command('done #1 2'));
     expect((await h.run('bob', 'done 2', room)).ok).toBe(true);
     const a = await h.prisma.actionItem.findFirstOrThrow({ where: { number: 2 } });
     expect(a.status).toBe('done');

@@ -3,9 +3,10 @@
 // (retries, restarts, two schedulers on one database).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigestScheduler } from '../../src/jobs/digest-scheduler.ts';
-import { renderText } from '../../src/platforms/console/render-text.ts';
+import { renderText, textOf } from '../../src/platforms/console/render-text.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { prismaStore } from '../../src/store/prisma-store.ts';
+import type { PlatformCall } from '../fakes/recording-platform.ts';
 import { backends, openTestDb, type TestDb } from '../support/db.ts';
 import { harness } from '../support/harness.ts';
 
@@ -16,7 +17,7 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
   let db: TestDb;
   let h: ReturnType<typeof harness>;
   let sched: DigestScheduler;
-  const isDigest = (c: { message?: { text: string } }) => /^(Team digest|Your day)/.test(c.message!.text);
+  const isDigest = (c: PlatformCall) => /^(Team digest|Your day)/.test(textOf(c.message!.text));
   const dmsTo = (u: string) => h.platform.of('dm').filter((c) => c.userId === `U${u.toUpperCase()}` && isDigest(c));
   const text = (u: string) => renderText(dmsTo(u).at(-1)!.message!, (id) => id.slice(1).toLowerCase());
   const tickAt = async (iso: string) => {

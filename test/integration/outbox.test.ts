@@ -1,8 +1,10 @@
 // The durable outbox: platform side effects written with the change, carried out with retries,
 // adopted after an interruption, visible when they give up, and repaired by `/deal room`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command } from '../../src/app/message.ts';
 import { runSteps } from '../../src/app/outbox.ts';
 import { OutboxWorker } from '../../src/jobs/outbox-worker.ts';
+import { textOf } from '../../src/platforms/console/render-text.ts';
 import { backends, openTestDb, type TestDb } from '../support/db.ts';
 import { harness } from '../support/harness.ts';
 
@@ -109,7 +111,7 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
     expect(deal.roomId).toBeNull();
     const dm = h.platform.of('dm').at(-1)!;
     expect(dm.userId).toBe('UALICE');
-    expect(dm.message!.text).toContain(`/deal #${deal.number} room`);
+    expect(dm.message!.text).toContainEqual(command(`#${deal.number} room`));
     const repair = await h.run('alice', `#${deal.number} room`);
     expect(repair.ok).toBe(true);
     const fixed = await dealOf('Broken');
@@ -144,7 +146,7 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
     h.clock.advance(31_000);
     await worker.tick();
     expect(await h.prisma.outboxStep.count({ where: { status: 'pending' } })).toBe(0);
-    expect(h.platform.of('post').at(-1)!.message!.text).toContain('Send the quote');
+    expect(textOf(h.platform.of('post').at(-1)!.message!.text)).toContain('Send the quote');
     expect(h.platform.of('dm').at(-1)).toMatchObject({ userId: 'UBOB' });
     expect(JSON.stringify(h.platform.of('update').at(-1)!.message)).toContain('Send the quote');
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCommand } from '../../src/app/dispatch.ts';
 import { PlatformRegistry } from '../../src/app/platforms.ts';
 import { DealroomError } from '../../src/domain/errors.ts';
+import { textOf } from '../../src/platforms/console/render-text.ts';
 import { RecordingPlatform } from '../fakes/recording-platform.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { harness } from '../support/harness.ts';
@@ -65,7 +66,7 @@ describe('commands use the workspace own platform', () => {
       text: 'new Acme | Nowhere',
     });
     expect(r.ok).toBe(false);
-    expect(r.message?.text).toContain('platform_not_registered');
+    expect(textOf(r.message!.text)).toContain('platform_not_registered');
     expect(h.platform.calls).toEqual([]);
     expect(await h.prisma.workspace.count({ where: { externalId: 'tenant-2' } })).toBe(0);
   });

@@ -1,6 +1,8 @@
 // Bad input gets a sentence and writes nothing; retries and races never duplicate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWorker } from '../../src/jobs/outbox-worker.ts';
+import { toBlockKit } from '../../src/platforms/slack/block-kit.ts';
+import { blockErrors } from '../fakes/fake-slack-state.ts';
 import { backends, openTestDb, type TestDb } from '../support/db.ts';
 import { harness } from '../support/harness.ts';
 
@@ -92,6 +94,46 @@ describe.each(BACKENDS)('robustness on %s', (backend) => {
     await housekeeping(h.deps, 86_400_000, async () => null);
     expect(await h.prisma.requestReceipt.count()).toBe(0);
     h.clock.advance(-8 * 86_400_000);
+  });
+
+  it("a deal with 1,000 actions lists 15 and says how many more, within Slack's limits", async () => {
+    const big = await h.run('alice', 'new Globex | Thousand actions');
+    const deal = await h.prisma.deal.findFirstOrThrow({ where: { number: big.dealNumber } });
+    const bob = await h.prisma.member.findFirstOrThrow({ where: { externalId: 'UBOB' } });
+    await h.prisma.actionItem.createMany({
+      data: Array.from({ length: 1000 }, (_, i) => ({
+        dealId: deal.id,
+        number: i + 1,
+        text: `Step ${i + 1} ${'&'.repeat(150)}`,
+        assigneeId: bob.id,
+        createdAt: h.clock.now(),
+      })),
+    });
+    const r = await h.run('alice', `#${big.dealNumber} actions`);
+    expect(r.ok).toBe(true);
+    expect(r.text.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(15);
+    expect(r.text).toMatch(/…and 985 more$/);
+    const kit = toBlockKit(r.message!);
+    expect(blockErrors(kit.blocks, 50)).toEqual([]);
+    expect(JSON.stringify(kit.blocks)).toContain('…and 985 more');
+  });
+
+  it('a team too large for one message shows 40 lines and says how many more', async () => {
+    const ws = await h.prisma.workspace.findFirstOrThrow({ where: { externalId: 'T1' } });
+    await h.prisma.member.createMany({
+      data: Array.from({ length: 60 }, (_, i) => ({
+        workspaceId: ws.id,
+        externalId: `UBULK${i}`,
+        name: `bulk${i}`,
+        createdAt: h.clock.now(),
+      })),
+    });
+    const r = await h.run('alice', 'team'); // alice is the workspace's admin: she sees everyone
+    expect(r.ok).toBe(true);
+    const members = await h.prisma.member.count({ where: { workspaceId: ws.id } });
+    expect(r.text.split('\n').filter((l) => l.trim().startsWith('• '))).toHaveLength(40);
+    expect(r.text).toContain(`…and ${members - 40} more`);
+    expect(blockErrors(toBlockKit(r.message!).blocks, 50)).toEqual([]);
   });
 
   it('concurrent actions on one deal get distinct numbers', async () => {

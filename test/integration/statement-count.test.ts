@@ -14,12 +14,14 @@ const CLAIM_STEP = /^\s*UPDATE "OutboxStep" s SET "claimedBy"/;
 // deal's room by alice (the owner, an admin). Before this test existed (same commands, same
 // counting): stage qualified 19 / 33, log 14 / 28, set 14 / 28, contact 14 / 28, stage proposal
 // 19 / 33, action 19 / 36, done 14 / 28, undo 14 / 28, invite 19 / 37, won 15 / 29.
+// A stage with a playbook reads the deal's actions once, so a re-entered stage does not repeat its
+// playbook while the earlier actions exist (issue 12): one statement more than the bare move.
 const TABLE: [string, number, number][] = [
-  ['stage qualified', 8, 15],
+  ['stage qualified', 9, 16],
   ['log called them next:friday', 6, 13],
   ['set amount 130k', 6, 13],
   ['contact "Jane Doe" role:decision-maker title:CFO', 7, 14],
-  ['stage proposal', 9, 16],
+  ['stage proposal', 10, 17],
   ['action @bob send the deck due:friday', 9, 18],
   ['done 3', 7, 14],
   ['undo 3', 7, 14],

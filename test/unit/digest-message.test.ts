@@ -8,12 +8,14 @@ import {
   type ManagerDigestData,
   type RepNudgeData,
 } from '../../src/app/digest-message.ts';
-import type { Message } from '../../src/app/message.ts';
+import { type Message, mention, roomLink } from '../../src/app/message.ts';
 import type { ActionWithDeal, FollowUp, OverdueGroup } from '../../src/domain/follow-ups.ts';
 import type { FunnelChanges, Rate, WeeklyReport } from '../../src/domain/funnel.ts';
 import type { Deal } from '../../src/domain/model.ts';
 import { SOLUTION_SALE } from '../../src/domain/process.ts';
-import { renderText } from '../../src/platforms/console/render-text.ts';
+import { renderText, textOf } from '../../src/platforms/console/render-text.ts';
+import { toBlockKit } from '../../src/platforms/slack/block-kit.ts';
+import { blockErrors } from '../fakes/fake-slack-state.ts';
 
 const T = (s: string) => new Date(s);
 const USERS: Record<string, string> = { U1: 'alice', U2: 'bob' };
@@ -21,10 +23,9 @@ const lines = (m: Message) => renderText(m, (id) => USERS[id] ?? id).split('\n')
 
 const ACCOUNTS: Record<string, string> = { a1: 'Acme', a2: 'Beta', a3: 'Gamma', a4: 'Delta' };
 const lookups: DigestLookups = {
-  process: SOLUTION_SALE,
+  processes: [SOLUTION_SALE],
   accountName: (id) => ACCOUNTS[id],
   externalIdOf: (id) => ({ u1: 'U1', u2: 'U2' })[id],
-  roomLink: (roomId) => `<#${roomId}>`,
 };
 
 function deal(number: number, title: string, ownerId: string, over: Partial<Deal> = {}): Deal {
@@ -182,6 +183,7 @@ const weekly: WeeklyReport = {
     { rep: { id: 'u2', name: 'Bob' }, focus: null },
     { rep: { id: 'u9', name: 'Carol' }, focus: { stage: 'lead', rep: r(3, 0, null), team: r(10, 5, 3.4), gap: 0.5 } },
   ],
+  gates: [],
 };
 
 const manager = { id: 'm1', externalId: 'UM', name: 'Maria' };
@@ -211,14 +213,14 @@ describe('buildManagerDigest', () => {
       '== Team digest — Tue 2026-03-03 ==',
       'Won and lost',
       '• ✖ #2 Beta — Pilot (@bob): lost $5,000: price', // earlier in the day than the win
-      '• 🎉 #1 Acme — Renewal <#C1> (@alice): won $120,000',
+      '• 🎉 #1 Acme — Renewal #C1 (@alice): won $120,000',
       'Moved forward',
       '• #3 Gamma — Expansion (@alice): Qualified → Proposal',
       'New deals',
       '• #4 Delta — POC (@bob): new in Lead',
       'Open pipeline now: Lead 3 (+1) | Qualified 0 (−1) | Proposal 1 (+1) · $50,000 | Negotiation 1',
       'Overdue actions',
-      '• @bob: 2 overdue — oldest: #2 Beta — Pilot <#C2>: Send quote (3 days late)',
+      '• @bob: 2 overdue — oldest: #2 Beta — Pilot #C2: Send quote (3 days late)',
       'Customer follow-ups',
       '• #10 T10 (@alice): next customer contact 1 day overdue',
       '• #11 T11 (@bob): next customer contact 4 days overdue',
@@ -238,12 +240,15 @@ describe('buildManagerDigest', () => {
     ]);
   });
 
-  it('mentions people as <@platform id> and keeps bold titles in the neutral text', () => {
+  it('mentions people and links rooms as parts, and titles each section, in the neutral model', () => {
     const msg = buildManagerDigest(full, 'en');
-    const text = msg.blocks.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
-    expect(text).toContain('• #3 Gamma — Expansion (<@U1>): Qualified → Proposal');
-    expect(text).toContain('*Overdue actions*');
-    expect(msg.text.split('\n')[0]).toBe('Team digest — Tue 2026-03-03');
+    const lists = msg.blocks.flatMap((b) => (b.type === 'list' ? [b] : []));
+    expect(lists.map((b) => b.title)).toContain('Overdue actions');
+    const moved = lists.find((b) => b.title === 'Moved forward')!;
+    expect(moved.items[0]).toEqual(['#3 Gamma — Expansion (', mention('U1'), '): Qualified → Proposal']);
+    const won = lists.find((b) => b.title === 'Won and lost')!;
+    expect(won.items.flat()).toContainEqual(roomLink('C1')); // deal 1 has a room
+    expect(textOf(msg.text).split('\n')[0]).toBe('Team digest — Tue 2026-03-03');
   });
 
   it('an empty day is one line', () => {
@@ -281,7 +286,22 @@ describe('buildManagerDigest', () => {
     }));
     const out = lines(buildManagerDigest({ ...quiet, overdue: groups }, 'en'));
     expect(out.filter((l) => l.startsWith('• '))).toHaveLength(shown);
-    expect(out.at(-1)).toBe(more ?? `• @alice: 1 overdue — oldest: #2 Beta — Pilot <#C2>: a${count - 1} (1 day late)`);
+    expect(out.at(-1)).toBe(more ?? `• @alice: 1 overdue — oldest: #2 Beta — Pilot #C2: a${count - 1} (1 day late)`);
+  });
+
+  it('a section of 5–10k characters keeps its "…and N more" within Slack\'s 3,000 per section', () => {
+    // Action texts may be 1,000 characters each; with `&` they escape to 5,000 on Slack.
+    const groups: OverdueGroup[] = Array.from({ length: 8 }, (_, i) => ({
+      assigneeId: 'u1',
+      actions: [{ action: act(i + 1, 2, `${i} ${i % 2 ? '&'.repeat(990) : 'x'.repeat(990)}`), daysOverdue: 1 }],
+    }));
+    const kit = toBlockKit(buildManagerDigest({ ...quiet, overdue: groups }, 'en'));
+    expect(blockErrors(kit.blocks, 50)).toEqual([]);
+    const section = kit.blocks.map((b) => JSON.stringify(b)).find((b) => b.includes('Overdue actions'))!;
+    const text = (JSON.parse(section) as { text: { text: string } }).text.text;
+    expect(text.length).toBeLessThanOrEqual(3000);
+    expect(text.split('\n• ')).toHaveLength(6); // title + the 5 shown, each cut to a fair share
+    expect(text.endsWith('\n…and 3 more')).toBe(true);
   });
 
   it('renders in Chinese', () => {
@@ -290,11 +310,11 @@ describe('buildManagerDigest', () => {
       expect.arrayContaining([
         '== 团队日报 — 2026-03-03（周二） ==',
         '赢单与输单',
-        '• 🎉 #1 Acme — Renewal <#C1>（@alice）：赢单 US$120,000',
+        '• 🎉 #1 Acme — Renewal #C1（@alice）：赢单 US$120,000',
         '• #3 Gamma — Expansion（@alice）：准意向 → 方案',
         '• #4 Delta — POC（@bob）：新建于「潜在客户」',
         '当前在途商机：潜在客户 3（+1） | 准意向 0（−1） | 方案 1（+1） · US$50,000 | 商务谈判 1',
-        '• @bob：2 项逾期 — 最早一项：#2 Beta — Pilot <#C2>：Send quote（已逾期 3 天）',
+        '• @bob：2 项逾期 — 最早一项：#2 Beta — Pilot #C2：Send quote（已逾期 3 天）',
         '• #10 T10（@alice）：客户联系已逾期 1 天',
         '• #12 T12（@alice）：未安排下次联系',
         '……还有 2 项',
@@ -331,7 +351,7 @@ describe('buildRepNudge', () => {
     expect(lines(buildRepNudge(nudge, 'en'))).toEqual([
       '== Your day — Tue 2026-03-03 ==',
       'Your overdue actions',
-      '• #2 Beta — Pilot <#C2>: Send quote (3 days late)',
+      '• #2 Beta — Pilot #C2: Send quote (3 days late)',
       '• #5 Pilot 2: Call back (1 day late)',
       'Customers to contact',
       '• #10 T10: next customer contact 1 day overdue',
@@ -342,7 +362,7 @@ describe('buildRepNudge', () => {
     expect(lines(buildRepNudge({ ...nudge, stalled: [{ deal: D3, daysInStage: 22, stallDays: 21 }] }, 'zh'))).toEqual([
       '== 今日跟进 — 2026-03-03（周二） ==',
       '你的逾期行动项',
-      '• #2 Beta — Pilot <#C2>：Send quote（已逾期 3 天）',
+      '• #2 Beta — Pilot #C2：Send quote（已逾期 3 天）',
       '• #5 Pilot 2：Call back（已逾期 1 天）',
       '需要联系的客户',
       '• #10 T10：客户联系已逾期 1 天',

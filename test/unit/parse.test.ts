@@ -4,6 +4,7 @@ import { tokenize } from '../../src/commands/tokenize.ts';
 import type { Command, ParseContext } from '../../src/commands/types.ts';
 import { HELP, USAGE } from '../../src/commands/usage.ts';
 import { parseMessages } from '../../src/i18n/parse-messages.ts';
+import { textOf } from '../../src/platforms/console/render-text.ts';
 
 // Monday 2026-11-23, 18:00 in Shanghai.
 const ctx: ParseContext = { now: new Date('2026-11-23T10:00:00Z'), timezone: 'Asia/Shanghai' };
@@ -139,6 +140,27 @@ const good: [string, Command][] = [
   ['log next: in 3 days Demo went   well', { name: 'log', note: 'Demo went   well', next: '2026-11-26' }],
   ['log "Demo went well" next:+2w', { name: 'log', note: 'Demo went well', next: '2026-12-07' }],
   ['log Customer said "we need SSO" today', { name: 'log', note: 'Customer said "we need SSO" today' }],
+  // set process with a stage mapping
+  [
+    'set process transactional map:proposal=quote negotiation=Quote',
+    {
+      name: 'set',
+      field: 'process',
+      value: 'transactional map:proposal=quote negotiation=Quote',
+      process: 'transactional',
+      mapping: [
+        ['proposal', 'quote'],
+        ['negotiation', 'quote'],
+      ],
+    },
+  ],
+  // outcome (the date defaults to the speaker's today)
+  ['outcome proposal-accepted', { name: 'outcome', outcome: 'proposal-accepted', on: '2026-11-23' }],
+  [
+    'outcome proposal-accepted 2026-12-02 by:"Jane Doe"',
+    { name: 'outcome', outcome: 'proposal-accepted', on: '2026-12-02', by: 'Jane Doe' },
+  ],
+  ['outcome po-received 明天 确认人:王五', { name: 'outcome', outcome: 'po-received', on: '2026-11-24', by: '王五' }],
   ['#7 log met <@U123|jane> on site', { name: 'log', deal: 7, note: 'met <@U123|jane> on site' }],
   ['记录 客户来电，确认预算 下次:下周五', { name: 'log', note: '客户来电，确认预算', next: '2026-12-04' }],
   ['记录客户来电 下次：3天后', { name: 'log', note: '客户来电', next: '2026-11-26' }],
@@ -246,6 +268,9 @@ const bad: [string, string][] = [
   ['contact Jane email:not-an-email', 'parse.bad_email'],
   ['contact Jane role:', 'parse.empty_option'],
   ['log', 'parse.missing_note'],
+  ['outcome', 'parse.missing_outcome'],
+  ['set process transactional proposal', 'parse.bad_mapping'],
+  ['outcome accepted someday', 'parse.bad_date'],
   ['log next:friday', 'parse.missing_note'],
   ['log called next:frday', 'parse.bad_date'],
   ['action bob send deck', 'parse.missing_mention'],
@@ -280,8 +305,10 @@ describe('parseCommand: bad input', () => {
     expect(r.error.key).toBe(key);
     expect(typeof r.error.params.usage).toBe('string');
     // every key the parser can produce has a sentence in both languages
-    expect(parseMessages.en[key]?.(r.error.params)).toContain(String(r.error.params.usage));
-    expect(parseMessages.zh[key]?.(r.error.params)).toContain(String(r.error.params.usage));
+    // (the usage line is a command part: the console shows it without the platform's prefix)
+    const usage = String(r.error.params.usage).replace(/^\/\S+ /, '');
+    expect(textOf(parseMessages.en[key]?.(r.error.params) ?? '')).toContain(usage);
+    expect(textOf(parseMessages.zh[key]?.(r.error.params) ?? '')).toContain(usage);
   });
 });
 
@@ -312,8 +339,8 @@ describe('parseCommand: error details', () => {
   it('renders the bad date message with the usage line', () => {
     const r = parseCommand('action @bob x due:frday', ctx);
     if (r.ok) throw new Error('expected an error');
-    expect(parseMessages.en[r.error.key](r.error.params)).toBe(
-      "I couldn't read “frday” as a date for due:. Try 2026-12-31, 12/31, tomorrow, friday, next friday, +3d or 明天.\nUsage: /deal action <@user> <text> [due:<date>]",
+    expect(textOf(parseMessages.en[r.error.key](r.error.params))).toBe(
+      "I couldn't read “frday” as a date for due:. Try 2026-12-31, 12/31, tomorrow, friday, next friday, +3d or 明天.\nUsage: action <@user> <text> [due:<date>]",
     );
   });
 });
@@ -351,8 +378,13 @@ describe('parseCommand: past dates warn but succeed', () => {
     expect(parseCommand(text, la)).toEqual({ ok: true, command, warnings: [] });
   });
 
-  it('close dates in the past do not warn (deals get backfilled)', () => {
-    expect(parseCommand('new A | B close:2026-01-01', ctx)).toMatchObject({ ok: true, warnings: [] });
+  // Issue 12: a past close date got no warning though past due dates did. Deals still get
+  // backfilled (the date is saved), but the person learns the date is past.
+  it.each(['new A | B close:2026-01-01', 'set close 2026-01-01'])('a past close date warns: %s', (text) => {
+    expect(parseCommand(text, ctx)).toMatchObject({
+      ok: true,
+      warnings: [{ key: 'parse.warn.past_date', params: { date: '2026-01-01' } }],
+    });
   });
 });
 

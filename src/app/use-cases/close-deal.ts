@@ -1,12 +1,12 @@
 // `won [note]`, `lost <reason>`, `reopen`: the end of a deal (or its return), each in history.
 import { UserError } from '../../domain/errors.ts';
 import type { Deal } from '../../domain/model.ts';
-import { getProcess, openStages } from '../../domain/process.ts';
-import { t } from '../../i18n/index.ts';
+import { getProcess, openStages, terminalStage } from '../../domain/process.ts';
+import { t, tLabel } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { formatMoney, stageName } from '../format.ts';
 import { roomLocale } from '../identity.ts';
-import { mention, plain } from '../message.ts';
+import { mention, plain, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 
 export type CloseCommand = { name: 'won'; note?: string } | { name: 'lost'; reason: string } | { name: 'reopen' };
@@ -29,16 +29,20 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
       | undefined;
     const stage =
       lastOpen && openStages(process).some((s) => s.key === lastOpen) ? lastOpen : openStages(process).at(-1)!.key;
-    // An archived room cannot be brought back with a bot token (Slack refuses conversations.unarchive):
-    // the deal gets a fresh room, linked in history to the old one.
-    const freshRoom = deal.roomArchivedAt !== null;
+    // An archived room comes back where the platform lets the bot unarchive it; elsewhere the deal
+    // gets a fresh room, linked in history to the old one. (Where rooms are not archived at all,
+    // the room was only marked done and simply serves the deal again.)
+    const { archive, unarchive } = ctx.capabilities;
+    const archived = deal.roomArchivedAt !== null;
+    const freshRoom = archived && archive && !unarchive;
     await repos.updateDeal(deal.workspaceId, deal.id, {
       status: 'open',
       stage,
       stageEnteredAt: now,
       closedAt: null,
       lostReason: null,
-      ...(freshRoom ? { roomId: null, cardRef: null, roomArchivedAt: null } : {}),
+      ...(freshRoom ? { roomId: null, cardRef: null } : {}),
+      ...(archived ? { roomArchivedAt: null } : {}),
     });
     await repos.appendEvents(deal.workspaceId, deal.id, [
       {
@@ -53,18 +57,21 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
       dealId: deal.id,
       refreshCard: true,
       ensureRoom: freshRoom,
+      unarchiveRoom: archived && archive && unarchive,
       announce: plain(t(W, 'close.reopened', { user: who, deal: deal.number, stage: stageName(process, stage, W) })),
       reply: plain(t(L, 'close.reopened_reply', { deal: deal.number })),
     };
   }
 
   if (deal.status !== 'open')
-    throw new UserError('deal.closed', { deal: deal.number, status: t(L, `status.${deal.status}`) });
+    throw new UserError('deal.closed', { deal: deal.number, status: tLabel(L, `status.${deal.status}`) });
   const status = cmd.name;
   const reason = cmd.name === 'lost' ? cmd.reason : undefined;
+  // The process's own won/lost stage, found by its flag (a process file may call it `signed`).
+  const closedStage = terminalStage(process, status).key;
   await repos.updateDeal(deal.workspaceId, deal.id, {
     status,
-    stage: status,
+    stage: closedStage,
     stageEnteredAt: now,
     closedAt: now,
     lostReason: reason ?? null,
@@ -77,7 +84,7 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
       at: now,
       data: {
         before: deal.stage,
-        after: status,
+        after: closedStage,
         amount: deal.amount,
         currency: deal.currency,
         ...(reason ? { reason } : {}),
@@ -90,15 +97,16 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
     user: who,
     deal: deal.number,
     amount: formatMoney(deal.amount, deal.currency, W),
-    reason: reason ?? '',
-    note: cmd.name === 'won' ? (cmd.note ?? '') : '',
+    reason: userText(reason ?? ''),
+    note: cmd.name === 'won' && cmd.note ? userText(cmd.note) : '',
     days: Math.max(0, Math.round((now.getTime() - deal.createdAt.getTime()) / 86_400_000)),
     open: open.length,
   });
+  const archiveNote = ctx.capabilities.archive ? [W === 'zh' ? '' : ' ', ...t(W, 'close.archive_note')] : [];
   return {
     dealId: deal.id,
     refreshCard: true,
-    announce: plain(summary),
-    reply: plain(t(L, 'close.closed_reply', { deal: deal.number, status: t(L, `status.${status}`) })),
+    announce: plain([...summary, ...archiveNote]),
+    reply: plain(t(L, 'close.closed_reply', { deal: deal.number, status: tLabel(L, `status.${status}`) })),
   };
 }

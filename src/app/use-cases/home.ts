@@ -1,47 +1,47 @@
 // A person's own view (Slack App Home, `/deal mine` elsewhere): their open deals and open actions.
 
 import { getProcess } from '../../domain/process.ts';
-import { t } from '../../i18n/index.ts';
+import { t, tLabel } from '../../i18n/index.ts';
 import { ACTION_DONE, actionButtonValue } from '../card.ts';
 import type { Deps } from '../context.ts';
 import { formatDate, formatMoney, stageName, todayIn } from '../format.ts';
-import { toLocale } from '../identity.ts';
-import type { Block, Message } from '../message.ts';
+import { personLocale } from '../identity.ts';
+import { type Block, type Message, r, roomLink, strong, userText } from '../message.ts';
 import type { WorkspaceRef } from '../ports.ts';
 
 export async function buildHome(deps: Deps, ws: WorkspaceRef, userId: string): Promise<Message> {
   const repos = deps.store.repos;
   const workspace = await repos.findWorkspace(ws.platform, ws.externalId);
   const member = workspace && (await repos.findMemberByExternalId(workspace.id, userId));
-  const L = toLocale(member?.locale) ?? toLocale(workspace?.locale) ?? 'en';
-  const blocks: Block[] = [{ type: 'header', text: t(L, 'home.title') }];
+  const L = personLocale(workspace, member);
+  const blocks: Block[] = [{ type: 'header', text: tLabel(L, 'home.title') }];
   if (!workspace || !member) {
     blocks.push({ type: 'text', text: t(L, 'home.welcome') });
-    return { text: t(L, 'home.title'), blocks };
+    return { text: tLabel(L, 'home.title'), blocks };
   }
   const today = todayIn(deps.clock.now(), member.timezone ?? workspace.timezone);
   const deals = await repos.listDeals(workspace.id, { status: 'open', memberId: member.id, limit: 30 });
-  blocks.push({ type: 'text', text: `*${t(L, 'home.deals', { count: deals.length })}*` });
+  blocks.push({ type: 'text', text: [strong(tLabel(L, 'home.deals', { count: deals.length }))] });
   if (!deals.length) blocks.push({ type: 'context', text: t(L, 'list.none') });
   for (const d of deals.slice(0, 15)) {
-    const link = d.roomId ? (deps.platforms.get(ws.platform).roomLink?.(ws, d.roomId) ?? '') : '';
+    const link = d.roomId ? [' ', roomLink(d.roomId)] : '';
     blocks.push({
       type: 'text',
-      text: `#${d.number} ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)} ${link}`.trim(),
+      text: r`#${d.number} ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)}${link}`,
     });
   }
   blocks.push({ type: 'divider' });
   const actions = await repos.listActionsOfAssignee(workspace.id, member.id, 'open');
-  blocks.push({ type: 'text', text: `*${t(L, 'home.actions', { count: actions.length })}*` });
+  blocks.push({ type: 'text', text: [strong(tLabel(L, 'home.actions', { count: actions.length }))] });
   if (!actions.length) blocks.push({ type: 'context', text: t(L, 'actions.none_mine') });
   else
     blocks.push({
       type: 'items',
       items: actions.slice(0, 20).map((a) => ({
-        text: `#${a.dealNumber} ${a.dealTitle} — #${a.number} ${a.text}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`,
+        text: r`#${a.dealNumber} ${a.dealTitle} — #${a.number} ${userText(a.text)}${a.dueOn ? ` · ${formatDate(a.dueOn, L)}${a.dueOn < today ? ' ⚠️' : ''}` : ''}`,
         button: {
           actionId: ACTION_DONE,
-          label: t(L, 'card.done_button'),
+          label: tLabel(L, 'card.done_button'),
           value: actionButtonValue(a.dealNumber, a.number),
           style: 'primary' as const,
         },

@@ -1,46 +1,79 @@
-// Neutral message -> Slack Block Kit. https://api.slack.com/reference/block-kit/blocks
-// User text is escaped (&, <, >) so nobody can smuggle <!channel> into a card; our own mention
-// tokens (<@U…>) and channel links (<#C…>) pass through.
-import type { Block, Message } from '../../app/message.ts';
+// Neutral message -> Slack Block Kit, within every limit Slack documents, so that no content a
+// user typed can make a post or a card update fail with invalid_blocks.
+// https://docs.slack.dev/reference/block-kit/blocks
+import type { Block, Button, Message, Text } from '../../app/message.ts';
+import { cutMrkdwn, cutPlain, listMrkdwn, toMrkdwn } from './mrkdwn.ts';
 
-const MAX_BLOCKS = 50; // per message
-const MAX_SECTION = 3000; // chars of a section's text
-const MAX_HEADER = 150;
-const MAX_FIELDS = 10;
-const MAX_OPTION_TEXT = 75;
+/** Slack's published limits (characters unless said otherwise). */
+export const LIMITS = {
+  blocksPerMessage: 50,
+  blocksPerView: 100, // modals and App Home
+  header: 150,
+  sectionText: 3000,
+  field: 2000,
+  fields: 10,
+  contextElements: 10,
+  contextText: 3000,
+  actionsElements: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  actionId: 255,
+  options: 100,
+  optionText: 75,
+  optionValue: 150,
+  placeholder: 150,
+  /** The `text` fallback: Slack truncates long ones; 3,000 keeps notifications readable. */
+  fallback: 3000,
+} as const;
 
-const TOKEN = /(<[@#][A-Z0-9]+(?:\|[^>]*)?>)/g;
+type Json = Record<string, unknown>;
 
-/** Escapes Slack's control characters outside mention/channel tokens. https://api.slack.com/reference/surfaces/formatting#escaping */
-export function escapeMrkdwn(s: string): string {
-  return s
-    .split(TOKEN)
-    .map((part, i) => (i % 2 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
-    .join('');
-}
-
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-const plainText = (s: string, n = MAX_SECTION) => ({
+const plainText = (s: string, max: number) => ({
   type: 'plain_text' as const,
-  text: clip(s.replace(TOKEN, '@user'), n) || ' ',
+  text: cutPlain(s, max) || ' ',
   emoji: true,
 });
-const mrkdwn = (s: string) => ({ type: 'mrkdwn' as const, text: clip(escapeMrkdwn(s), MAX_SECTION) || ' ' });
+const mrkdwnObj = (s: string) => ({ type: 'mrkdwn' as const, text: s || ' ' });
+const mrkdwn = (t: Text, max: number) => mrkdwnObj(cutMrkdwn(toMrkdwn(t), max));
 const PROGRESS = { done: '✅', current: '🔵', todo: '⚪', lost: '✖️' } as const;
 
-function render(b: Block): Record<string, unknown>[] {
+/** A button, or nothing when its app-made value or id would break a limit (a broken button would
+ * fail the whole message; the command it stands for can still be typed). */
+function button(b: Button): Json | null {
+  if (b.value.length > LIMITS.buttonValue || b.actionId.length > LIMITS.actionId) return null;
+  return {
+    type: 'button',
+    action_id: b.actionId,
+    text: plainText(b.label, LIMITS.buttonText),
+    value: b.value,
+    ...(b.style ? { style: b.style } : {}),
+  };
+}
+
+function render(b: Block): Json[] {
   switch (b.type) {
     case 'header':
-      return [{ type: 'header', text: plainText(b.text, MAX_HEADER) }];
+      return [{ type: 'header', text: plainText(b.text, LIMITS.header) }];
     case 'text':
-      return [{ type: 'section', text: mrkdwn(b.text) }];
+      return [{ type: 'section', text: mrkdwn(b.text, LIMITS.sectionText) }];
+    case 'list':
+      return [{ type: 'section', text: mrkdwnObj(listMrkdwn(b.title, b.items, b.more, LIMITS.sectionText)) }];
     case 'context':
-      return [{ type: 'context', elements: [mrkdwn(b.text)] }];
+      return [{ type: 'context', elements: [mrkdwn(b.text, LIMITS.contextText)] }];
     case 'divider':
       return [{ type: 'divider' }];
     case 'fields':
       return [
-        { type: 'section', fields: b.fields.slice(0, MAX_FIELDS).map((f) => mrkdwn(`*${f.label}*\n${f.value}`)) },
+        {
+          type: 'section',
+          fields: b.fields
+            .slice(0, LIMITS.fields)
+            .map((f) =>
+              mrkdwnObj(
+                cutMrkdwn(`${toMrkdwn([{ type: 'strong', text: f.label }])}\n${toMrkdwn(f.value)}`, LIMITS.field),
+              ),
+            ),
+        },
       ];
     case 'progress':
       return [
@@ -48,45 +81,33 @@ function render(b: Block): Record<string, unknown>[] {
           type: 'context',
           elements: [
             mrkdwn(
-              b.steps
-                .map((s) => `${PROGRESS[s.state]} ${s.state === 'current' ? `*${s.label}*` : s.label}`)
-                .join('  →  '),
+              b.steps.flatMap((s, i) => [
+                i ? '  →  ' : '',
+                `${PROGRESS[s.state]} `,
+                s.state === 'current' ? { type: 'strong' as const, text: s.label } : s.label,
+              ]),
+              LIMITS.contextText,
             ),
           ],
         },
       ];
     case 'items':
-      return b.items.map((i) => ({
-        type: 'section',
-        text: mrkdwn(i.text),
-        ...(i.button
-          ? {
-              accessory: {
-                type: 'button',
-                action_id: i.button.actionId,
-                text: plainText(i.button.label, 75),
-                value: i.button.value,
-                ...(i.button.style ? { style: i.button.style } : {}),
-              },
-            }
-          : {}),
-      }));
-    case 'buttons':
-      return [
-        {
-          type: 'actions',
-          elements: b.buttons.map((x) => ({
-            type: 'button',
-            action_id: x.actionId,
-            text: plainText(x.label, 75),
-            value: x.value,
-            ...(x.style ? { style: x.style } : {}),
-          })),
-        },
-      ];
+      return b.items.map((i) => {
+        const accessory = i.button && button(i.button);
+        return { type: 'section', text: mrkdwn(i.text, LIMITS.sectionText), ...(accessory ? { accessory } : {}) };
+      });
+    case 'buttons': {
+      const elements = b.buttons.flatMap((x) => button(x) ?? []).slice(0, LIMITS.actionsElements);
+      return elements.length ? [{ type: 'actions', elements }] : [];
+    }
     case 'select': {
-      const options = b.options.map((o) => ({ text: plainText(o.label, MAX_OPTION_TEXT), value: o.value }));
-      const initial = options.find((o) => o.value.endsWith(`:${b.selected}`) || o.value === b.selected);
+      if (b.actionId.length > LIMITS.actionId) return [];
+      const options = b.options
+        .filter((o) => o.value.length <= LIMITS.optionValue)
+        .slice(0, LIMITS.options)
+        .map((o) => ({ text: plainText(o.label, LIMITS.optionText), value: o.value }));
+      if (!options.length) return [];
+      const initial = options.find((o) => o.value === b.selected || o.value.endsWith(`:${b.selected}`));
       return [
         {
           type: 'actions',
@@ -94,7 +115,7 @@ function render(b: Block): Record<string, unknown>[] {
             {
               type: 'static_select',
               action_id: b.actionId,
-              placeholder: plainText(b.placeholder, 150),
+              placeholder: plainText(b.placeholder, LIMITS.placeholder),
               options,
               ...(initial ? { initial_option: initial } : {}),
             },
@@ -105,15 +126,26 @@ function render(b: Block): Record<string, unknown>[] {
   }
 }
 
-export function toBlockKit(msg: Message): { text: string; blocks: Record<string, unknown>[] } {
+/** The message as chat.postMessage / chat.update arguments. `maxBlocks` is 100 for App Home and
+ * modals. Blocks past the limit are replaced by one `…` line, so the reader sees it was cut. */
+export function toBlockKit(
+  msg: Message,
+  maxBlocks: number = LIMITS.blocksPerMessage,
+): { text: string; blocks: Json[] } {
   let blocks = msg.blocks.flatMap(render);
-  if (blocks.length > MAX_BLOCKS)
-    blocks = [...blocks.slice(0, MAX_BLOCKS - 1), { type: 'context', elements: [mrkdwn('…')] }];
-  return { text: clip(escapeMrkdwn(msg.text), 3000), blocks };
+  if (blocks.length > maxBlocks)
+    blocks = [...blocks.slice(0, maxBlocks - 1), { type: 'context', elements: [mrkdwnObj('…')] }];
+  return { text: cutMrkdwn(toMrkdwn(msg.text), LIMITS.fallback) || ' ', blocks };
 }
 
 /** Slash-command text arrives escaped (manifest: should_escape true): undo &amp; &lt; &gt; so what
- * users typed is stored as typed; mentions stay in <@U…|name> form for the parser. */
+ * users typed is stored as typed, and mentions stay in `<@U…|name>` form, which is also Dealroom's
+ * neutral command-text notation (src/app/message.ts). A `<` the user typed themselves must not
+ * start that notation, so before `@` it becomes the look-alike `＜` and can never forge a mention. */
 export function unescapeSlack(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s.replace(/&lt;@/g, '＜@').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
+
+/** Text a user typed into a form field (Slack sends it raw, unescaped): a `<@` in it must not
+ * become a mention in the command text built from it. */
+export const literalText = (s: string): string => s.replace(/<@/g, '＜@');

@@ -11,11 +11,15 @@ export const METHOD_SCOPES: Record<string, string[]> = {
   'conversations.archive': ['groups:write'],
   'conversations.list': ['groups:read'], // finding a room created just before a crash
   'conversations.open': ['im:write'], // the app's DM with a person, to check a digest arrived
-  'conversations.history': ['im:history'], // … by the metadata it was sent with
+  // … by the metadata it was sent with; and a room post interrupted before it was recorded
+  'conversations.history': ['im:history', 'groups:history'],
   'chat.postMessage': ['chat:write'], // also DMs: posting to a user id uses the app's DM
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
   'pins.add': ['pins:write'],
+  // files.uploadV2 (the funnel picture): https://docs.slack.dev/reference/methods/files.getuploadurlexternal
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
   'users.info': ['users:read'],
   'views.open': [],
   'views.publish': [],

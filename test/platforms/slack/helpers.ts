@@ -91,6 +91,9 @@ export async function bootSlack(backend: Backend = 'pglite') {
       await slack.stop();
       await fake.close();
       await db.destroy();
+      // Every payload the app sent went through the fake's Block Kit checks: none may have failed.
+      const refused = fake.refusedBlocks().map((c) => `${c.method}: ${JSON.stringify(c.response)}`);
+      if (refused.length) throw new Error(`Slack refused blocks the app sent:\n${refused.join('\n')}`);
     },
   };
 }

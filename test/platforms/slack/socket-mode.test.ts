@@ -29,6 +29,7 @@ beforeAll(async () => {
   await slack.start(); // resolves once the fake says hello
 });
 afterAll(async () => {
+  expect(fake.refusedBlocks()).toEqual([]); // every payload passed the Block Kit checks
   await slack.stop();
   await sock.close();
   await fake.close();

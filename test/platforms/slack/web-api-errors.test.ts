@@ -3,10 +3,14 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/app/logger.ts';
+import { mention } from '../../../src/app/message.ts';
 import { PlatformError } from '../../../src/domain/errors.ts';
-import { escapeMrkdwn, toBlockKit, unescapeSlack } from '../../../src/platforms/slack/block-kit.ts';
+import { toBlockKit, unescapeSlack } from '../../../src/platforms/slack/block-kit.ts';
+import { modalToCommand } from '../../../src/platforms/slack/listeners/views.ts';
+import { toMrkdwn } from '../../../src/platforms/slack/mrkdwn.ts';
 import { SlackPlatform, slackChannelName, toPlatformError } from '../../../src/platforms/slack/slack-platform.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack-api.ts';
+import { TestClock } from '../../support/harness.ts';
 
 let fake: FakeSlack;
 let client: WebClient;
@@ -85,6 +89,31 @@ describe('WebClient against the fake, through toPlatformError', () => {
     expect([...fake.channel(roomId)!.members].sort()).toEqual(['UA', 'UB', 'UBOT']);
   });
 
+  it('a profile is reused for an hour of the app clock, then asked again', async () => {
+    const clock = new TestClock(new Date('2031-03-01T09:00:00Z'));
+    const p = new SlackPlatform({ client, log: silentLogger, clock });
+    fake.addUser({ id: 'UPROF', name: 'prof', tz: 'Europe/Paris' });
+    const asked = () => fake.callsOf('users.info').filter((c) => c.args.user === 'UPROF').length;
+    await p.resolveUser(ws, 'UPROF');
+    clock.advance(59 * 60_000);
+    await p.resolveUser(ws, 'UPROF');
+    expect(asked()).toBe(1);
+    clock.advance(2 * 60_000);
+    await p.resolveUser(ws, 'UPROF');
+    expect(asked()).toBe(2);
+  });
+
+  it('removes people from a room with conversations.kick; someone already gone is no error', async () => {
+    const p = new SlackPlatform({ client, log: silentLogger });
+    for (const id of ['UK1', 'UK2']) fake.addUser({ id, name: id });
+    const { roomId } = await p.createRoom(ws, { name: 'deal-kick', topic: 't' });
+    await p.invite(ws, roomId, ['UK1', 'UK2']);
+    await p.removeFromRoom(ws, roomId, ['UK1']);
+    await p.removeFromRoom(ws, roomId, ['UK1', 'UK2']); // UK1 is already out
+    expect([...fake.channel(roomId)!.members].sort()).toEqual(['UBOT']);
+    expect(fake.callsOf('conversations.kick').map((c) => c.args.user)).toEqual(['UK1', 'UK1', 'UK2']);
+  });
+
   it('refuses to lose a failure silently', async () => {
     const p = new SlackPlatform({ client, log: silentLogger });
     fake.failNext('pins.add', 'channel_not_found');
@@ -102,9 +131,18 @@ describe('Slack text rules', () => {
     expect(slackChannelName(input.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''))).toBe(out);
   });
 
-  it('escapes user text but keeps mentions, and undoes Slack escaping on input', () => {
-    expect(escapeMrkdwn('a < b & <!channel> <@U1>')).toBe('a &lt; b &amp; &lt;!channel&gt; <@U1>');
+  it('escapes literal text, renders mention parts, and undoes Slack escaping on input', () => {
+    expect(toMrkdwn(['a < b & <!channel> ', mention('U1')])).toBe('a &lt; b &amp; &lt;!channel&gt; <@U1>');
     expect(unescapeSlack('a &lt; b &amp;lt; <@U1|bob>')).toBe('a < b &lt; <@U1|bob>');
+    // A `<@` the user typed (Slack sends it escaped) cannot become the mention notation.
+    expect(unescapeSlack('&lt;@UADMIN&gt; hi <@U1|bob>')).toBe('＜@UADMIN> hi <@U1|bob>');
+    // Form fields arrive raw: the command built from them carries no forged mention either.
+    const cmd = modalToCommand({
+      account: { account: { value: 'Acme <@UADMIN>' } },
+      title: { title: { value: 'ERP' } },
+      people: { people: { selected_users: ['UBOB'] } },
+    });
+    expect(cmd).toBe('new Acme ＜@UADMIN> | ERP <@UBOB>');
     const kit = toBlockKit({ text: 'x', blocks: Array.from({ length: 60 }, () => ({ type: 'divider' as const })) });
     expect(kit.blocks).toHaveLength(50); // Slack's limit per message
   });

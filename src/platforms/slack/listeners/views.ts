@@ -3,18 +3,19 @@
 // https://api.slack.com/surfaces/modals#displaying_errors
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../../app/context.ts';
-import { toLocale } from '../../../app/identity.ts';
+import { personLocale } from '../../../app/identity.ts';
 import { type InboxPool, receive } from '../../../app/inbox.ts';
 import type { WorkspaceRef } from '../../../app/ports.ts';
 import { parseCommand } from '../../../commands/parse.ts';
-import { t } from '../../../i18n/index.ts';
+import { tLabel } from '../../../i18n/index.ts';
+import { literalText } from '../block-kit.ts';
 
 export const NEW_DEAL_VIEW = 'deal_new';
 
 export async function newDealModal(deps: Deps, ws: WorkspaceRef, userId: string, channelId: string) {
   const w = await deps.store.repos.findWorkspace(ws.platform, ws.externalId);
   const m = w && (await deps.store.repos.findMemberByExternalId(w.id, userId));
-  const L = toLocale(m?.locale) ?? toLocale(w?.locale) ?? 'en';
+  const L = personLocale(w, m);
   const input = (id: string, label: string, element: Record<string, unknown>, optional = false) => ({
     type: 'input',
     block_id: id,
@@ -26,14 +27,14 @@ export async function newDealModal(deps: Deps, ws: WorkspaceRef, userId: string,
     type: 'modal',
     callback_id: NEW_DEAL_VIEW,
     private_metadata: JSON.stringify({ channelId }),
-    title: { type: 'plain_text', text: t(L, 'modal.title') },
-    submit: { type: 'plain_text', text: t(L, 'modal.submit') },
+    title: { type: 'plain_text', text: tLabel(L, 'modal.title') },
+    submit: { type: 'plain_text', text: tLabel(L, 'modal.submit') },
     blocks: [
-      input('account', t(L, 'modal.account'), { type: 'plain_text_input', max_length: 200 }),
-      input('title', t(L, 'modal.deal_title'), { type: 'plain_text_input', max_length: 200 }),
-      input('amount', t(L, 'modal.amount'), { type: 'plain_text_input', max_length: 40 }, true),
-      input('close', t(L, 'modal.close'), { type: 'datepicker' }, true),
-      input('people', t(L, 'modal.people'), { type: 'multi_users_select' }, true),
+      input('account', tLabel(L, 'modal.account'), { type: 'plain_text_input', max_length: 200 }),
+      input('title', tLabel(L, 'modal.deal_title'), { type: 'plain_text_input', max_length: 200 }),
+      input('amount', tLabel(L, 'modal.amount'), { type: 'plain_text_input', max_length: 40 }, true),
+      input('close', tLabel(L, 'modal.close'), { type: 'datepicker' }, true),
+      input('people', tLabel(L, 'modal.people'), { type: 'multi_users_select' }, true),
     ],
   };
 }
@@ -41,7 +42,7 @@ export async function newDealModal(deps: Deps, ws: WorkspaceRef, userId: string,
 /** The form's values as the one command language; `|` cannot appear inside account or title. */
 export function modalToCommand(values: Record<string, Record<string, any>>): string {
   const v = (id: string) => values[id]?.[id];
-  const clean = (s: string | undefined) => (s ?? '').replace(/[|｜]/g, '/').trim();
+  const clean = (s: string | undefined) => literalText((s ?? '').replace(/[|｜]/g, '/').trim());
   const parts = [`new ${clean(v('account')?.value)} | ${clean(v('title')?.value)}`];
   if (v('amount')?.value) parts.push(`amount:${String(v('amount').value).replace(/\s+/g, '')}`);
   if (v('close')?.selected_date) parts.push(`close:${v('close').selected_date}`);
@@ -58,7 +59,7 @@ export function registerViews(app: App, deps: Deps, inbox: InboxPool) {
       const block = field === 'close' ? 'close' : field === 'amount' ? 'amount' : 'account';
       await ack({
         response_action: 'errors',
-        errors: { [block]: t('en', parsed.error.key, parsed.error.params).split('\n')[0] },
+        errors: { [block]: tLabel('en', parsed.error.key, parsed.error.params).split('\n')[0] },
       });
       return;
     }
