@@ -71,6 +71,7 @@ const en: Catalog = {
   'platform.missing_scope': (p) => `the app lacks a permission (${p.code}). Reinstall it from the manifest.`,
   'platform.api_error': (p) => `the chat platform refused (${p.code}).`,
   'platform.unknown': () => `an unexpected error on the chat platform.`,
+  'platform.user_not_found': () => `the chat platform does not know that person, or the bot may not reach them.`,
 
   'stage.unknown': (p) =>
     `“${p.input}” is not a stage. Stages: ${p.stages}.\nUsage: /deal stage <stage> [override:<reason>]`,
@@ -258,6 +259,7 @@ const zh: Catalog = {
   'platform.missing_scope': (p) => `应用缺少权限（${p.code}），请按清单重新安装。`,
   'platform.api_error': (p) => `聊天平台拒绝了请求（${p.code}）。`,
   'platform.unknown': () => `聊天平台出现意外错误。`,
+  'platform.user_not_found': () => `聊天平台找不到此人，或机器人无权联系此人。`,
 
   'stage.unknown': (p) =>
     `“${p.input}”不是一个阶段。可选阶段：${p.stages}。\n用法：/deal stage <阶段> [override:<理由>]`,
