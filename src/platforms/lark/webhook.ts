@@ -44,7 +44,12 @@ export function larkWebhookHandler(o: WebhookOptions) {
     let size = 0;
     for await (const c of req) {
       size += (c as Buffer).length;
-      if (size > MAX_BODY) return refuse(res, 413, 'body too large');
+      if (size > MAX_BODY) {
+        // Stop reading: answer, then drop the connection (the rest of the body is never read).
+        res.setHeader('connection', 'close');
+        res.on('finish', () => req.destroy());
+        return refuse(res, 413, 'body too large');
+      }
       chunks.push(c as Buffer);
     }
     const raw = Buffer.concat(chunks).toString('utf8');
