@@ -30,11 +30,12 @@ async function measure(label: string, db: Database) {
   const t0 = performance.now();
   const wsId = await seedOrg(db.prisma, size, TUESDAY);
   const seedMs = performance.now() - t0;
-  const store = prismaStore(db.prisma);
+  const clock = { now: () => TUESDAY };
+  const store = prismaStore(db.prisma, clock);
   const deps: Deps = {
     store,
     platform: new ConsolePlatform({ write: () => {}, isTaken: async () => false }),
-    clock: { now: () => TUESDAY },
+    clock,
     log: silentLogger,
     defaults: { currency: 'USD', timezone: 'UTC', locale: 'en' },
   };

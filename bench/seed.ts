@@ -28,22 +28,22 @@ export async function seedOrg(db: Db, size: OrgSize, now: Date): Promise<string>
   const q = (sql: string) => db.$executeRawUnsafe(sql);
   const nowSql = `'${now.toISOString()}'::timestamptz`;
   await q(
-    `INSERT INTO "Workspace"(id, platform, "externalId", name, timezone, "dealSeq") VALUES (gen_random_uuid(), 'console', 'bench', 'Bench', 'Asia/Shanghai', ${size.deals})`,
+    `INSERT INTO "Workspace"(id, platform, "externalId", name, timezone, "dealSeq", "createdAt") VALUES (gen_random_uuid(), 'console', 'bench', 'Bench', 'Asia/Shanghai', ${size.deals}, ${nowSql})`,
   );
   const ws = (await db.workspace.findFirstOrThrow({ where: { externalId: 'bench' } })).id;
   const W = `'${ws}'::uuid`;
   // managers m1..mN, reps r1..rR; rep i reports to manager ((i-1) % N) + 1
-  await q(`INSERT INTO "Member"(id, "workspaceId", "externalId", name, role, timezone)
-    SELECT gen_random_uuid(), ${W}, 'm' || g, 'manager' || g, 'manager', (ARRAY['Asia/Shanghai','America/New_York','Europe/Berlin'])[1 + g % 3] FROM generate_series(1, ${size.managers}) g`);
-  await q(`INSERT INTO "Member"(id, "workspaceId", "externalId", name, role, "managerId", timezone)
-    SELECT gen_random_uuid(), ${W}, 'r' || g, 'rep' || g, 'rep', m.id, m.timezone
+  await q(`INSERT INTO "Member"(id, "workspaceId", "externalId", name, role, timezone, "createdAt")
+    SELECT gen_random_uuid(), ${W}, 'm' || g, 'manager' || g, 'manager', (ARRAY['Asia/Shanghai','America/New_York','Europe/Berlin'])[1 + g % 3], ${nowSql} FROM generate_series(1, ${size.managers}) g`);
+  await q(`INSERT INTO "Member"(id, "workspaceId", "externalId", name, role, "managerId", timezone, "createdAt")
+    SELECT gen_random_uuid(), ${W}, 'r' || g, 'rep' || g, 'rep', m.id, m.timezone, ${nowSql}
     FROM generate_series(1, ${reps}) g JOIN "Member" m ON m."externalId" = 'm' || (1 + (g - 1) % ${size.managers}) AND m."workspaceId" = ${W}`);
   await q(
     `CREATE TEMP TABLE rep_ix AS SELECT row_number() OVER (ORDER BY "externalId") AS i, id FROM "Member" WHERE role = 'rep' AND "workspaceId" = ${W}`,
   );
   const accounts = Math.max(1, Math.round(size.deals / 4));
   await q(
-    `INSERT INTO "Account"(id, "workspaceId", name, "nameKey") SELECT gen_random_uuid(), ${W}, 'Account ' || g, 'account ' || g FROM generate_series(1, ${accounts}) g`,
+    `INSERT INTO "Account"(id, "workspaceId", name, "nameKey", "createdAt") SELECT gen_random_uuid(), ${W}, 'Account ' || g, 'account ' || g, ${nowSql} FROM generate_series(1, ${accounts}) g`,
   );
   await q(
     `CREATE TEMP TABLE acc_ix AS SELECT row_number() OVER (ORDER BY "nameKey") AS i, id FROM "Account" WHERE "workspaceId" = ${W}`,
@@ -75,8 +75,8 @@ export async function seedOrg(db: Db, size: OrgSize, now: Date): Promise<string>
            WHEN g % 10 < 9 THEN jsonb_build_object('field', 'nextStep', 'before', null, 'after', 'step ' || g)
            ELSE jsonb_build_object('number', 1, 'text', 'task ' || g) END
     FROM generate_series(1, ${rest}) g JOIN deal_ix d ON d.i = 1 + (g * 7) % ${size.deals}`);
-  await q(`INSERT INTO "ActionItem"(id, "dealId", number, text, "assigneeId", "dueOn", status)
-    SELECT gen_random_uuid(), d.id, 1 + g / ${size.deals}, 'Action ' || g, d."ownerId", (${nowSql} + (((g % 20) - 10) || ' days')::interval)::date, 'open'
+  await q(`INSERT INTO "ActionItem"(id, "dealId", number, text, "assigneeId", "dueOn", status, "createdAt")
+    SELECT gen_random_uuid(), d.id, 1 + g / ${size.deals}, 'Action ' || g, d."ownerId", (${nowSql} + (((g % 20) - 10) || ' days')::interval)::date, 'open', d."createdAt"
     FROM generate_series(1, ${size.actions}) g JOIN deal_ix d ON d.i = 1 + (g - 1) % ${size.deals}`);
   await q(`ANALYZE`);
   return ws;

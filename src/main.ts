@@ -42,8 +42,8 @@ async function main() {
   const log = pino({ level: config.slack ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn') }, pino.destination(2));
   const db = await openDatabase(config.database);
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
-  const store = prismaStore(db.prisma);
   const clock = systemClock;
+  const store = prismaStore(db.prisma, clock);
   let stopping = false;
   const shutdown = async (code = 0) => {
     if (stopping) return;

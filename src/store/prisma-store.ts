@@ -1,7 +1,7 @@
 // The only module (with database.ts) that touches the generated Prisma client: repositories
 // behind the app's `Repos` port. No business rules here, only reads and writes.
 
-import type { DealFilter, DigestDelivery, DigestRepos, Repos, Store } from '../app/ports.ts';
+import type { Clock, DealFilter, DigestDelivery, DigestRepos, Repos, Store } from '../app/ports.ts';
 import { DealroomError } from '../domain/errors.ts';
 import type {
   Account,
@@ -133,7 +133,8 @@ function dealData(p: Partial<Deal>) {
   return { ...rest, closeDate: fromIsoDate(closeDate), nextContactOn: fromIsoDate(nextContactOn) };
 }
 
-export function makeRepos(db: Tx): Repos {
+/** Every timestamp comes from `clock` (the app's injected clock), never from a database default. */
+export function makeRepos(db: Tx, clock: Clock): Repos {
   return {
     async findWorkspace(platform, externalId) {
       const r = await db.workspace.findUnique({ where: { platform_externalId: { platform, externalId } } });
@@ -148,7 +149,7 @@ export function makeRepos(db: Tx): Repos {
       return workspace(
         await db.workspace.upsert({
           where: { platform_externalId: { platform, externalId } },
-          create: { platform, externalId, ...init },
+          create: { platform, externalId, ...init, createdAt: clock.now() },
           update: {},
         }),
       );
@@ -189,7 +190,7 @@ export function makeRepos(db: Tx): Repos {
       return member(
         await db.member.upsert({
           where: { workspaceId_externalId: { workspaceId, externalId: m.externalId } },
-          create: { workspaceId, ...m },
+          create: { workspaceId, ...m, createdAt: clock.now() },
           update: {},
         }),
       );
@@ -216,7 +217,7 @@ export function makeRepos(db: Tx): Repos {
       return account(
         await db.account.upsert({
           where: { workspaceId_nameKey: { workspaceId, nameKey } },
-          create: { workspaceId, name: name.trim(), nameKey },
+          create: { workspaceId, name: name.trim(), nameKey, createdAt: clock.now() },
           update: {},
         }),
       );
@@ -236,7 +237,7 @@ export function makeRepos(db: Tx): Repos {
       return contact(
         await db.contact.upsert({
           where: { accountId_nameKey: { accountId, nameKey } },
-          create: { workspaceId, accountId, name: name.trim(), nameKey, ...fields },
+          create: { workspaceId, accountId, name: name.trim(), nameKey, ...fields, createdAt: clock.now() },
           update: fields,
         }),
       );
@@ -253,7 +254,7 @@ export function makeRepos(db: Tx): Repos {
       const { closeDate, at, ...rest } = d;
       return deal(
         await db.deal.create({
-          data: { ...rest, closeDate: fromIsoDate(closeDate), stageEnteredAt: at, createdAt: at },
+          data: { ...rest, closeDate: fromIsoDate(closeDate), stageEnteredAt: at, createdAt: at, updatedAt: at },
         }),
       );
     },
@@ -278,11 +279,14 @@ export function makeRepos(db: Tx): Repos {
       return deal(await db.deal.findFirstOrThrow({ where: { id, workspaceId } }));
     },
     async updateDeal(workspaceId, id, patch) {
-      await db.deal.updateMany({ where: { id, workspaceId }, data: dealData(patch) });
+      await db.deal.updateMany({ where: { id, workspaceId }, data: { ...dealData(patch), updatedAt: clock.now() } });
       return deal(await db.deal.findUniqueOrThrow({ where: { id } }));
     },
     async claimRoomCreation(workspaceId, dealId, claim) {
-      const r = await db.deal.updateMany({ where: { id: dealId, workspaceId, roomId: null }, data: { roomId: claim } });
+      const r = await db.deal.updateMany({
+        where: { id: dealId, workspaceId, roomId: null },
+        data: { roomId: claim, updatedAt: clock.now() },
+      });
       return r.count === 1;
     },
     async listDeals(workspaceId, f: DealFilter) {
@@ -316,7 +320,10 @@ export function makeRepos(db: Tx): Repos {
       return rows.map(deal);
     },
     async addDealMember(dealId, memberId, role) {
-      const r = await db.dealMember.createMany({ data: [{ dealId, memberId, role }], skipDuplicates: true });
+      const r = await db.dealMember.createMany({
+        data: [{ dealId, memberId, role, addedAt: clock.now() }],
+        skipDuplicates: true,
+      });
       return r.count === 1;
     },
     async listDealMembers(dealId) {
@@ -331,7 +338,9 @@ export function makeRepos(db: Tx): Repos {
       return (await db.deal.findUniqueOrThrow({ where: { id: dealId }, select: { actionSeq: true } })).actionSeq;
     },
     async createAction(a) {
-      return action(await db.actionItem.create({ data: { ...a, dueOn: fromIsoDate(a.dueOn) } }));
+      return action(
+        await db.actionItem.create({ data: { ...a, dueOn: fromIsoDate(a.dueOn), createdAt: clock.now() } }),
+      );
     },
     async findAction(dealId, number) {
       const r = await db.actionItem.findUnique({ where: { dealId_number: { dealId, number } } });
@@ -353,7 +362,10 @@ export function makeRepos(db: Tx): Repos {
     },
 
     async recordRequest(workspaceId, key) {
-      const r = await db.requestReceipt.createMany({ data: [{ workspaceId, key }], skipDuplicates: true });
+      const r = await db.requestReceipt.createMany({
+        data: [{ workspaceId, key, at: clock.now() }],
+        skipDuplicates: true,
+      });
       return r.count === 1;
     },
     async pruneRequests(before) {
@@ -367,7 +379,7 @@ export function makeRepos(db: Tx): Repos {
           dealId,
           actorId: e.actorId,
           type: e.type,
-          at: e.at,
+          at: e.at ?? clock.now(),
           data: e.data as Prisma.InputJsonValue,
         })),
       });
@@ -394,7 +406,7 @@ function delivery(r: any): DigestDelivery {
   };
 }
 
-export function makeDigestRepos(db: Db): DigestRepos {
+export function makeDigestRepos(db: Db, clock: Clock): DigestRepos {
   return {
     async listWorkspaces(platform) {
       return (await db.workspace.findMany({ where: { platform }, orderBy: { createdAt: 'asc' } })).map(workspace);
@@ -430,7 +442,10 @@ export function makeDigestRepos(db: Db): DigestRepos {
       return r && delivery(r);
     },
     async ensureDelivery(d) {
-      const r = await db.digestDelivery.createMany({ data: [d], skipDuplicates: true });
+      const r = await db.digestDelivery.createMany({
+        data: [{ ...d, createdAt: clock.now() }],
+        skipDuplicates: true,
+      });
       return r.count === 1;
     },
     async claimDeliveries(platform, claimer, now, limit) {
@@ -465,13 +480,13 @@ export function makeDigestRepos(db: Db): DigestRepos {
   };
 }
 
-export function prismaStore(db: Db): Store {
+export function prismaStore(db: Db, clock: Clock): Store {
   return {
-    repos: makeRepos(db),
-    digests: makeDigestRepos(db),
+    repos: makeRepos(db, clock),
+    digests: makeDigestRepos(db, clock),
     async transaction(fn) {
       try {
-        return await db.$transaction((tx) => fn(makeRepos(tx)), { timeout: 20_000, maxWait: 20_000 });
+        return await db.$transaction((tx) => fn(makeRepos(tx, clock)), { timeout: 20_000, maxWait: 20_000 });
       } catch (e: any) {
         // A unique key taken by a concurrent transaction (two deliveries of one command racing):
         // the app retries once and then sees the winner's row.

@@ -20,7 +20,8 @@ afterAll(async () => {
 
 async function session(text: string, as = 'alice'): Promise<string> {
   const out: string[] = [];
-  const store = prismaStore(db.prisma);
+  const clock = new TestClock(new Date('2026-11-23T02:00:00Z'));
+  const store = prismaStore(db.prisma, clock);
   const platform = new ConsolePlatform({
     write: (l) => out.push(l),
     isTaken: async () => false,
@@ -29,7 +30,7 @@ async function session(text: string, as = 'alice'): Promise<string> {
   const deps: Deps = {
     store,
     platform,
-    clock: new TestClock(new Date('2026-11-23T02:00:00Z')),
+    clock,
     log: silentLogger,
     defaults: { currency: 'CNY', timezone: 'Asia/Shanghai', locale: 'en' },
   };

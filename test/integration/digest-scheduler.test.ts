@@ -159,6 +159,7 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
           kind: 'manager',
           period: '2026-11-26',
           since: at('2026-11-25T00:30:00Z'),
+          createdAt: h.clock.now(),
         },
         {
           workspaceId: bob.workspaceId,
@@ -166,6 +167,7 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
           kind: 'rep',
           period: '2026-11-26',
           since: at('2026-11-25T00:30:00Z'),
+          createdAt: h.clock.now(),
           status: 'sending',
           claimedBy: 'dead',
           claimedAt: at('2026-11-26T00:30:00Z'),
@@ -221,7 +223,10 @@ describe.each(BACKENDS)('digests on %s', (backend) => {
         const h2 = harness({ ...db, prisma: second.prisma } as TestDb);
         h2.clock.t = h.clock.t = at('2026-11-30T00:45:00Z'); // Monday: the weekly section too
         const a = new DigestScheduler({ deps: h.deps, instanceId: 'one' });
-        const b = new DigestScheduler({ deps: { ...h2.deps, store: prismaStore(second.prisma) }, instanceId: 'two' });
+        const b = new DigestScheduler({
+          deps: { ...h2.deps, store: prismaStore(second.prisma, h2.clock) },
+          instanceId: 'two',
+        });
         const beforeA = h.platform.of('dm').length;
         await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
         const sent = [...h.platform.of('dm').slice(beforeA), ...h2.platform.of('dm')]

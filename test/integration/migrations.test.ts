@@ -55,6 +55,26 @@ describe('migrations', () => {
     }
   });
 
+  it.each(BACKENDS)(
+    'no column takes its time from the database: the app writes every timestamp from its clock (%s)',
+    async (backend) => {
+      expect(fs.readFileSync(path.resolve('prisma/schema.prisma'), 'utf8')).not.toMatch(
+        /@default\(now\(\)\)|@updatedAt/,
+      );
+      const db = await openTestDb(backend);
+      try {
+        const rows = await db.prisma.$queryRawUnsafe<{ table_name: string; column_name: string }[]>(
+          `SELECT table_name, column_name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name <> '_prisma_migrations'
+           AND (column_default ILIKE '%now()%' OR column_default ILIKE '%current_timestamp%')`,
+        );
+        expect(rows).toEqual([]);
+      } finally {
+        await db.destroy();
+      }
+    },
+  );
+
   it('a persisted embedded database is migrated once, then reopened as is, and locked against a second process', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-data-'));
     const first = await openDatabase({ kind: 'pglite', dataDir: dir });

@@ -21,7 +21,7 @@ export function harness(db: TestDb, opts: { now?: string; team?: string } = {}) 
   const clock = new TestClock(new Date(opts.now ?? '2026-11-23T02:00:00Z')); // Monday 10:00 in Shanghai
   const log = process.env.TEST_LOG ? { ...silentLogger, error: (o: unknown) => console.error(o) } : silentLogger;
   const deps: Deps = {
-    store: prismaStore(db.prisma),
+    store: prismaStore(db.prisma, clock),
     platform,
     clock,
     log,

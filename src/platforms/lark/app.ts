@@ -166,7 +166,7 @@ export function createLarkApp(o: LarkAppOptions) {
     deps,
     dispatcher,
     /** Resolves when the work of every delivery so far is done (tests, graceful shutdown). */
-    drain: async () => {
+    idle: async () => {
       while (inflight.size) await Promise.all([...inflight]);
     },
     /** Connects (ws) or listens (webhook); returns the webhook's base URL in webhook mode. */

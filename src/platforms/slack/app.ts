@@ -57,6 +57,22 @@ export function createSlackApp(o: SlackAppOptions) {
   const app = new App({ token: o.botToken, receiver, logLevel: boltLogLevel, clientOptions });
   const platform = new SlackPlatform({ client: app.client, log: o.log, maxRetryWaitMs: o.maxRetryWaitMs });
   const deps: Deps = { store: o.store, platform, clock: o.clock, log: o.log, defaults: o.defaults };
+  // Listeners go on working after their ack (https://api.slack.com/interactivity/handling#acknowledgment_response).
+  // Track each one to its end, so a stop and a test can wait for the work in flight instead of guessing.
+  const inFlight = new Set<Promise<unknown>>();
+  app.use(async ({ next }) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
+  /** Resolves once every listener started so far (and any they led to) has finished. */
+  const idle = async () => {
+    while (inFlight.size) await Promise.allSettled([...inFlight]);
+  };
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
@@ -69,6 +85,7 @@ export function createSlackApp(o: SlackAppOptions) {
     platform,
     deps,
     start: async () => (o.appToken ? app.start() : app.start({ port: o.port ?? 3000, host: o.host })),
+    idle,
     stop: () => app.stop(),
   };
 }

@@ -24,7 +24,7 @@ export async function bootLark(mode: 'ws' | 'webhook', o: { backend?: Backend; l
   const fake = await startFakeLark();
   seedPeople(fake);
   const gateway = mode === 'ws' ? await startFakeLarkWs(fake) : undefined;
-  const clock = new TestClock(new Date());
+  const clock = new TestClock(new Date('2026-11-23T02:00:00Z')); // a fixed instant: tests never depend on today
   const app = createLarkApp({
     appId: fake.appId,
     appSecret: fake.appSecret,
@@ -35,7 +35,7 @@ export async function bootLark(mode: 'ws' | 'webhook', o: { backend?: Backend; l
     port: 0,
     host: '127.0.0.1',
     maxRetryWaitMs: 1500,
-    store: prismaStore(db.prisma),
+    store: prismaStore(db.prisma, clock),
     clock,
     log: o.log ?? silentLogger,
     defaults: { currency: 'CNY', timezone: 'Asia/Shanghai', locale: 'zh' },
@@ -46,13 +46,13 @@ export async function bootLark(mode: 'ws' | 'webhook', o: { backend?: Backend; l
   const deliver = async (event: object) => {
     if (gateway) {
       const r = await gateway.push(event);
-      await app.drain();
+      await app.idle();
       return { status: r.resp.code, body: r.data };
     }
     const { body, headers } = larkRequest(encryptLark(ENCRYPT_KEY, event), ENCRYPT_KEY);
     const res = await fetch(`${url}/lark/events`, { method: 'POST', body, headers });
     const text = await res.text();
-    await app.drain();
+    await app.idle();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
   return {

@@ -42,7 +42,7 @@ describe('Lark webhook guard', () => {
     const { body, headers } = build();
     const res = await post('/lark/events', body, headers);
     expect(res.status).toBe(400);
-    await s.app.drain();
+    await s.app.idle();
     expect(s.fake.calls.length).toBe(before.calls);
     expect(await s.db.prisma.deal.count()).toBe(before.deals);
     expect(warnings.length).toBeGreaterThan(before.logs);
@@ -97,7 +97,7 @@ describe('Lark webhook guard', () => {
       .digest('hex');
     const res = await post('/lark/events', raw, headers);
     expect(res.status).toBe(200);
-    await s.app.drain();
+    await s.app.idle();
     expect(await s.db.prisma.deal.count()).toBe(deals + 1);
   });
 });
@@ -109,7 +109,7 @@ describe('Lark long connection guard', () => {
       const bad = await w.gateway!.push(newDeal({ token: 'forged' }));
       expect(bad.resp.code).toBe(200);
       expect(bad.data).toBeUndefined();
-      await w.app.drain();
+      await w.app.idle();
       expect(await w.db.prisma.deal.count()).toBe(0);
       expect(w.fake.callsOf('chat.create')).toHaveLength(0);
       await w.deliver(messageEvent('new Acme | ERP', { from: ALICE, chatId: 'oc_p2p', chatType: 'p2p' }));

@@ -46,7 +46,7 @@ export function slashBody(
 export const interactionBody = (payload: object) =>
   new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 
-export async function waitFor<T>(fn: () => T | undefined | false, ms = 5000): Promise<T> {
+export async function waitFor<T>(fn: () => T | undefined | false, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();
@@ -62,7 +62,7 @@ export async function bootSlack(backend: Backend = 'pglite') {
   fake.addUser({ id: 'UALICE', name: 'alice', real_name: 'Alice Chen', tz: 'Asia/Shanghai', locale: 'en-US' });
   fake.addUser({ id: 'UBOB', name: 'bob', real_name: 'Bob Li', tz: 'Asia/Shanghai', locale: 'en-US' });
   fake.addUser({ id: 'UCAROL', name: 'carol', real_name: 'Carol Wu', tz: 'America/Los_Angeles', locale: 'zh-CN' });
-  const clock = new TestClock(new Date());
+  const clock = new TestClock(new Date('2026-11-23T02:00:00Z')); // a fixed instant: tests never depend on today
   const slack = createSlackApp({
     botToken: TOKEN,
     signingSecret: SECRET,
@@ -70,7 +70,7 @@ export async function bootSlack(backend: Backend = 'pglite') {
     port: 0,
     host: '127.0.0.1',
     maxRetryWaitMs: 1500,
-    store: prismaStore(db.prisma),
+    store: prismaStore(db.prisma, clock),
     clock,
     log: silentLogger,
     defaults: { currency: 'USD', timezone: 'Asia/Shanghai', locale: 'en' },

@@ -13,6 +13,7 @@ let db: TestDb, fake: FakeSlack, sock: FakeSocket, slack: ReturnType<typeof crea
 
 beforeAll(async () => {
   db = await openTestDb('pglite');
+  const clock = new TestClock(new Date('2026-11-23T02:00:00Z')); // a fixed instant: tests never depend on today
   fake = await startFakeSlack({ token: 'xoxb-test' });
   fake.addUser({ id: 'UALICE', name: 'alice', tz: 'Europe/Berlin', locale: 'de-DE' });
   sock = await startFakeSocket(fake, 'xapp-test');
@@ -20,8 +21,8 @@ beforeAll(async () => {
     botToken: 'xoxb-test',
     appToken: 'xapp-test',
     apiUrl: fake.url,
-    store: prismaStore(db.prisma),
-    clock: new TestClock(new Date()),
+    store: prismaStore(db.prisma, clock),
+    clock,
     log: silentLogger,
     defaults: { currency: 'EUR', timezone: 'Europe/Berlin', locale: 'en' },
   });
