@@ -9,13 +9,18 @@ import { loadConfig } from './config.ts';
 import { DigestScheduler } from './jobs/digest-scheduler.ts';
 import { ConsolePlatform } from './platforms/console/console-platform.ts';
 import { CONSOLE_WORKSPACE, runRepl } from './platforms/console/repl.ts';
+import { createLarkApp } from './platforms/lark/app.ts';
 import { createSlackApp } from './platforms/slack/app.ts';
 import { openDatabase } from './store/database.ts';
 import { prismaStore } from './store/prisma-store.ts';
 
+/** Pause between two digest sends: Slack allows about one message a second per channel
+ * (https://api.slack.com/apis/rate-limits); Lark 5 per second per person (https://open.feishu.cn/document/server-docs/im-v1/message/create). */
+const DIGEST_PACE_MS = { slack: 250, lark: 200, console: 0 } as const;
+
 /** Digests every minute; a tick never overlaps the previous one. */
 function startDigests(deps: Deps, log: pino.Logger) {
-  const scheduler = new DigestScheduler({ deps, paceMs: deps.platform.kind === 'slack' ? 250 : 0 });
+  const scheduler = new DigestScheduler({ deps, paceMs: DIGEST_PACE_MS[deps.platform.kind] });
   return cron.schedule(
     '* * * * *',
     async () => {
@@ -39,7 +44,10 @@ async function main() {
   const config = loadConfig();
   const interactive = Boolean(process.stdin.isTTY);
   // The console prints the conversation on stdout; logs go to stderr so a piped transcript stays clean.
-  const log = pino({ level: config.slack ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn') }, pino.destination(2));
+  const log = pino(
+    { level: config.slack || config.lark ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn') },
+    pino.destination(2),
+  );
   const db = await openDatabase(config.database);
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
   const clock = systemClock;
@@ -54,20 +62,34 @@ async function main() {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
+  // Every configured chat platform runs side by side in this one process, each with its own
+  // digests and housekeeping (each job only touches its own platform's workspaces).
+  const running: { deps: Deps; stop: () => Promise<unknown> }[] = [];
   if (config.slack) {
     const slack = createSlackApp({ ...config.slack, port: config.port, store, clock, log, defaults: config.defaults });
     await slack.start();
     log.info({ mode: config.slack.appToken ? 'socket' : `http :${config.port}` }, 'Dealroom on Slack');
-    startDigests(slack.deps, log);
-    cron.schedule(
-      '*/10 * * * *',
-      () =>
-        void housekeeping(slack.deps, config.archiveAfterMs, async (id) => {
-          const ws = await store.repos.findWorkspaceById(id);
-          return ws && { platform: ws.platform, externalId: ws.externalId };
-        }).catch((e) => log.error({ err: e }, 'housekeeping failed')),
-    );
-    process.on('SIGTERM', () => void slack.stop());
+    running.push(slack);
+  }
+  if (config.lark) {
+    const lark = createLarkApp({ ...config.lark, store, clock, log, defaults: config.defaults });
+    const url = await lark.start();
+    log.info({ mode: config.lark.mode, domain: config.lark.domain, url }, 'Dealroom on Lark/Feishu');
+    running.push(lark);
+  }
+  if (running.length) {
+    for (const app of running) {
+      startDigests(app.deps, log);
+      cron.schedule(
+        '*/10 * * * *',
+        () =>
+          void housekeeping(app.deps, config.archiveAfterMs, async (id) => {
+            const ws = await store.repos.findWorkspaceById(id);
+            return ws && { platform: ws.platform, externalId: ws.externalId };
+          }).catch((e) => log.error({ err: e }, 'housekeeping failed')),
+      );
+      process.on('SIGTERM', () => void app.stop());
+    }
     return;
   }
 

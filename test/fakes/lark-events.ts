@@ -122,3 +122,16 @@ export function cardActionEvent(
     },
   };
 }
+
+/** application.bot.menu_v6: a click on an item of the bot's menu. */
+export function menuEvent(eventKey: string, o: { from: string; eventId?: string; token?: string; tenant?: string }) {
+  return {
+    schema: '2.0',
+    header: header('application.bot.menu_v6', o),
+    event: {
+      operator: { operator_name: o.from, operator_id: { open_id: o.from, union_id: `on_${o.from}`, user_id: o.from } },
+      event_key: eventKey,
+      timestamp: Date.now(),
+    },
+  };
+}

@@ -15,6 +15,7 @@ import { toLarkPlain } from './card.ts';
 import { openEnvelope } from './envelope.ts';
 import { commandFromCardAction, commandFromMessage, type LarkMention, RecentIds } from './inbound.ts';
 import { LarkPlatform } from './lark-platform.ts';
+import { BOT_MENU } from './scopes.ts';
 import { larkWebhookHandler } from './webhook.ts';
 
 export interface LarkAppOptions {
@@ -52,6 +53,12 @@ interface MessageEvent {
   tenant_key?: string;
   sender?: { sender_id?: { open_id?: string }; sender_type?: string };
   message?: { chat_id?: string; chat_type?: string; message_type?: string; content?: string; mentions?: LarkMention[] };
+}
+interface MenuEvent {
+  event_id?: string;
+  tenant_key?: string;
+  event_key?: string;
+  operator?: { operator_id?: { open_id?: string } };
 }
 interface CardEvent {
   event_id?: string;
@@ -130,6 +137,19 @@ export function createLarkApp(o: LarkAppOptions) {
     return {};
   };
 
+  // A bot menu item is a command typed in the p2p chat. https://open.feishu.cn/document/server-docs/application-v6/bot/events/menu
+  const onMenu = async (d: MenuEvent) => {
+    const userId = d.operator?.operator_id?.open_id;
+    const command = d.event_key ? BOT_MENU[d.event_key] : undefined;
+    if (!userId || !command || !d.event_id || !seen.add(d.event_id)) return {};
+    later('menu', async () => {
+      const ws: WorkspaceRef = { platform: 'lark', externalId: d.tenant_key ?? '' };
+      const reply = await handleCommand(deps, { ws, userId, text: command, requestKey: `lark:event:${d.event_id}` });
+      if (reply.message) await platform.dm(ws, userId, reply.message);
+    });
+    return {};
+  };
+
   const onCardAction = async (d: CardEvent) => {
     const userId = d.operator?.open_id;
     const command = commandFromCardAction(d.action?.value, d.action?.option);
@@ -153,8 +173,12 @@ export function createLarkApp(o: LarkAppOptions) {
     encryptKey: o.encryptKey,
     verificationToken: o.verificationToken,
     log: o.log,
-  }).register<{ 'card.action.trigger': (d: CardEvent) => Promise<unknown> }>({
+  }).register<{
+    'card.action.trigger': (d: CardEvent) => Promise<unknown>;
+    'application.bot.menu_v6': (d: MenuEvent) => Promise<unknown>;
+  }>({
     'im.message.receive_v1': (d) => onMessage(d as MessageEvent),
+    'application.bot.menu_v6': onMenu,
     'card.action.trigger': onCardAction,
   });
 

@@ -6,7 +6,7 @@ import { prismaStore } from '../../../src/store/prisma-store.ts';
 import { type FakeLark, startFakeLark } from '../../fakes/fake-lark-api.ts';
 import { startFakeLarkWs } from '../../fakes/fake-lark-ws.ts';
 import { ENCRYPT_KEY, encryptLark, larkRequest, VERIFICATION_TOKEN } from '../../fakes/lark-events.ts';
-import { type Backend, openTestDb } from '../../support/db.ts';
+import { type Backend, openTestDb, type TestDb } from '../../support/db.ts';
 import { TestClock } from '../../support/harness.ts';
 
 export const ALICE = 'ou_alice';
@@ -19,12 +19,16 @@ export function seedPeople(fake: FakeLark) {
   fake.state.addUser({ open_id: CAROL, name: 'Carol Wu', time_zone: 'America/Los_Angeles' });
 }
 
-export async function bootLark(mode: 'ws' | 'webhook', o: { backend?: Backend; log?: typeof silentLogger } = {}) {
-  const db = await openTestDb(o.backend ?? 'pglite');
+export async function bootLark(
+  mode: 'ws' | 'webhook',
+  o: { backend?: Backend; log?: typeof silentLogger; db?: TestDb; clock?: TestClock } = {},
+) {
+  // Given a database (and clock), the bot joins another platform's process instead of owning one.
+  const db = o.db ?? (await openTestDb(o.backend ?? 'pglite'));
   const fake = await startFakeLark();
   seedPeople(fake);
   const gateway = mode === 'ws' ? await startFakeLarkWs(fake) : undefined;
-  const clock = new TestClock(new Date('2026-11-23T02:00:00Z')); // a fixed instant: tests never depend on today
+  const clock = o.clock ?? new TestClock(new Date('2026-11-23T02:00:00Z')); // a fixed instant: tests never depend on today
   const app = createLarkApp({
     appId: fake.appId,
     appSecret: fake.appSecret,
@@ -67,7 +71,7 @@ export async function bootLark(mode: 'ws' | 'webhook', o: { backend?: Backend; l
       await app.stop();
       await gateway?.close();
       await fake.close();
-      await db.destroy();
+      if (!o.db) await db.destroy();
     },
   };
 }

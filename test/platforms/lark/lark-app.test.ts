@@ -1,8 +1,9 @@
 // The real Lark SDK against the fake Open API, in both delivery modes: messages and card clicks
 // in, asserted Open API calls and database rows out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DigestScheduler } from '../../../src/jobs/digest-scheduler.ts';
 import { BOT_OPEN_ID } from '../../fakes/fake-lark-api.ts';
-import { cardActionEvent, messageEvent } from '../../fakes/lark-events.ts';
+import { cardActionEvent, menuEvent, messageEvent } from '../../fakes/lark-events.ts';
 import { ALICE, BOB, bootLark } from './helpers.ts';
 
 const BOT = { openId: BOT_OPEN_ID, name: 'Dealroom' };
@@ -107,5 +108,36 @@ describe.each(['webhook', 'ws'] as const)('Lark over %s', (mode) => {
     expect((await s.db.prisma.deal.findFirstOrThrow()).status).toBe('won');
     await s.app.platform.archiveRoom({ platform: 'lark', externalId: 'tenant-acme' }, room);
     expect(s.fake.state.chats.get(room)!.name).toBe('🔒 #1 Acme — ERP rollout');
+  });
+
+  it("a bot menu item is the same command, answered in the person's chat with the bot", async () => {
+    const dms = () => s.fake.state.messagesIn(s.fake.state.p2p(ALICE)!.chat_id).length;
+    const before = dms();
+    await s.deliver(menuEvent('deal_mine', { from: ALICE }));
+    expect(dms()).toBe(before + 1);
+    const last = s.fake.state.messagesIn(s.fake.state.p2p(ALICE)!.chat_id).at(-1)!;
+    expect(JSON.stringify(last.content)).toContain('/deal new'); // what `mine` answers once the deal is won
+  });
+
+  it("morning digests arrive as cards in the manager's chat with the bot", async () => {
+    await s.deliver(
+      messageEvent('/deal team @Alice @Bob Li', {
+        from: ALICE,
+        chatId: 'oc_p2p_alice',
+        chatType: 'p2p',
+        mentions: [{ openId: ALICE, name: 'Alice' }, BOB_M],
+      }),
+    );
+    const alice = await s.db.prisma.member.findFirstOrThrow({ where: { externalId: ALICE } });
+    expect(await s.db.prisma.member.count({ where: { managerId: alice.id } })).toBe(1);
+    const chat = s.fake.state.p2p(ALICE)!.chat_id;
+    const before = s.fake.state.messagesIn(chat).length;
+    const r = await new DigestScheduler({ deps: s.app.deps }).tick(); // Monday 10:00 in Shanghai: due
+    expect(r.sent).toBeGreaterThanOrEqual(1);
+    const digest = s.fake.state.messagesIn(chat).slice(before);
+    expect(digest).toHaveLength(1);
+    expect(digest[0].msg_type).toBe('interactive');
+    expect(JSON.stringify(digest[0].content)).toMatch(/Acme/);
+    expect(await new DigestScheduler({ deps: s.app.deps }).tick()).toMatchObject({ sent: 0 }); // exactly once
   });
 });
