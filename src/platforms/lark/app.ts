@@ -13,7 +13,7 @@ import type { Logger } from '../../app/logger.ts';
 import type { Clock, Store, WorkspaceRef } from '../../app/ports.ts';
 import { toLarkPlain } from './card.ts';
 import { openEnvelope } from './envelope.ts';
-import { commandFromCardAction, commandFromMessage, type LarkMention, RecentIds } from './inbound.ts';
+import { commandFromCardAction, commandFromMessage, type LarkMention, messageText, RecentIds } from './inbound.ts';
 import { LarkPlatform } from './lark-platform.ts';
 import { BOT_MENU } from './scopes.ts';
 import { larkWebhookHandler } from './webhook.ts';
@@ -112,14 +112,9 @@ export function createLarkApp(o: LarkAppOptions) {
     const userId = d.sender?.sender_id?.open_id;
     const m = d.message;
     // Only people: the bot's own posts and other apps never drive commands (no loops).
-    if (!userId || d.sender?.sender_type !== 'user' || !m || m.message_type !== 'text' || !d.event_id) return {};
-    if (!seen.add(d.event_id)) return {};
-    let text: string;
-    try {
-      text = String(JSON.parse(m.content ?? '{}').text ?? '');
-    } catch {
-      return {};
-    }
+    if (!userId || d.sender?.sender_type !== 'user' || !m || !d.event_id) return {};
+    const text = messageText(m.message_type, m.content);
+    if (text === null || !seen.add(d.event_id)) return {};
     later('message', async () => {
       const command = commandFromMessage(text, m.mentions ?? [], await platform.botId(), m.chat_type ?? 'group');
       if (command === null) return;

@@ -48,6 +48,37 @@ export function commandFromMessage(
   return body || 'help';
 }
 
+/** The plain text of a message's `content`: `text` messages carry it whole; `post` (rich text, sent
+ * when the writer used formatting) carries paragraphs of elements, mentions as `at` elements whose
+ * `user_id` is the `@_user_N` key. Null for other kinds (images, files, stickers).
+ * https://open.feishu.cn/document/server-docs/im-v1/message-content-description/message_content */
+export function messageText(type: string | undefined, content: string | undefined): string | null {
+  let c: unknown;
+  try {
+    c = JSON.parse(content ?? '');
+  } catch {
+    return null;
+  }
+  if (typeof c !== 'object' || c === null) return null;
+  const o = c as { text?: unknown; content?: unknown; title?: unknown };
+  if (type === 'text') return typeof o.text === 'string' ? o.text : null;
+  if (type !== 'post' || !Array.isArray(o.content)) return null;
+  return o.content
+    .map((line) =>
+      (Array.isArray(line) ? line : [])
+        .map((el: { tag?: string; text?: unknown; user_id?: unknown; href?: unknown }) =>
+          el?.tag === 'text' || el?.tag === 'a' || el?.tag === 'code_block'
+            ? String(el.text ?? '')
+            : el?.tag === 'at'
+              ? ` ${String(el.user_id ?? '')} `
+              : '',
+        )
+        .join(''),
+    )
+    .join('\n')
+    .trim();
+}
+
 /** A card click as the same command typed text would be, or null for anything we did not put there. */
 export function commandFromCardAction(value: unknown, option: unknown): string | null {
   const v = (value ?? {}) as Partial<CardActionValue>;

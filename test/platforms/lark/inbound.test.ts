@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../../src/commands/tokenize.ts';
 import { escapeLarkMarkdown, toLarkCard, toLarkMarkdown } from '../../../src/platforms/lark/card.ts';
-import { commandFromCardAction, commandFromMessage, RecentIds } from '../../../src/platforms/lark/inbound.ts';
+import {
+  commandFromCardAction,
+  commandFromMessage,
+  messageText,
+  RecentIds,
+} from '../../../src/platforms/lark/inbound.ts';
 
 const BOT = 'ou_bot';
 const m = (n: number, openId: string, name: string) => ({ key: `@_user_${n}`, id: { open_id: openId }, name });
@@ -41,6 +46,34 @@ describe('commandFromMessage', () => {
     expect(typed.some((t) => t.mention?.kind === 'id')).toBe(false);
     const real = tokenize(commandFromMessage('/deal invite @_user_1', [m(1, 'ou_bob', 'Bob Li')], BOT, 'group')!);
     expect(real.find((t) => t.mention)?.mention).toEqual({ kind: 'id', id: 'ou_bob', name: 'Bob Li' });
+  });
+});
+
+describe('messageText', () => {
+  const post = JSON.stringify({
+    title: '',
+    content: [
+      [
+        { tag: 'at', user_id: '@_user_1', user_name: 'Dealroom' },
+        { tag: 'text', text: '/deal log ', style: ['bold'] },
+        { tag: 'a', text: 'the RFP', href: 'https://x.test' },
+      ],
+      [
+        { tag: 'text', text: 'next:friday' },
+        { tag: 'img', image_key: 'img_1' },
+      ],
+    ],
+  });
+  it.each([
+    ['text', JSON.stringify({ text: '/deal info' }), '/deal info'],
+    ['post', post, '@_user_1 /deal log the RFP\nnext:friday'],
+    ['image', JSON.stringify({ image_key: 'img_1' }), null],
+    ['text', 'not json', null],
+    ['text', 'null', null],
+    ['text', JSON.stringify({ text: 42 }), null],
+    ['post', JSON.stringify({ content: 'flat' }), null],
+  ])('%s %s -> %j', (type, content, expected) => {
+    expect(messageText(type, content)).toBe(expected);
   });
 });
 
