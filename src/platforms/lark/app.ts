@@ -33,6 +33,8 @@ export interface LarkAppOptions {
   log: Logger;
   defaults: Deps['defaults'];
   maxRetryWaitMs?: number;
+  /** How long a card click may work before its answer (Lark waits 3 s); the rest finishes after. */
+  cardAnswerBudgetMs?: number;
 }
 
 /** The SDK's domain option: its enums for the two clouds, the base URL verbatim otherwise. */
@@ -150,16 +152,32 @@ export function createLarkApp(o: LarkAppOptions) {
     const command = commandFromCardAction(d.action?.value, d.action?.option);
     if (!userId || !command || !d.event_id) return {};
     if (!seen.add(d.event_id)) return {};
-    // The click's answer is a toast, so the command runs before answering (it takes milliseconds;
-    // a slow one re-delivered is caught by the request key).
+    // The click's answer is a toast, so the command runs before answering when it can: Lark waits
+    // 3 s for a callback's answer (https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-callback-communication).
+    // A slower one (a rate-limited post, say) answers "…" and finishes after; a refusal then comes by DM.
     const ws: WorkspaceRef = { platform: 'lark', externalId: d.tenant_key ?? '' };
-    const reply = await handleCommand(deps, {
+    const work = handleCommand(deps, {
       ws,
       userId,
       roomId: d.context?.open_chat_id,
       text: command,
       requestKey: `lark:event:${d.event_id}`,
     });
+    let timer: NodeJS.Timeout | undefined;
+    const reply = await Promise.race([
+      work,
+      new Promise<null>((r) => {
+        timer = setTimeout(() => r(null), o.cardAnswerBudgetMs ?? 2500);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!reply) {
+      later('card click', async () => {
+        const late = await work;
+        if (!late.ok && late.message) await platform.dm(ws, userId, late.message);
+      });
+      return { toast: { type: 'info', content: '…' } };
+    }
     const content = reply.message ? toLarkPlain(reply.message.text, 200) : '✓';
     return { toast: { type: reply.ok ? 'success' : 'error', content } };
   };

@@ -169,12 +169,24 @@ export class LarkPlatform implements ChatPlatform {
 
   async archiveRoom(_ws: WorkspaceRef, roomId: string) {
     // No archive on Lark: mark the group closed by its name. Twice is harmless.
-    const r = await this.call(() => this.client.im.chat.get({ path: { chat_id: roomId } }));
-    const name = r.data?.name ?? '';
+    const name = await this.chatName(roomId);
     if (name.startsWith(CLOSED_MARK)) return;
-    await this.call(() =>
-      this.client.im.chat.update({ path: { chat_id: roomId }, data: { name: clipName(`${CLOSED_MARK}${name}`) } }),
-    );
+    await this.rename(roomId, clipName(`${CLOSED_MARK}${name}`));
+  }
+
+  /** Reopening a deal takes the closed mark off its group: the same group serves it again. */
+  async unarchiveRoom(_ws: WorkspaceRef, roomId: string) {
+    const name = await this.chatName(roomId);
+    if (name.startsWith(CLOSED_MARK)) await this.rename(roomId, name.slice(CLOSED_MARK.length));
+  }
+
+  private async chatName(roomId: string) {
+    const r = await this.call(() => this.client.im.chat.get({ path: { chat_id: roomId } }));
+    return r.data?.name ?? '';
+  }
+
+  private async rename(roomId: string, name: string) {
+    await this.call(() => this.client.im.chat.update({ path: { chat_id: roomId }, data: { name } }));
   }
 }
 

@@ -1,7 +1,7 @@
 // Boots the real Lark SDK (Client + EventDispatcher, WSClient or the webhook server) against the
 // fake Lark Open API, on a fresh database.
 import { silentLogger } from '../../../src/app/logger.ts';
-import { createLarkApp } from '../../../src/platforms/lark/app.ts';
+import { createLarkApp, type LarkAppOptions } from '../../../src/platforms/lark/app.ts';
 import { prismaStore } from '../../../src/store/prisma-store.ts';
 import { type FakeLark, startFakeLark } from '../../fakes/fake-lark-api.ts';
 import { startFakeLarkWs } from '../../fakes/fake-lark-ws.ts';
@@ -21,7 +21,13 @@ export function seedPeople(fake: FakeLark) {
 
 export async function bootLark(
   mode: 'ws' | 'webhook',
-  o: { backend?: Backend; log?: typeof silentLogger; db?: TestDb; clock?: TestClock } = {},
+  o: {
+    backend?: Backend;
+    log?: typeof silentLogger;
+    db?: TestDb;
+    clock?: TestClock;
+    app?: Partial<LarkAppOptions>;
+  } = {},
 ) {
   // Given a database (and clock), the bot joins another platform's process instead of owning one.
   const db = o.db ?? (await openTestDb(o.backend ?? 'pglite'));
@@ -43,6 +49,7 @@ export async function bootLark(
     clock,
     log: o.log ?? silentLogger,
     defaults: { currency: 'CNY', timezone: 'Asia/Shanghai', locale: 'zh' },
+    ...o.app,
   });
   const url = await app.start();
   if (gateway) await gateway.connected();

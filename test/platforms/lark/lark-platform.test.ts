@@ -94,11 +94,15 @@ describe('Lark adapter', () => {
     expect(await p.resolveUser(ws, 'ou_nobody')).toBeNull();
   });
 
-  it('closing renames the group once; the group stays (no archive on Lark)', async () => {
+  it('closing renames the group once; reopening takes the mark off the same group', async () => {
     const { roomId } = await p.createRoom(ws, { name: 'x', topic: '#4 Closing' });
     await p.archiveRoom(ws, roomId);
     await p.archiveRoom(ws, roomId);
     expect(fake.state.chats.get(roomId)!.name).toBe('🔒 #4 Closing');
     expect(fake.callsOf('chat.update')).toHaveLength(1);
+    await p.unarchiveRoom(ws, roomId);
+    await p.unarchiveRoom(ws, roomId);
+    expect(fake.state.chats.get(roomId)!.name).toBe('#4 Closing');
+    expect(fake.callsOf('chat.update')).toHaveLength(2);
   });
 });
