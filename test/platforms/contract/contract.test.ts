@@ -73,6 +73,11 @@ describe.each(SUBJECTS)('%s adapter contract', (_name, make, traits) => {
     expect(s.shows({ userId: users[1] }, 'your morning digest')).toBe(true);
   });
 
+  it("knows a person's profile by their platform id", async () => {
+    const { platform, ws, users } = await boot();
+    expect(await platform.resolveUser(ws, users[0])).toMatchObject({ externalId: users[0], name: expect.any(String) });
+  });
+
   it('closing a room twice is harmless (done, or already_archived which housekeeping accepts)', async () => {
     const { platform, ws } = await boot();
     const { roomId } = await platform.createRoom(ws, { name: 'deal-close', topic: '#12 Close' });
