@@ -92,6 +92,17 @@ describe.each(['webhook', 'ws'] as const)('Lark over %s', (mode) => {
     expect((await s.db.prisma.deal.findFirstOrThrow()).stage).toBe('lead');
   });
 
+  it('Chinese commands work in the group; a refusal is explained in Chinese in the chat with the bot', async () => {
+    const chat = s.fake.state.p2p(ALICE)!.chat_id;
+    const before = s.fake.state.messagesIn(chat).length;
+    await s.deliver(messageEvent('@Dealroom 阶段 方案', { from: ALICE, chatId: room, mentions: [BOT] }));
+    expect((await s.db.prisma.deal.findFirstOrThrow()).stage).toBe('lead');
+    const answer = s.fake.state.messagesIn(chat).slice(before);
+    expect(answer).toHaveLength(1);
+    expect(JSON.stringify(answer[0].content)).toMatch(/[\u4e00-\u9fff]/);
+    expect(JSON.stringify(answer[0].content)).not.toMatch(/Not moved/);
+  });
+
   it('a re-delivered event_id is processed once', async () => {
     const ev = messageEvent('/deal action @Bob Li send the quote', { from: ALICE, chatId: room, mentions: [BOB_M] });
     await s.deliver(ev);
