@@ -170,7 +170,8 @@ export class LarkState {
   listChats(q: Q) {
     idType(q, 'user_id_type');
     const size = Number(q.page_size ?? 20);
-    if (!Number.isInteger(size) || size < 1 || size > 100) refuse(CODES.invalidParam, 'field validation failed: page_size');
+    if (!Number.isInteger(size) || size < 1 || size > 100)
+      refuse(CODES.invalidParam, 'field validation failed: page_size');
     if (q.sort_type && !['ByCreateTimeAsc', 'ByActiveTimeDesc'].includes(q.sort_type))
       refuse(CODES.invalidParam, 'field validation failed: sort_type');
     let chats = [...this.chats.values()].filter((c) => c.chat_mode === 'group' && c.members.has(BOT_OPEN_ID));

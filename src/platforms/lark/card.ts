@@ -208,11 +208,7 @@ function renderer(o: RenderOptions) {
         const rows: unknown[] = [];
         const fields = b.fields.slice(0, LIMITS.fields);
         for (let i = 0; i < fields.length; i += 2)
-          rows.push(
-            columns(
-              fields.slice(i, i + 2).map((f) => column([markdown(`${bold(f.label)}\n${md(f.value)}`)])),
-            ),
-          );
+          rows.push(columns(fields.slice(i, i + 2).map((f) => column([markdown(`${bold(f.label)}\n${md(f.value)}`)]))));
         return rows;
       }
       case 'progress':

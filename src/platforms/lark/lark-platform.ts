@@ -158,7 +158,10 @@ export class LarkPlatform implements ChatPlatform {
   async update(_ws: WorkspaceRef, _roomId: string, messageId: string, message: Message) {
     // Cards sent with update_multi are patched in place for everyone. https://open.feishu.cn/document/server-docs/im-v1/message-card/patch
     await this.call(() =>
-      this.client.im.message.patch({ path: { message_id: messageId }, data: { content: toLarkCard(message, this.o.render) } }),
+      this.client.im.message.patch({
+        path: { message_id: messageId },
+        data: { content: toLarkCard(message, this.o.render) },
+      }),
     );
   }
 

@@ -1,13 +1,8 @@
 // How Lark messages and card clicks become commands, and how neutral text becomes card markdown.
 import { describe, expect, it } from 'vitest';
-import { tokenize } from '../../../src/commands/tokenize.ts';
 import { command, mention, roomLink, strong, userText, webLink } from '../../../src/app/message.ts';
-import {
-  cutLarkMarkdown,
-  escapeLarkMarkdown,
-  larkMarkdown,
-  toLarkCard,
-} from '../../../src/platforms/lark/card.ts';
+import { tokenize } from '../../../src/commands/tokenize.ts';
+import { cutLarkMarkdown, escapeLarkMarkdown, larkMarkdown, toLarkCard } from '../../../src/platforms/lark/card.ts';
 import { commandFromCardAction, commandFromMessage, messageText } from '../../../src/platforms/lark/inbound.ts';
 
 const BOT = 'ou_bot';
@@ -163,7 +158,10 @@ describe('card markdown', () => {
         ],
       }),
     );
-    expect(card).toMatchObject({ schema: '2.0', config: { update_multi: true, summary: { content: 'fallback @… <@ou_y>' } } });
+    expect(card).toMatchObject({
+      schema: '2.0',
+      config: { update_multi: true, summary: { content: 'fallback @… <@ou_y>' } },
+    });
     expect(card.header.title.content).toBe('#1 Acme');
     const button = card.body.elements[0].columns[1].elements[0];
     expect(button.behaviors).toEqual([{ type: 'callback', value: { a: 'action_done', v: '1:1' } }]);
