@@ -175,7 +175,8 @@ export function createLarkApp(o: LarkAppOptions) {
     const command = commandFromCardAction(d.action?.value, d.action?.option);
     if (!userId || !command || !d.event_id) return {};
     const requestKey = `lark:event:${d.event_id}`;
-    const waiting = inbox.awaitReply(requestKey, o.cardAnswerBudgetMs ?? 2500);
+    const budget = o.cardAnswerBudgetMs ?? 2500; // 0: answer at once, never wait
+    const waiting = budget > 0 ? inbox.awaitReply(requestKey, budget) : { reply: Promise.resolve(null), cancel() {} };
     let fresh: boolean;
     try {
       fresh = await accept({

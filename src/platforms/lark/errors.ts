@@ -50,6 +50,11 @@ export function toPlatformError(e: unknown): PlatformError {
     const retryAfter = Number.isFinite(reset) && reset > 0 ? Math.ceil(reset) : undefined;
     if (r.status === 429 || r.data?.code === 99991400)
       return new PlatformError('rate_limited', '99991400', 'Lark rate limit', retryAfter ?? 1, { cause: e });
+    // A gateway or server error says nothing about the request itself: retry it like a network fault.
+    if ((r.status ?? 0) >= 500)
+      return new PlatformError('network', `http_${r.status}`, `Lark answered HTTP ${r.status}`, undefined, {
+        cause: e,
+      });
     if (typeof r.data?.code === 'number' && r.data.code !== 0) {
       const pe = larkRefusal(r.data);
       return new PlatformError(pe.code, pe.platformCode, pe.message, undefined, { cause: e });
