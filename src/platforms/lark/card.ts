@@ -19,6 +19,8 @@ export const LIMITS = {
   /** Lark refuses cards over 30 KB. */
   bytes: 28 * 1024,
   fields: 10,
+  /** One field's markdown (a row of two stays well inside the card's bytes, CJK included). */
+  field: 2000,
   options: 100,
 } as const;
 
@@ -170,9 +172,9 @@ function listMarkdown(b: Extract<Block, { type: 'list' }>, o: RenderOptions, max
 const PROGRESS = { done: '✅', current: '🔵', todo: '⚪', lost: '✖️' } as const;
 
 function renderer(o: RenderOptions) {
-  const markdown = (t: Text | string, size?: 'notation') => ({
+  const markdown = (t: Text | string, size?: 'notation', max: number = LIMITS.markdown) => ({
     tag: 'markdown',
-    content: cutLarkMarkdown(typeof t === 'string' ? t : larkMarkdown(t, o), LIMITS.markdown) || ' ',
+    content: cutLarkMarkdown(typeof t === 'string' ? t : larkMarkdown(t, o), max) || ' ',
     ...(size ? { text_size: size } : {}),
   });
   const md = (t: Text) => larkMarkdown(t, o);
@@ -208,7 +210,13 @@ function renderer(o: RenderOptions) {
         const rows: unknown[] = [];
         const fields = b.fields.slice(0, LIMITS.fields);
         for (let i = 0; i < fields.length; i += 2)
-          rows.push(columns(fields.slice(i, i + 2).map((f) => column([markdown(`${bold(f.label)}\n${md(f.value)}`)]))));
+          rows.push(
+            columns(
+              fields
+                .slice(i, i + 2)
+                .map((f) => column([markdown(`${bold(f.label)}\n${md(f.value)}`, undefined, LIMITS.field)])),
+            ),
+          );
         return rows;
       }
       case 'progress':
