@@ -105,4 +105,44 @@ describe('Lark adapter', () => {
     expect(fake.state.chats.get(roomId)!.name).toBe('#4 Closing');
     expect(fake.callsOf('chat.update')).toHaveLength(2);
   });
+
+  it('declares what Lark can do: mark closed and unmark, no private replies, forms or home tab', () => {
+    expect(p.capabilities).toEqual({
+      archive: true,
+      unarchive: true,
+      privateReplies: false,
+      forms: false,
+      homeTab: false,
+    });
+  });
+
+  it('a keyed DM sent twice (a digest resent after an interruption) arrives once; wasDelivered never claims it', async () => {
+    const sends = fake.callsOf('message.create').length;
+    await p.dm(ws, BOB, plain('digest of Monday'), { key: 'delivery-1' });
+    expect(await p.wasDelivered(ws, BOB, 'delivery-1')).toBe(false);
+    await p.dm(ws, BOB, plain('digest of Monday'), { key: 'delivery-1' });
+    await p.dm(ws, ALICE, plain('digest of Monday'), { key: 'delivery-1' }); // another person: its own uuid
+    const calls = fake.callsOf('message.create').slice(sends);
+    expect(calls).toHaveLength(3);
+    expect(calls[0].body?.uuid).toBe(calls[1].body?.uuid);
+    expect(String(calls[0].body?.uuid).length).toBeLessThanOrEqual(50);
+    expect(calls[2].body?.uuid).not.toBe(calls[0].body?.uuid);
+    const bob = fake.state.messagesIn(fake.state.p2p(BOB)!.chat_id);
+    expect(bob.filter((m) => JSON.stringify(m.content).includes('digest of Monday'))).toHaveLength(1);
+  });
+
+  it('finds the group it created for a room by its topic, across pages of the bot’s chats', async () => {
+    const { roomId } = await p.createRoom(ws, { name: 'deal-acme-lost', topic: '#7 Acme — Lost answer' });
+    for (let i = 0; i < 150; i++) fake.state.addChat({ name: `other ${i}` }); // newer chats come first
+    const lists = fake.callsOf('chat.list').length;
+    expect(await p.findRoomByName(ws, 'deal-acme-lost', '#7 Acme — Lost answer')).toEqual({
+      roomId,
+      name: '#7 Acme — Lost answer',
+      topic: '#7 Acme — Lost answer',
+    });
+    const calls = fake.callsOf('chat.list').slice(lists);
+    expect(calls.length).toBeGreaterThanOrEqual(2); // the second page
+    expect(calls[0].query).toMatchObject({ sort_type: 'ByActiveTimeDesc', page_size: '100' });
+    expect(await p.findRoomByName(ws, 'deal-nobody', '#99 Nobody')).toBeNull();
+  });
 });
