@@ -88,6 +88,29 @@ describe.each(SUBJECTS)('%s adapter contract', (_name, make, traits) => {
     });
   });
 
+  it('a room it created is found again by the name and topic it was created with (where it can search)', async () => {
+    const { platform, ws } = await boot();
+    if (!platform.findRoomByName) return; // the console: nothing survives a crash to adopt
+    const { roomId } = await platform.createRoom(ws, { name: 'deal-found', topic: '#16 Found — again' });
+    expect(await platform.findRoomByName(ws, 'deal-found', '#16 Found — again')).toMatchObject({ roomId });
+    expect(await platform.findRoomByName(ws, 'deal-never-made', '#17 Never made')).toBeNull();
+  });
+
+  it('declares what it can do, and brings a closed room back when it says it can', async () => {
+    const { platform, ws } = await boot();
+    expect(Object.keys(platform.capabilities).sort()).toEqual(
+      ['archive', 'forms', 'homeTab', 'privateReplies', 'unarchive'].sort(),
+    );
+    if (!platform.capabilities.unarchive) return;
+    expect(platform.unarchiveRoom).toBeDefined();
+    if (!platform.unarchiveRoom) return;
+    const { roomId } = await platform.createRoom(ws, { name: 'deal-back', topic: '#18 Back' });
+    await platform.archiveRoom(ws, roomId);
+    await platform.unarchiveRoom(ws, roomId);
+    await platform.post(ws, roomId, card('open again'));
+    expect(s.shows({ roomId }, 'open again')).toBe(true);
+  });
+
   if (!traits.canFail) return;
 
   it('a long rate limit is reported with its wait; nothing is sent', async () => {

@@ -1,0 +1,91 @@
+// `npm start` with Slack AND Lark configured (src/main.ts): one process serves both, each
+// platform's command is stored, processed and answered on its own platform, both health checks
+// answer, and SIGTERM stops both and exits 0.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/database.ts';
+import { type FakeLark, startFakeLark } from '../fakes/fake-lark-api.ts';
+import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack-api.ts';
+import { ENCRYPT_KEY, encryptLark, larkRequest, messageEvent, VERIFICATION_TOKEN } from '../fakes/lark-events.ts';
+import { seedPeople } from '../platforms/lark/helpers.ts';
+import { sign, slashBody, waitFor } from '../platforms/slack/helpers.ts';
+import { type Bot, freePort, SIGNING_SECRET, startBot } from './support/bot-process.ts';
+
+let slack: FakeSlack;
+let lark: FakeLark;
+let bot: Bot;
+let larkUrl: string;
+let dataDir: string;
+beforeAll(async () => {
+  slack = await startFakeSlack({ token: 'xoxb-test', teamId: 'T1' });
+  slack.addUser({ id: 'UALICE', name: 'alice', tz: 'Asia/Shanghai', locale: 'en-US' });
+  lark = await startFakeLark();
+  seedPeople(lark);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dealroom-two-'));
+  const larkPort = await freePort();
+  larkUrl = `http://127.0.0.1:${larkPort}`;
+  bot = startBot({
+    apiUrl: slack.url,
+    port: await freePort(),
+    dataDir,
+    direct: true,
+    env: {
+      LARK_APP_ID: lark.appId,
+      LARK_APP_SECRET: lark.appSecret,
+      LARK_MODE: 'webhook',
+      LARK_DOMAIN: lark.base,
+      LARK_ENCRYPT_KEY: ENCRYPT_KEY,
+      LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+      LARK_PORT: String(larkPort),
+    },
+  });
+  await bot.ready();
+}, 90_000);
+afterAll(async () => {
+  if (bot.proc.exitCode === null) bot.proc.kill('SIGKILL');
+  await slack.close();
+  await lark.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('serves Slack and Lark side by side, then stops both on SIGTERM', async () => {
+  expect((await fetch(`${larkUrl}/healthz`)).status).toBe(200);
+  const body = slashBody(slack, 'new Acme | On Slack', { trigger: 'two-1' });
+  const r1 = await fetch(`${bot.url}/slack/events`, {
+    method: 'POST',
+    body,
+    headers: sign(body, undefined, SIGNING_SECRET),
+  });
+  expect(r1.status).toBe(200);
+  const ev = messageEvent('/deal new 华为 | 在飞书', { from: 'ou_alice', chatId: 'oc_p2p', chatType: 'p2p' });
+  const req = larkRequest(encryptLark(ENCRYPT_KEY, ev), ENCRYPT_KEY);
+  const r2 = await fetch(`${larkUrl}/lark/events`, { method: 'POST', body: req.body, headers: req.headers });
+  expect(r2.status).toBe(200);
+
+  await waitFor(() => slack.callsOf('conversations.create').length === 1, 30_000);
+  await waitFor(() => lark.callsOf('chat.create').length === 1, 30_000);
+  await waitFor(
+    () => lark.state.p2p('ou_alice') && lark.state.messagesIn(lark.state.p2p('ou_alice')!.chat_id).length,
+    30_000,
+  );
+  expect(JSON.stringify(lark.state.messagesIn(lark.state.p2p('ou_alice')!.chat_id).at(-1)!.content)).toContain(
+    '在飞书',
+  );
+  expect(slack.callsOf('conversations.create')[0].args.name).toBe('deal-acme-on-slack');
+
+  bot.proc.kill('SIGTERM');
+  expect(await bot.exited).toBe(0);
+  const db = await openDatabase({ kind: 'pglite', dataDir });
+  try {
+    const deals = await db.prisma.deal.findMany({ include: { workspace: true }, orderBy: { title: 'asc' } });
+    expect(deals.map((d) => [d.workspace.platform, d.title, Boolean(d.roomId)])).toEqual([
+      ['slack', 'On Slack', true],
+      ['lark', '在飞书', true],
+    ]);
+    expect(await db.prisma.inboxEntry.count({ where: { status: { not: 'done' } } })).toBe(0);
+  } finally {
+    await db.close();
+  }
+}, 120_000);
