@@ -51,7 +51,16 @@ afterAll(async () => {
 });
 
 it('serves Slack and Lark side by side, then stops both on SIGTERM', async () => {
-  expect((await fetch(`${larkUrl}/healthz`)).status).toBe(200);
+  // Slack's /healthz answered (bot.ready); Lark's webhook starts listening just after.
+  let larkHealth = 0;
+  for (const end = Date.now() + 30_000; larkHealth !== 200 && Date.now() < end; ) {
+    larkHealth = await fetch(`${larkUrl}/healthz`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (larkHealth !== 200) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(larkHealth, bot.output()).toBe(200);
   const body = slashBody(slack, 'new Acme | On Slack', { trigger: 'two-1' });
   const r1 = await fetch(`${bot.url}/slack/events`, {
     method: 'POST',
