@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSteps } from '../../../src/app/outbox.ts';
 import { archiveClosedRooms } from '../../../src/app/rooms.ts';
+import { DigestScheduler } from '../../../src/jobs/digest-scheduler.ts';
 import { CODES } from '../../fakes/fake-lark-state.ts';
 import { cardActionEvent, messageEvent } from '../../fakes/lark-events.ts';
 import { ALICE, BOB, bootLark } from './helpers.ts';
@@ -130,5 +131,50 @@ describe('Lark: a click slower than its budget', () => {
     expect(answer).toHaveLength(1);
     expect(JSON.stringify(answer[0].content)).toMatch(/Proposal|方案/);
     expect((await s.db.prisma.deal.findFirstOrThrow()).stage).toBe('lead');
+  });
+});
+
+describe('Lark: a digest whose answer was lost', () => {
+  let s: Awaited<ReturnType<typeof bootLark>>;
+  beforeAll(async () => {
+    s = await bootLark('webhook');
+  });
+  afterAll(() => s.stop());
+
+  it('is sent again with the same uuid and arrives once', async () => {
+    await s.deliver(messageEvent('/deal new Acme | Digest', p2p));
+    await s.deliver(
+      messageEvent('/deal team @Alice @Bob', {
+        ...p2p,
+        mentions: [
+          { openId: ALICE, name: 'Alice' },
+          { openId: BOB, name: 'Bob' },
+        ],
+      }),
+    );
+    const chat = s.fake.state.p2p(ALICE)!.chat_id;
+    const before = s.fake.state.messagesIn(chat).length;
+    const sends = s.fake.callsOf('message.create').length;
+    // Lark stores Alice's digest but the answer is lost (a gateway error): the scheduler retries.
+    let lost = 0;
+    const restore = s.fake.override('message.create', (c) => {
+      const data = s.fake.state.createMessage(c.query, c.body ?? {});
+      if (c.body?.receive_id === ALICE && !lost++) return [502, { code: 502, msg: 'bad gateway' }];
+      return [200, { code: 0, msg: 'success', data }];
+    });
+    try {
+      // Monday 10:00 in Shanghai: due.
+      expect(await new DigestScheduler({ deps: s.app.deps, platform: 'lark' }).tick()).toMatchObject({ retried: 1 });
+    } finally {
+      restore();
+    }
+    const toAlice = s.fake
+      .callsOf('message.create')
+      .slice(sends)
+      .filter((c) => c.body?.receive_id === ALICE);
+    expect(toAlice).toHaveLength(2);
+    expect(toAlice[0].response?.status).toBe(502);
+    expect(toAlice[0].body?.uuid).toBe(toAlice[1].body?.uuid);
+    expect(s.fake.state.messagesIn(chat)).toHaveLength(before + 1);
   });
 });
