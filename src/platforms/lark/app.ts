@@ -128,7 +128,7 @@ export function createLarkApp(o: LarkAppOptions) {
     if (fresh) inbox.wake();
     return fresh;
   };
-  const lark_ = (tenant: string | undefined): WorkspaceRef => ({ platform: 'lark', externalId: tenant ?? '' });
+  const workspaceOf = (tenant: string | undefined): WorkspaceRef => ({ platform: 'lark', externalId: tenant ?? '' });
 
   const onMessage = async (d: MessageEvent) => {
     const userId = d.sender?.sender_id?.open_id;
@@ -143,7 +143,7 @@ export function createLarkApp(o: LarkAppOptions) {
     // person's chat with the bot.
     await accept({
       inv: {
-        ws: lark_(d.tenant_key),
+        ws: workspaceOf(d.tenant_key),
         userId,
         roomId: m.chat_type === 'group' ? m.chat_id : undefined,
         text: command,
@@ -160,7 +160,7 @@ export function createLarkApp(o: LarkAppOptions) {
     const command = d.event_key ? BOT_MENU[d.event_key] : undefined;
     if (!userId || !command || !d.event_id) return {};
     await accept({
-      inv: { ws: lark_(d.tenant_key), userId, text: command, requestKey: `lark:event:${d.event_id}` },
+      inv: { ws: workspaceOf(d.tenant_key), userId, text: command, requestKey: `lark:event:${d.event_id}` },
       answer: { via: 'respond' },
     });
     return {};
@@ -180,7 +180,7 @@ export function createLarkApp(o: LarkAppOptions) {
     let fresh: boolean;
     try {
       fresh = await accept({
-        inv: { ws: lark_(d.tenant_key), userId, roomId: d.context?.open_chat_id, text: command, requestKey },
+        inv: { ws: workspaceOf(d.tenant_key), userId, roomId: d.context?.open_chat_id, text: command, requestKey },
         answer: { via: 'form' },
       });
     } catch (e) {
