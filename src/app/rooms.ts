@@ -54,7 +54,8 @@ export async function executeStep(deps: Deps, step: OutboxStep): Promise<StepEff
   const platform = deps.platforms.get(ws.platform);
   if (step.kind === 'dm') {
     const p = step.payload as DmPayload;
-    await platform.dm(ws, p.userId, p.message);
+    // Keyed by the step: a platform that de-duplicates by key (Lark's uuid) sends a retried step once.
+    await platform.dm(ws, p.userId, p.message, { key: step.id });
     return {};
   }
   const deal = step.dealId ? await repos.findDealById(step.workspaceId, step.dealId) : null;

@@ -111,6 +111,43 @@ describe('Lark: platform work after an interruption', () => {
   });
 });
 
+describe('Lark: a direct message whose answer was lost', () => {
+  let s: Awaited<ReturnType<typeof bootLark>>;
+  beforeAll(async () => {
+    s = await bootLark('webhook');
+  });
+  afterAll(() => s.stop());
+
+  it('is retried by the outbox with the same uuid and reaches the assignee once', async () => {
+    await s.deliver(messageEvent('/deal new Acme | Assign @Bob', { ...p2p, mentions: [{ openId: BOB, name: 'Bob' }] }));
+    const room = (await s.db.prisma.deal.findFirstOrThrow()).roomId!;
+    let lost = 0;
+    const restore = s.fake.override('message.create', (c) => {
+      const data = s.fake.state.createMessage(c.query, c.body ?? {});
+      if (c.body?.receive_id === BOB && !lost++) return [502, { code: 502, msg: 'bad gateway' }];
+      return [200, { code: 0, msg: 'success', data }];
+    });
+    try {
+      await s.deliver(
+        messageEvent('/deal action @Bob send the quote', {
+          from: ALICE,
+          chatId: room,
+          mentions: [{ openId: BOB, name: 'Bob' }],
+        }),
+      );
+    } finally {
+      restore();
+    }
+    s.clock.advance(120_000);
+    await runSteps(s.app.deps, 'worker');
+    const toBob = s.fake.callsOf('message.create').filter((c) => c.body?.receive_id === BOB);
+    expect(toBob.map((c) => c.response?.status)).toEqual([502, 200]);
+    expect(toBob[0].body?.uuid).toBe(toBob[1].body?.uuid);
+    const bob = s.fake.state.messagesIn(s.fake.state.p2p(BOB)!.chat_id);
+    expect(bob.filter((m) => JSON.stringify(m.content).includes('send the quote'))).toHaveLength(1);
+  });
+});
+
 describe('Lark: a click slower than its budget', () => {
   let s: Awaited<ReturnType<typeof bootLark>>;
   beforeAll(async () => {
