@@ -102,6 +102,24 @@ describe('Lark: platform work after an interruption', () => {
     expect([...s.fake.state.chats.values()].filter((c) => c.chat_mode === 'group')).toHaveLength(1);
   });
 
+  it('the webhook’s /healthz reports the database and the queues: 503 when the database does not answer', async () => {
+    const ok = await fetch(`${s.url}/healthz`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ ok: true, database: 'up' });
+    const repos = s.app.deps.store.repos;
+    const oldest = repos.oldestPendingInbound;
+    repos.oldestPendingInbound = async () => {
+      throw new Error('database unreachable');
+    };
+    try {
+      const down = await fetch(`${s.url}/healthz`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ ok: false, database: 'down' });
+    } finally {
+      repos.oldestPendingInbound = oldest;
+    }
+  });
+
   it('a group the bot was removed from is explained to the person, not retried forever', async () => {
     const room = (await s.db.prisma.deal.findFirstOrThrow()).roomId!;
     s.fake.failNext('message.create', { code: CODES.botNotInGroup, msg: 'The bot can not be outside the group.' });
