@@ -1,4 +1,4 @@
-// `npm start` with Slack AND Lark configured (src/main.ts): one process serves both, each
+// `npm start` with Slack AND Lark configured, and with Lark alone (src/main.ts): one process serves both, each
 // platform's command is stored, processed and answered on its own platform, both health checks
 // answer, and SIGTERM stops both and exits 0.
 import fs from 'node:fs';
@@ -96,5 +96,45 @@ it('serves Slack and Lark side by side, then stops both on SIGTERM', async () =>
     expect(await db.prisma.inboxEntry.count({ where: { status: { not: 'done' } } })).toBe(0);
   } finally {
     await db.close();
+  }
+}, 120_000);
+
+it('serves Lark alone (no Slack variables): its own inbox, outbox and digests, and stops on SIGTERM', async () => {
+  const fake = await startFakeLark();
+  seedPeople(fake);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dealroom-lark-'));
+  const port = await freePort();
+  const alone = startBot({
+    apiUrl: 'http://127.0.0.1:9', // no Slack: SLACK_BOT_TOKEN is cleared below
+    port,
+    dataDir: dir,
+    direct: true,
+    env: {
+      SLACK_BOT_TOKEN: '',
+      SLACK_SIGNING_SECRET: '',
+      SLACK_API_URL: '',
+      LARK_APP_ID: fake.appId,
+      LARK_APP_SECRET: fake.appSecret,
+      LARK_MODE: 'webhook',
+      LARK_DOMAIN: fake.base,
+      LARK_ENCRYPT_KEY: ENCRYPT_KEY,
+      LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+    },
+  });
+  try {
+    await alone.ready(); // the Lark webhook serves /healthz on PORT
+    const ev = messageEvent('/deal new Acme | Alone', { from: 'ou_alice', chatId: 'oc_p2p', chatType: 'p2p' });
+    const req = larkRequest(encryptLark(ENCRYPT_KEY, ev), ENCRYPT_KEY);
+    expect(
+      (await fetch(`${alone.url}/lark/events`, { method: 'POST', body: req.body, headers: req.headers })).status,
+    ).toBe(200);
+    await waitFor(() => fake.state.pins.size === 1, 30_000); // group, card and pin: the outbox ran
+    expect(fake.callsOf('chat.create')).toHaveLength(1);
+    alone.proc.kill('SIGTERM');
+    expect(await alone.exited).toBe(0);
+  } finally {
+    if (alone.proc.exitCode === null) alone.proc.kill('SIGKILL');
+    await fake.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 120_000);
