@@ -1,6 +1,6 @@
-// `npm start` with Slack AND Lark configured, and with Lark alone (src/main.ts): one process serves both, each
-// platform's command is stored, processed and answered on its own platform, both health checks
-// answer, and SIGTERM stops both and exits 0.
+// `npm start` as the README runs it (src/main.ts): with Slack AND Lark configured one process serves
+// both, each platform's command stored, processed and answered on its own platform, both health
+// checks answer; with Lark alone it runs its own inbox and outbox. SIGTERM stops it, exit 0.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
