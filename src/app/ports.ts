@@ -323,8 +323,12 @@ export interface ChatPlatform {
   createRoom(ws: WorkspaceRef, req: { name: string; topic: string }): Promise<{ roomId: string; name: string }>;
   /** Adds people to a room; people already in it are not an error. */
   invite(ws: WorkspaceRef, roomId: string, userIds: string[]): Promise<void>;
-  /** Posts a message everyone in the room sees; returns its id for later updates. */
-  post(ws: WorkspaceRef, roomId: string, message: Message): Promise<{ messageId: string }>;
+  /** Posts a message everyone in the room sees; returns its id for later updates. `key` marks the
+   * message so `findPosted` can find it later (Slack: message metadata). */
+  post(ws: WorkspaceRef, roomId: string, message: Message, opts?: { key?: string }): Promise<{ messageId: string }>;
+  /** The id of the message posted in the room with this `key`, or null: asked after an interrupted
+   * post (a crash, a lost answer) before posting again (optional: without it, the post is repeated). */
+  findPosted?(ws: WorkspaceRef, roomId: string, key: string): Promise<string | null>;
   /** Replaces a message posted earlier (the live deal card). */
   update(ws: WorkspaceRef, roomId: string, messageId: string, message: Message): Promise<void>;
   /** Pins a message in its room. */

@@ -52,10 +52,14 @@ export async function executeStep(deps: Deps, step: OutboxStep): Promise<StepEff
   if (!workspace) return { skipped: 'workspace gone' };
   const ws: WorkspaceRef = { platform: workspace.platform, externalId: workspace.externalId };
   const platform = deps.platforms.get(ws.platform);
+  // Posts and DMs carry their step's key, so a retry after an interruption (a crash, an answer lost
+  // on the way back) first asks the platform whether the message arrived: posted once, never twice.
+  const key = `step:${step.id}`;
+  const retried = step.attempts > 1;
   if (step.kind === 'dm') {
     const p = step.payload as DmPayload;
-    // Keyed by the step: a platform that de-duplicates by key (Lark's uuid) sends a retried step once.
-    await platform.dm(ws, p.userId, p.message, { key: step.id });
+    if (retried && platform.wasDelivered && (await platform.wasDelivered(ws, p.userId, key))) return {};
+    await platform.dm(ws, p.userId, p.message, { key });
     return {};
   }
   const deal = step.dealId ? await repos.findDealById(step.workspaceId, step.dealId) : null;
@@ -72,7 +76,8 @@ export async function executeStep(deps: Deps, step: OutboxStep): Promise<StepEff
       return {};
     }
     case 'post':
-      await platform.post(ws, room, (step.payload as PostPayload).message);
+      if (retried && platform.findPosted && (await platform.findPosted(ws, room, key))) return {};
+      await platform.post(ws, room, (step.payload as PostPayload).message, { key });
       return {};
     case 'pin':
       await platform.pin(ws, room, (step.payload as PinPayload).messageId);
@@ -82,7 +87,10 @@ export async function executeStep(deps: Deps, step: OutboxStep): Promise<StepEff
       if (platform.unarchiveRoom) await platform.unarchiveRoom(ws, room);
       return {};
     case 'card':
-      return cardStep(deps, platform, ws, workspace, deal, room, Boolean((step.payload as { pin?: boolean }).pin));
+      return cardStep(deps, platform, ws, workspace, deal, room, Boolean((step.payload as { pin?: boolean }).pin), {
+        key,
+        retried,
+      });
   }
 }
 
@@ -164,6 +172,7 @@ async function cardStep(
   deal: Deal,
   room: string,
   pin: boolean,
+  delivery: { key: string; retried: boolean },
 ): Promise<StepEffect> {
   const pinStep = (messageId: string): NewOutboxStep => ({
     workspaceId: deal.workspaceId,
@@ -185,7 +194,11 @@ async function cardStep(
       if (!(e instanceof PlatformError && e.code === 'message_not_found')) throw e;
     }
   }
-  const { messageId } = await platform.post(ws, room, card);
+  // A card posted by an interrupted attempt is found by its key and adopted (then updated by the
+  // next card step), never posted twice.
+  const posted = delivery.retried && platform.findPosted ? await platform.findPosted(ws, room, delivery.key) : null;
+  const messageId = posted ?? (await platform.post(ws, room, card, { key: delivery.key })).messageId;
+  if (posted) await platform.update(ws, room, posted, card);
   return {
     commit: async (tx) => {
       await tx.updateDeal(deal.workspaceId, deal.id, { cardRef: messageId });

@@ -52,7 +52,14 @@ export interface RecordedCall {
  * Injected failure: a Slack error code (HTTP 200 {ok:false, error}), 'network' (the socket is destroyed
  * after the request is read), an HTTP 429 with Retry-After, or an HTTP 5xx.
  */
-export type Failure = string | 'network' | { status: 429; retryAfter: number } | { status: 500 | 502 | 503 | 504 };
+export type Failure =
+  | string
+  | 'network'
+  | { status: 429; retryAfter: number }
+  | { status: 500 | 502 | 503 | 504 }
+  /** Slack did the work, but its answer was lost (a 503 from a proxy, a timeout, a crash of ours
+   * before we read it): the state changes, the caller sees the error. */
+  | { status: 500 | 502 | 503 | 504; afterApplying: true };
 
 /** Replaces a method's answer. Return undefined to fall through to the built-in behaviour; `ok` defaults to true. */
 export type Responder = (call: RecordedCall, state: SlackState) => Answer | undefined | Promise<Answer | undefined>;
@@ -220,7 +227,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (typeof failure === 'string') return send(200, { ok: false, error: failure });
     if (failure?.status === 429)
       return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
-    if (failure) return send(failure.status, { ok: false, error: 'internal_error' });
+    if (failure && !('afterApplying' in failure)) return send(failure.status, { ok: false, error: 'internal_error' });
 
     if (method.startsWith('response_url:')) {
       const fn = overrides.get(method);
@@ -238,7 +245,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
     const fn = overrides.get(method);
     const custom = fn ? await fn(call, state) : undefined;
-    send(200, custom ? { ok: true, ...custom } : state.handle(method, args));
+    const answer = custom ? { ok: true, ...custom } : state.handle(method, args);
+    if (failure) return send(failure.status, { ok: false, error: 'internal_error' }); // applied, answer lost
+    send(200, answer);
   }
 
   const server = http.createServer((req, res) => {

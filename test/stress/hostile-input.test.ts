@@ -5,6 +5,9 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { USAGE, VERB_ALIASES } from '../../src/commands/usage.ts';
+import { toBlockKit } from '../../src/platforms/slack/block-kit.ts';
+import { blockErrors } from '../fakes/fake-slack-state.ts';
 import { bootSlack, SECRET, slashBody } from '../platforms/slack/helpers.ts';
 import { openTestDb, type TestDb } from '../support/db.ts';
 import { harness } from '../support/harness.ts';
@@ -19,34 +22,8 @@ const stored = new Set<string>();
 const leaks = (reply: string, typed: string) =>
   [...reply.matchAll(LEAKS)].map((m) => m[0]).filter((w) => !typed.includes(w) && !stored.has(w));
 
-const VERBS = [
-  'new',
-  'stage',
-  'set',
-  'contact',
-  'log',
-  'action',
-  'done',
-  'undo',
-  'invite',
-  'won',
-  'lost',
-  'reopen',
-  'info',
-  'history',
-  'actions',
-  'list',
-  'pipeline',
-  'mine',
-  'team',
-  'help',
-  'digest',
-  '新建',
-  '记录',
-  '邀请',
-  '完成',
-  '阶段',
-];
+// Every verb the grammar knows, in both languages (one source: the grammar's own tables).
+const VERBS = [...Object.keys(USAGE), ...VERB_ALIASES.keys()];
 const PROTO = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype', 'isPrototypeOf'];
 const INJECT = [
   '<!channel>',
@@ -228,13 +205,18 @@ describe('fuzz: texts through the real dispatcher on the embedded database', () 
           } else tally.refused++;
           const words = r.text;
           last = await fingerprint();
+          // Everything the command showed, as Slack would receive it: the reply and every room post,
+          // card and DM it caused must pass Slack's Block Kit checks (lengths, counts, entities).
+          const shown = [r.message, ...h.platform.calls.splice(0).map((c) => c.message)].filter((m) => m !== undefined);
+          const refused = shown.flatMap((m) => blockErrors(toBlockKit(m).blocks, 50));
           const bad =
             (!ok && !words) ||
             leaks(words, input).length > 0 ||
             /went wrong on our side/.test(words) ||
-            (!ok && last !== before);
+            (!ok && last !== before) ||
+            refused.length > 0;
           if (bad) tally.failures++;
-          expect(bad ? { input, words, ok, leaked: leaks(words, input) } : null).toBeNull();
+          expect(bad ? { input, words, ok, leaked: leaks(words, input), refused } : null).toBeNull();
         }),
         { numRuns: TEXTS, seed: Number(process.env.FUZZ_SEED ?? 11), endOnFailure: true },
       );

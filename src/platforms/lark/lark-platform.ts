@@ -151,8 +151,10 @@ export class LarkPlatform implements ChatPlatform {
     return { messageId: r.data!.message_id! };
   }
 
-  post(_ws: WorkspaceRef, roomId: string, message: Message) {
-    return this.send('chat_id', roomId, message);
+  /** A keyed post (an outbox step's room post or first card) is sent with a uuid made from its
+   * key, so a retry after a lost answer does not post it twice within the hour Lark keeps uuids. */
+  post(_ws: WorkspaceRef, roomId: string, message: Message, opts: { key?: string } = {}) {
+    return this.send('chat_id', roomId, message, opts.key ? keyUuid(roomId, opts.key) : randomUUID());
   }
 
   async update(_ws: WorkspaceRef, _roomId: string, messageId: string, message: Message) {
@@ -174,7 +176,7 @@ export class LarkPlatform implements ChatPlatform {
     // sent with a uuid made from its key: Lark sends at most one message per uuid within an hour
     // (https://open.feishu.cn/document/server-docs/im-v1/message/create, `uuid`), so sending it
     // again after an interruption cannot make a second copy within that hour.
-    await this.send('open_id', userId, message, opts.key ? dmUuid(userId, opts.key) : randomUUID());
+    await this.send('open_id', userId, message, opts.key ? keyUuid(userId, opts.key) : randomUUID());
   }
 
   /** Lark cannot tell afterwards whether a keyed DM arrived (a card read back carries no key), so
@@ -259,9 +261,9 @@ export class LarkPlatform implements ChatPlatform {
   }
 }
 
-/** Lark's `uuid` is at most 50 characters: a digest of the person and the key. */
-const dmUuid = (userId: string, key: string) =>
-  `dm-${createHash('sha256').update(`${userId}\n${key}`).digest('hex').slice(0, 40)}`;
+/** Lark's `uuid` is at most 50 characters: a digest of the receiver (person or chat) and the key. */
+const keyUuid = (receiver: string, key: string) =>
+  `k-${createHash('sha256').update(`${receiver}\n${key}`).digest('hex').slice(0, 40)}`;
 
 const clipName = (s: string) => ([...s].length > MAX_CHAT_NAME ? `${[...s].slice(0, MAX_CHAT_NAME - 1).join('')}…` : s);
 

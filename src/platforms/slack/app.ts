@@ -92,7 +92,12 @@ export function createSlackApp(o: SlackAppOptions) {
     };
   }
   const app = new App({ token: o.botToken, receiver, logLevel: boltLogLevel, clientOptions });
-  const platform = new SlackPlatform({ client: app.client, log: o.log, maxRetryWaitMs: o.maxRetryWaitMs });
+  const platform = new SlackPlatform({
+    client: app.client,
+    log: o.log,
+    maxRetryWaitMs: o.maxRetryWaitMs,
+    clock: o.clock,
+  });
   const platforms = (o.platforms ?? new PlatformRegistry()).register(platform);
   const deps: Deps = { store: o.store, platforms, clock: o.clock, log: o.log, defaults: o.defaults };
   // Listeners go on working after their ack (https://api.slack.com/interactivity/handling#acknowledgment_response).

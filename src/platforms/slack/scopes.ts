@@ -11,7 +11,8 @@ export const METHOD_SCOPES: Record<string, string[]> = {
   'conversations.archive': ['groups:write'],
   'conversations.list': ['groups:read'], // finding a room created just before a crash
   'conversations.open': ['im:write'], // the app's DM with a person, to check a digest arrived
-  'conversations.history': ['im:history'], // … by the metadata it was sent with
+  // … by the metadata it was sent with; and a room post interrupted before it was recorded
+  'conversations.history': ['im:history', 'groups:history'],
   'chat.postMessage': ['chat:write'], // also DMs: posting to a user id uses the app's DM
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],

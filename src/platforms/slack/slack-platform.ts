@@ -3,7 +3,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../app/logger.ts';
 import type { Message } from '../../app/message.ts';
-import type { ChatPlatform, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../app/ports.ts';
+import type { ChatPlatform, Clock, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../app/ports.ts';
 import { PlatformError, type PlatformErrorCode } from '../../domain/errors.ts';
 import { LIMITS, toBlockKit } from './block-kit.ts';
 
@@ -19,8 +19,11 @@ export function slackChannelName(name: string, suffix = ''): string {
   return `${base.slice(0, 80 - suffix.length).replace(/-$/, '')}${suffix}`;
 }
 
-/** The metadata event type of keyed DMs (digests). */
+/** The metadata event type of keyed messages (digests, outbox posts and DMs). */
 const DELIVERY_EVENT = 'dealroom_delivery';
+/** A key rides along as message metadata, readable back from the history: https://api.slack.com/metadata/using */
+const deliveryMetadata = (key?: string) =>
+  key ? { metadata: { event_type: DELIVERY_EVENT, event_payload: { key } } } : {};
 
 const CODE_OF: Record<string, PlatformErrorCode> = {
   ratelimited: 'rate_limited',
@@ -54,7 +57,12 @@ export interface SlackPlatformOptions {
   /** Rate-limit waits up to this long are retried once; longer ones are reported. */
   maxRetryWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The app's clock, for the profile cache's age (default: the system clock). */
+  clock?: Clock;
 }
+
+/** How long a Slack profile (name, time zone, language) is reused before it is asked again. */
+const PROFILE_TTL_MS = 3600_000;
 
 export class SlackPlatform implements ChatPlatform {
   readonly kind = 'slack' as const;
@@ -69,6 +77,7 @@ export class SlackPlatform implements ChatPlatform {
   private botUserId?: Promise<string>;
   private readonly profiles = new Map<string, { at: number; profile: UserProfile | null }>();
   constructor(private readonly o: SlackPlatformOptions) {}
+  private now = () => (this.o.clock ? this.o.clock.now().getTime() : Date.now());
 
   private get client() {
     return this.o.client;
@@ -151,11 +160,30 @@ export class SlackPlatform implements ChatPlatform {
     }
   }
 
-  async post(_ws: WorkspaceRef, roomId: string, message: Message) {
+  async post(_ws: WorkspaceRef, roomId: string, message: Message, opts: { key?: string } = {}) {
     const r = await this.call(() =>
-      this.client.chat.postMessage({ channel: roomId, ...toBlockKit(message), unfurl_links: false } as any),
+      this.client.chat.postMessage({
+        channel: roomId,
+        ...toBlockKit(message),
+        unfurl_links: false,
+        ...deliveryMetadata(opts.key),
+      } as any),
     );
     return { messageId: String(r.ts) };
+  }
+
+  /** Looks for the keyed message in the room's recent history (the bot's own posts: a step is
+   * retried within minutes, so the last 100 messages hold it unless the room is very busy). */
+  async findPosted(_ws: WorkspaceRef, roomId: string, key: string) {
+    return this.findKeyed(roomId, key, 100);
+  }
+
+  private async findKeyed(channel: string, key: string, limit: number): Promise<string | null> {
+    const r = await this.call(() => this.client.conversations.history({ channel, include_all_metadata: true, limit }));
+    const m = (r.messages ?? []).find(
+      (m: any) => m.metadata?.event_type === DELIVERY_EVENT && m.metadata?.event_payload?.key === key,
+    );
+    return m?.ts ?? null;
   }
 
   async update(_ws: WorkspaceRef, roomId: string, messageId: string, message: Message) {
@@ -170,14 +198,8 @@ export class SlackPlatform implements ChatPlatform {
 
   async dm(_ws: WorkspaceRef, userId: string, message: Message, opts: { key?: string } = {}) {
     // Posting to a user id delivers into the app's DM with them. https://api.slack.com/methods/chat.postMessage#app_home
-    // A key rides along as message metadata, readable back from the history: https://api.slack.com/metadata/using
-    const metadata = opts.key ? { event_type: DELIVERY_EVENT, event_payload: { key: opts.key } } : undefined;
     await this.call(() =>
-      this.client.chat.postMessage({
-        channel: userId,
-        ...toBlockKit(message),
-        ...(metadata ? { metadata } : {}),
-      } as any),
+      this.client.chat.postMessage({ channel: userId, ...toBlockKit(message), ...deliveryMetadata(opts.key) } as any),
     );
   }
 
@@ -186,17 +208,12 @@ export class SlackPlatform implements ChatPlatform {
     const open = await this.call(() => this.client.conversations.open({ users: userId }));
     const channel = open.channel?.id;
     if (!channel) return false;
-    const r = await this.call(() =>
-      this.client.conversations.history({ channel, include_all_metadata: true, limit: 50 }),
-    );
-    return (r.messages ?? []).some(
-      (m: any) => m.metadata?.event_type === DELIVERY_EVENT && m.metadata?.event_payload?.key === key,
-    );
+    return (await this.findKeyed(channel, key, 50)) !== null;
   }
 
   async resolveUser(_ws: WorkspaceRef, userId: string): Promise<UserProfile | null> {
     const cached = this.profiles.get(userId);
-    if (cached && Date.now() - cached.at < 3600_000) return cached.profile;
+    if (cached && this.now() - cached.at < PROFILE_TTL_MS) return cached.profile;
     let profile: UserProfile | null = null;
     try {
       const r = await this.call(() => this.client.users.info({ user: userId, include_locale: true }));
@@ -214,7 +231,7 @@ export class SlackPlatform implements ChatPlatform {
     } catch (e) {
       if (!(e instanceof PlatformError && e.platformCode === 'user_not_found')) throw e;
     }
-    this.profiles.set(userId, { at: Date.now(), profile });
+    this.profiles.set(userId, { at: this.now(), profile });
     return profile;
   }
 

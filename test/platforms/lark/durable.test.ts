@@ -166,6 +166,38 @@ describe('Lark: a direct message whose answer was lost', () => {
   });
 });
 
+describe('Lark: a room post whose answer was lost', () => {
+  let s: Awaited<ReturnType<typeof bootLark>>;
+  beforeAll(async () => {
+    s = await bootLark('webhook');
+  });
+  afterAll(() => s.stop());
+
+  it('is retried by the outbox with the same uuid and shows once in the group', async () => {
+    await s.deliver(messageEvent('/deal new Acme | Posted', p2p));
+    const room = (await s.db.prisma.deal.findFirstOrThrow()).roomId!;
+    let lost = 0;
+    const restore = s.fake.override('message.create', (c) => {
+      const data = s.fake.state.createMessage(c.query, c.body ?? {});
+      if (c.body?.receive_id === room && !lost++) return [502, { code: 502, msg: 'bad gateway' }];
+      return [200, { code: 0, msg: 'success', data }];
+    });
+    try {
+      await s.deliver(messageEvent('/deal log called the CFO', { from: ALICE, chatId: room }));
+    } finally {
+      restore();
+    }
+    s.clock.advance(120_000);
+    await runSteps(s.app.deps, 'worker');
+    const toRoom = s.fake.callsOf('message.create').filter((c) => c.body?.receive_id === room);
+    const posts = toRoom.filter((c) => JSON.stringify(c.body).includes('called the CFO'));
+    expect(posts.map((c) => c.response?.status)).toEqual([502, 200]);
+    expect(posts[0].body?.uuid).toBe(posts[1].body?.uuid);
+    const shown = s.fake.state.messagesIn(room).filter((m) => JSON.stringify(m.content).includes('called the CFO'));
+    expect(shown).toHaveLength(1);
+  });
+});
+
 describe('Lark: a click slower than its budget', () => {
   let s: Awaited<ReturnType<typeof bootLark>>;
   beforeAll(async () => {

@@ -10,6 +10,7 @@ import { modalToCommand } from '../../../src/platforms/slack/listeners/views.ts'
 import { toMrkdwn } from '../../../src/platforms/slack/mrkdwn.ts';
 import { SlackPlatform, slackChannelName, toPlatformError } from '../../../src/platforms/slack/slack-platform.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack-api.ts';
+import { TestClock } from '../../support/harness.ts';
 
 let fake: FakeSlack;
 let client: WebClient;
@@ -86,6 +87,20 @@ describe('WebClient against the fake, through toPlatformError', () => {
     await p.invite(ws, roomId, ['UA']);
     await p.invite(ws, roomId, ['UA', 'UB', 'UBOT']);
     expect([...fake.channel(roomId)!.members].sort()).toEqual(['UA', 'UB', 'UBOT']);
+  });
+
+  it('a profile is reused for an hour of the app clock, then asked again', async () => {
+    const clock = new TestClock(new Date('2031-03-01T09:00:00Z'));
+    const p = new SlackPlatform({ client, log: silentLogger, clock });
+    fake.addUser({ id: 'UPROF', name: 'prof', tz: 'Europe/Paris' });
+    const asked = () => fake.callsOf('users.info').filter((c) => c.args.user === 'UPROF').length;
+    await p.resolveUser(ws, 'UPROF');
+    clock.advance(59 * 60_000);
+    await p.resolveUser(ws, 'UPROF');
+    expect(asked()).toBe(1);
+    clock.advance(2 * 60_000);
+    await p.resolveUser(ws, 'UPROF');
+    expect(asked()).toBe(2);
   });
 
   it('refuses to lose a failure silently', async () => {
