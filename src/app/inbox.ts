@@ -62,13 +62,16 @@ async function processEntry(deps: Deps, entry: InboundEntry, take?: (r: Reply) =
     return;
   }
   if (!reply.message) return;
+  // An answer DM is keyed by its delivery: a row run again after a crash answers with the same key,
+  // which a platform that de-duplicates by key (Lark's uuid) sends once.
+  const dmKey = { key: `answer:${entry.key}` };
   if (answer.via === 'form') {
-    if (!reply.ok || !reply.roomId) await platform.dm(ws, inv.userId, reply.message);
+    if (!reply.ok || !reply.roomId) await platform.dm(ws, inv.userId, reply.message, dmKey);
     return;
   }
   const fresh = deps.clock.now().getTime() - entry.receivedAt.getTime() < REPLY_HANDLE_TTL_MS;
   if (answer.handle && platform.respond && fresh) await platform.respond(ws, answer.handle, reply.message);
-  else await platform.dm(ws, inv.userId, reply.message as Message);
+  else await platform.dm(ws, inv.userId, reply.message as Message, dmKey);
 }
 
 export interface InboxPoolOptions {

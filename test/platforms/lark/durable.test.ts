@@ -48,6 +48,28 @@ describe.each(['webhook', 'ws'] as const)('Lark over %s: durable delivery', (mod
     expect(JSON.stringify(dms().at(-1)?.content)).toContain('Retried');
   });
 
+  it('a command run again after a crash (its row not marked done) answers once: the DM carries the same uuid', async () => {
+    const before = dms().length;
+    await s.deliver(messageEvent('/deal list', p2p));
+    expect(dms()).toHaveLength(before + 1);
+    // The process died after answering, before marking the row done: its lease ends, it runs again.
+    const row = await s.db.prisma.inboxEntry.findFirstOrThrow({ orderBy: { id: 'desc' } });
+    await s.db.prisma.inboxEntry.update({
+      where: { id: row.id },
+      data: { status: 'pending', claimedBy: null, leaseUntil: null, doneAt: null },
+    });
+    s.app.inbox.wake();
+    await new Promise((r) => setTimeout(r, 50));
+    await s.app.idle();
+    expect((await s.db.prisma.inboxEntry.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('done');
+    const answers = s.fake
+      .callsOf('message.create')
+      .filter((c) => c.body?.receive_id === ALICE)
+      .slice(-2);
+    expect(answers[0].body?.uuid).toBe(answers[1].body?.uuid);
+    expect(dms()).toHaveLength(before + 1);
+  });
+
   it('a refused click is answered by an error toast, and not by a DM as well', async () => {
     const before = dms().length;
     const room = (await s.db.prisma.deal.findFirstOrThrow({ where: { title: 'Retried' } })).roomId!;
