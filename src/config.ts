@@ -23,6 +23,7 @@ const Env = z.object({
     }, 'must be an IANA time zone such as Asia/Shanghai')
     .optional(),
   DEALROOM_LOCALE: z.enum(['en', 'zh']).default('en'),
+  DEALROOM_PROCESS_FILE: z.string().min(1).optional(),
   DEALROOM_ARCHIVE_AFTER_HOURS: z.coerce
     .number()
     .min(0)
@@ -89,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       locale: e.DEALROOM_LOCALE,
     },
     archiveAfterMs: e.DEALROOM_ARCHIVE_AFTER_HOURS * 3600_000,
+    processFile: e.DEALROOM_PROCESS_FILE ?? null,
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
     slack: e.SLACK_BOT_TOKEN

@@ -1,11 +1,13 @@
 // Composition root: config → database → store → platforms → jobs. Nothing else lives here.
 
+import fs from 'node:fs';
 import cron from 'node-cron';
 import pino from 'pino';
 import type { Deps } from './app/context.ts';
 import type { InboxPool } from './app/inbox.ts';
 import { PlatformRegistry } from './app/platforms.ts';
 import { systemClock } from './app/ports.ts';
+import { applyProcessFile } from './app/process-config.ts';
 import { isDeadLocalClaim } from './app/process-id.ts';
 import { housekeeping } from './app/rooms.ts';
 import { loadConfig } from './config.ts';
@@ -83,6 +85,16 @@ async function main() {
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
   const clock = systemClock;
   const store = prismaStore(db.prisma, clock);
+  if (config.processFile) {
+    // A team's own processes; refused at start (with the line and field, or the deals it would
+    // orphan) rather than run with a process the stored deals do not fit.
+    const processes = await applyProcessFile(
+      store.repos,
+      fs.readFileSync(config.processFile, 'utf8'),
+      config.processFile,
+    );
+    log.info({ processes: processes.map((p) => p.key) }, 'process file loaded');
+  }
   // Every configured platform registers here: Slack and Lark side by side in one process (one
   // Deps, one inbox pool, one outbox worker; digests per platform), the console when neither is.
   const platforms = new PlatformRegistry();

@@ -87,7 +87,7 @@ export function buildDealCard(v: DealView, locale: Locale, today: string): Messa
       placeholder: tLabel(locale, 'card.move_stage'),
       selected: deal.stage,
       options: process.stages
-        .filter((s) => s.key !== 'lost')
+        .filter((s) => s.terminal !== 'lost')
         .map((s) => ({ label: s.names[locale], value: `${deal.number}:${s.key}` })),
     });
   }

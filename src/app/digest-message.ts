@@ -16,7 +16,8 @@ export const TOP = 5;
 
 /** What both messages need to name things; the caller loads it once per workspace. */
 export interface DigestLookups {
-  process: Process;
+  /** The processes the digest's deals follow (one, usually). */
+  processes: Process[];
   /** Account name by account id, for deal references (`#12 Acme — Renewal`). */
   accountName: (accountId: string) => string | undefined;
   /** A member's platform user id, for mentions. */
@@ -51,7 +52,13 @@ function words(d: DigestLookups, L: Locale) {
   const link = (roomId: string | null) => (roomId && !roomId.startsWith('pending:') ? [' ', roomLink(roomId)] : '');
   const ref = (n: number, account: string | undefined, title: string, roomId: string | null): Text =>
     r`#${n} ${account ? `${account} — ` : ''}${title}${link(roomId)}`;
-  const stageName = (key: string) => d.process.stages.find((s) => s.key === key)?.names[L] ?? key;
+  // A stage is named in its own process; in lines about the whole funnel, when the digest covers
+  // several processes, with the process's name too (`Transactional sale · Quote`).
+  const stageName = (key: string, processKey?: string, qualify = false) => {
+    const p = d.processes.find((x) => x.key === processKey) ?? d.processes[0];
+    const name = p?.stages.find((s) => s.key === key)?.names[L] ?? key;
+    return qualify && d.processes.length > 1 && p ? `${p.names[L]} · ${name}` : name;
+  };
   return {
     L,
     stageName,
@@ -85,7 +92,11 @@ function followUpDetail(w: Words, f: FollowUp) {
 }
 
 function stalledDetail(w: Words, s: StalledDeal) {
-  return t(w.L, 'digest.stalled', { days: s.daysInStage, stage: w.stageName(s.deal.stage), limit: s.stallDays });
+  return t(w.L, 'digest.stalled', {
+    days: s.daysInStage,
+    stage: w.stageName(s.deal.stage, s.deal.process),
+    limit: s.stallDays,
+  });
 }
 
 const sumText = (w: Words, amounts: Amounts): string =>
@@ -98,7 +109,7 @@ function pipelineLine(w: Words, f: FunnelChanges): Block[] {
   const parts = f.stages.map((s) => {
     const delta = s.countNow - s.countThen;
     const money = sumText(w, s.amountNow);
-    return r`${w.stageName(s.stage)} ${s.countNow}${delta ? w.paren(delta > 0 ? `+${delta}` : `−${-delta}`) : ''}${money ? ` · ${money}` : ''}`;
+    return r`${w.stageName(s.stage, s.process, true)} ${s.countNow}${delta ? w.paren(delta > 0 ? `+${delta}` : `−${-delta}`) : ''}${money ? ` · ${money}` : ''}`;
   });
   return [{ type: 'context', text: t(w.L, 'digest.pipeline', { stages: join(parts, ' | ') }) }];
 }
@@ -127,7 +138,7 @@ function weeklyBlocks(w: Words, d: DigestLookups, r: WeeklyReport): Block[] {
     .filter((s) => s.current.entered || s.previous.entered)
     .map((s) =>
       [
-        `${w.stageName(s.stage)}${w.L === 'zh' ? '：' : ': '}${compare(w, s.current.conversion, s.previous.conversion, pct)}`,
+        `${w.stageName(s.stage, s.process, true)}${w.L === 'zh' ? '：' : ': '}${compare(w, s.current.conversion, s.previous.conversion, pct)}`,
         compare(w, s.current.medianDays, s.previous.medianDays, w.days, (x) => String(Math.round(x))),
         tLabel(w.L, 'digest.entered', { count: s.current.entered }),
       ].join(' · '),
@@ -140,7 +151,7 @@ function weeklyBlocks(w: Words, d: DigestLookups, r: WeeklyReport): Block[] {
       ? [
           t(w.L, 'digest.coaching', {
             who: d.externalIdOf(rep.id) ? w.who(rep.id) : rep.name,
-            stage: w.stageName(focus.stage),
+            stage: w.stageName(focus.stage, focus.process, true),
             rep: pct(focus.rep.conversion ?? 0),
             team: pct(focus.team.conversion ?? 0),
             count: focus.rep.entered,
@@ -150,7 +161,20 @@ function weeklyBlocks(w: Words, d: DigestLookups, r: WeeklyReport): Block[] {
         ]
       : [],
   );
-  return [...out, ...section(w, 'digest.coaching_title', coaching)];
+  // Exceptions made visible: how often each gate was overridden, and whether the deals let in
+  // anyway converted as well as those that met the standard (the data to judge the standard).
+  const gates = r.gates
+    .filter((g) => g.overridden.entered > 0)
+    .map((g) =>
+      t(w.L, 'digest.gate', {
+        stage: w.stageName(g.stage, g.process, true),
+        count: g.overridden.entered,
+        entered: g.overridden.entered + g.met.entered,
+        overridden: g.overridden.conversion === null ? '—' : pct(g.overridden.conversion),
+        met: g.met.conversion === null ? '—' : pct(g.met.conversion),
+      }),
+    );
+  return [...out, ...section(w, 'digest.coaching_title', coaching), ...section(w, 'digest.gates_title', gates)];
 }
 
 function message(header: string, body: Block[]): Message {
@@ -183,7 +207,7 @@ export function buildManagerDigest(d: ManagerDigestData, locale: Locale): Messag
     .sort((a, b) => a.at.getTime() - b.at.getTime())
     .map((x) => x.text);
   const move = (m: FunnelChanges['advances'][number]) =>
-    line(w, m.deal, `${w.stageName(m.from)} → ${w.stageName(m.to)}`);
+    line(w, m.deal, `${w.stageName(m.from, m.deal.process)} → ${w.stageName(m.to, m.deal.process)}`);
   const oldest = (g: OverdueGroup) => g.actions[0];
   const body: Block[] = [
     ...section(w, 'digest.closed_title', closed),
@@ -197,8 +221,11 @@ export function buildManagerDigest(d: ManagerDigestData, locale: Locale): Messag
           w,
           n.deal,
           n.amount === null
-            ? t(locale, 'digest.new_unpriced', { stage: w.stageName(n.stage) })
-            : t(locale, 'digest.new', { stage: w.stageName(n.stage), amount: w.money(n.amount, n.currency) }),
+            ? t(locale, 'digest.new_unpriced', { stage: w.stageName(n.stage, n.deal.process) })
+            : t(locale, 'digest.new', {
+                stage: w.stageName(n.stage, n.deal.process),
+                amount: w.money(n.amount, n.currency),
+              }),
         ),
       ),
     ),

@@ -2,10 +2,11 @@
 // follow-ups, stalled; weekly conversion on Mondays) and the rep's nudge. Used by the scheduler
 // (src/jobs/digest-scheduler.ts) and by `/deal digest`, so both show exactly the same thing.
 import { DateTime } from 'luxon';
-import { followUps, overdueActions, stalled } from '../domain/follow-ups.ts';
-import { funnelChanges, WINDOW_DAYS, weeklyReport } from '../domain/funnel.ts';
-import type { Member, Workspace } from '../domain/model.ts';
-import { DEFAULT_PROCESS, getProcess, type Locale } from '../domain/process.ts';
+import { followUps, overdueActions, stalledAcross } from '../domain/follow-ups.ts';
+import { WINDOW_DAYS } from '../domain/funnel.ts';
+import type { Deal, Member, Workspace } from '../domain/model.ts';
+import { funnelChangesAcross, weeklyReportAcross } from '../domain/pipeline.ts';
+import { defaultProcessKey, getProcess, type Locale, type Process, processesInUse } from '../domain/process.ts';
 import { reportsOf } from './authorize.ts';
 import type { Deps } from './context.ts';
 import { buildManagerDigest, buildRepNudge, type DigestLookups } from './digest-message.ts';
@@ -29,11 +30,25 @@ export const isNudgedRep = (m: Member) => m.managerId !== null && !m.nudgeOptOut
 /** The weekly section rides on the manager's local Monday digest. */
 export const isWeeklyDay = (now: Date, zone: string) => DateTime.fromJSDate(now).setZone(zone).weekday === 1;
 
-async function lookups(deps: Deps, ws: Workspace, members: Member[], accountIds: string[]): Promise<DigestLookups> {
+/** The processes a digest's deals follow, in file order; the default one when there are none.
+ * Each deal is measured in its own process (stages, stall thresholds, conversion). */
+function processesOf(deals: Deal[]): Process[] {
+  const used = new Set(deals.map((d) => d.process));
+  const list = processesInUse().filter((p) => used.has(p.key));
+  return list.length ? list : [getProcess(defaultProcessKey())];
+}
+
+async function lookups(
+  deps: Deps,
+  ws: Workspace,
+  members: Member[],
+  accountIds: string[],
+  processes: Process[],
+): Promise<DigestLookups> {
   const names = new Map((await deps.store.repos.listAccounts(ws.id, accountIds)).map((a) => [a.id, a.name]));
   const ext = new Map(members.map((m) => [m.id, m.externalId]));
   return {
-    process: getProcess(DEFAULT_PROCESS),
+    processes,
     accountName: (id) => names.get(id),
     externalIdOf: (id) => ext.get(id),
   };
@@ -53,7 +68,6 @@ export async function composeManagerDigest(
   const zone = memberZone(ws, manager);
   const today = todayIn(now, zone);
   const weekly = o.weekly ?? isWeeklyDay(now, zone);
-  const process = getProcess(DEFAULT_PROCESS);
   // Only the history the digest reads: the window since the last digest, or 180 days on Mondays.
   const from = weekly ? new Date(Math.min(since.getTime(), now.getTime() - 2 * WINDOW_DAYS * DAY)) : since;
   const deals = await deps.store.repos.listDeals(ws.id, { ownerIds: teamIds, openOrClosedSince: from });
@@ -63,28 +77,30 @@ export async function composeManagerDigest(
     from,
   );
   const open = deals.filter((d) => d.status === 'open');
+  const processes = processesOf(deals);
   const actions = await deps.store.digests.listOpenActionsForAssignees(ws.id, teamIds);
   const l = await lookups(
     deps,
     ws,
     members,
     deals.map((d) => d.accountId),
+    processes,
   );
   return buildManagerDigest(
     {
       ...l,
       manager: { id: manager.id, externalId: manager.externalId, name: manager.displayName || manager.name },
       today,
-      funnel: funnelChanges({ deals, events, since, until: now, process }),
+      funnel: funnelChangesAcross({ deals, events, since, until: now, processes }),
       overdue: overdueActions(actions, today),
       followUps: followUps(open, today),
-      stalled: stalled(open, now, process),
+      stalled: stalledAcross(open, now, processes),
       weekly: weekly
-        ? weeklyReport({
+        ? weeklyReportAcross({
             events,
             deals,
             now,
-            process,
+            processes,
             reps: team.filter((m) => m.id !== manager.id).map((m) => ({ id: m.id, name: m.displayName || m.name })),
           })
         : undefined,
@@ -103,18 +119,19 @@ export async function composeRepNudge(
 ): Promise<Message | null> {
   const members = o.members ?? (await deps.store.repos.listMembers(ws.id));
   const today = todayIn(now, memberZone(ws, rep));
-  const process = getProcess(DEFAULT_PROCESS);
   const open = await deps.store.repos.listDeals(ws.id, { ownerIds: [rep.id], status: 'open' });
+  const processes = processesOf(open);
   const actions = await deps.store.digests.listOpenActionsForAssignees(ws.id, [rep.id]);
   const overdue = overdueActions(actions, today).flatMap((g) => g.actions);
   const follow = followUps(open, today);
-  const stuck = stalled(open, now, process);
+  const stuck = stalledAcross(open, now, processes);
   if (!overdue.length && !follow.length && !stuck.length) return null;
   const l = await lookups(
     deps,
     ws,
     members,
     open.map((d) => d.accountId),
+    processes,
   );
   return buildRepNudge(
     {

@@ -29,6 +29,7 @@ import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
 import { showHelp } from './use-cases/help.ts';
 import { openDeal } from './use-cases/open-deal.ts';
 import { listDeals, showActions, showHistory, showInfo, showPipeline } from './use-cases/read-views.ts';
+import { recordOutcome } from './use-cases/record-outcome.ts';
 import { repairRoom } from './use-cases/repair-room.ts';
 import { setTeam, showTeam } from './use-cases/team.ts';
 
@@ -196,6 +197,8 @@ async function run(
       return saveContact(ctx, d, cmd);
     case 'log':
       return logTouch(ctx, d, cmd);
+    case 'outcome':
+      return recordOutcome(ctx, d, cmd);
     case 'action':
       return addAction(ctx, d, cmd, mentioned[0]);
     case 'done':

@@ -89,6 +89,11 @@ export interface Repos {
     c: Pick<Contact, 'name'> & Partial<Omit<Contact, 'id' | 'accountId' | 'name'>>,
   ): Promise<Contact>;
   listContacts(accountId: string): Promise<Contact[]>;
+  /** Process and stage of every deal of every workspace (checking a process file before use). */
+  listDealStages(): Promise<{ workspaceId: string; number: number; process: string; stage: string }[]>;
+  /** Every account and every contact of a workspace, oldest first (CSV export). */
+  listWorkspaceAccounts(workspaceId: string): Promise<Account[]>;
+  listWorkspaceContacts(workspaceId: string): Promise<Contact[]>;
 
   /** Hands out the workspace's next deal number (locks the workspace row until commit). */
   nextDealNumber(workspaceId: string): Promise<number>;

@@ -93,6 +93,8 @@ const OPTIONS: Partial<Record<CommandName, ReadonlyMap<string, [string, Kind]>>>
     截止: ['close', 'date'],
     成交: ['close', 'date'],
     成交日期: ['close', 'date'],
+    process: ['process', 'word'],
+    流程: ['process', 'word'],
   }),
   stage: table({ override: ['override', 'phrase'], 强制: ['override', 'phrase'] }),
   contact: table({
@@ -107,6 +109,7 @@ const OPTIONS: Partial<Record<CommandName, ReadonlyMap<string, [string, Kind]>>>
     手机: ['phone', 'phrase'],
   }),
   log: table({ next: ['next', 'date'], 下次: ['next', 'date'], 下次联系: ['next', 'date'] }),
+  outcome: table({ by: ['by', 'phrase'], 确认人: ['by', 'phrase'] }),
   action: table({ due: ['due', 'date'], 截止: ['due', 'date'], 到期: ['due', 'date'] }),
   invite: table({ as: ['as', 'word'], 作为: ['as', 'word'], 角色: ['as', 'word'] }),
   list: table({ stage: ['stage', 'phrase'], 阶段: ['stage', 'phrase'] }),
@@ -256,6 +259,7 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
         title: within('title', title, LIMITS.title),
         amount,
         close: dateOpt(inp, opts.close, 'close:'),
+        process: within('process:', opts.process?.toLowerCase(), LIMITS.stage),
         mentions: fewPeople(rest.filter((t) => t.mention).map((t) => t.mention!)),
       };
     }
@@ -285,6 +289,16 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
         const date = dateOpt(inp, value, field);
         if (field === 'next-contact') warnIfPast(inp, date);
         return { field, value, date };
+      }
+      if (field === 'process') {
+        // `set process transactional [map:]proposal=quote negotiation=quote`
+        const [key = '', ...pairs] = value.split(/[\s,，]+/).filter(Boolean);
+        const mapping = pairs.map((p) => {
+          const m = /^(?:map:)?([^=]+)=([^=]+)$/i.exec(p);
+          if (!m?.[1] || !m[2]) throw new Fail('parse.bad_mapping', { text: p });
+          return [m[1].toLowerCase(), m[2].toLowerCase()] as [string, string];
+        });
+        return { field, value, process: key.toLowerCase(), mapping };
       }
       if (field === 'currency') {
         const code = readCurrency(value);
@@ -322,6 +336,18 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       const next = dateOpt(inp, opts.next, 'next:');
       warnIfPast(inp, next);
       return { note: within('note', note, LIMITS.note), next };
+    }
+    case 'outcome': {
+      // `outcome <key> [<date>] [by:<who confirmed it>]`: the date defaults to today.
+      const [first, ...more] = rest;
+      if (!first) throw new Fail('parse.missing_outcome');
+      const written = text(inp, more);
+      const on = written ? dateOpt(inp, written, 'date') : todayIso(inp.ctx);
+      return {
+        outcome: within('outcome', first.text, LIMITS.stage),
+        on,
+        by: within('by:', opts.by, LIMITS.contact),
+      };
     }
     case 'action': {
       const assignee = rest[0]?.mention;

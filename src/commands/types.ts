@@ -61,6 +61,7 @@ export const SET_FIELDS = [
   'industry',
   'region',
   'address',
+  'process',
 ] as const;
 export const SetField = z.enum(SET_FIELDS);
 export type SetField = z.infer<typeof SetField>;
@@ -75,6 +76,7 @@ export const Command = z.discriminatedUnion('name', [
     title: z.string().min(1).max(LIMITS.title),
     amount: Money.optional(),
     close: IsoDate.optional(),
+    process: z.string().min(1).max(LIMITS.stage).optional(),
     mentions: z.array(Mention).max(LIMITS.mentions),
   }),
   z.object({
@@ -91,6 +93,12 @@ export const Command = z.discriminatedUnion('name', [
     /** parsed value for amount/close/next-contact (the raw text stays in `value`) */
     money: Money.optional(),
     date: IsoDate.optional(),
+    /** `set process <key> [map:]<from>=<to> …`: the process, and how stages map into it */
+    process: z.string().min(1).max(LIMITS.stage).optional(),
+    mapping: z
+      .array(z.tuple([z.string().min(1), z.string().min(1)]))
+      .max(30)
+      .optional(),
   }),
   z.object({
     name: z.literal('contact'),
@@ -102,6 +110,13 @@ export const Command = z.discriminatedUnion('name', [
     phone: z.string().max(LIMITS.phone).optional(),
   }),
   z.object({ name: z.literal('log'), ...dealRef, note: z.string().min(1).max(LIMITS.note), next: IsoDate.optional() }),
+  z.object({
+    name: z.literal('outcome'),
+    ...dealRef,
+    outcome: z.string().min(1).max(LIMITS.stage),
+    on: IsoDate,
+    by: z.string().min(1).max(LIMITS.contact).optional(),
+  }),
   z.object({
     name: z.literal('action'),
     ...dealRef,
@@ -153,6 +168,7 @@ export const DEAL_COMMANDS = [
   'set',
   'contact',
   'log',
+  'outcome',
   'action',
   'done',
   'undo',

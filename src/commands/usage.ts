@@ -4,11 +4,12 @@ import { table } from './table.ts';
 import type { CommandName } from './types.ts';
 
 export const USAGE: Record<CommandName, string> = {
-  new: '/deal new <account> | <title> [amount:<amount>] [close:<date>] [@user …]',
+  new: '/deal new <account> | <title> [amount:<amount>] [close:<date>] [process:<process>] [@user …]',
   stage: '/deal stage <stage> [override:<reason>]',
   set: '/deal set <field> <value>',
   contact: '/deal contact <name> [role:<role>] [title:<title>] [email:<email>] [phone:<phone>]',
   log: '/deal log <note> [next:<date>]',
+  outcome: '/deal outcome <outcome> [<date>] [by:<who confirmed it>]',
   action: '/deal action <@user> <text> [due:<date>]',
   done: '/deal done <action number>',
   undo: '/deal undo <action number>',
@@ -35,6 +36,8 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     set: 'Change one field of the deal: amount, currency, close, next-contact, next-step, competitor(s), title, account, industry, region or address.',
     contact: 'Add or update a contact on the deal, with their role, title, email and phone.',
     log: 'Record what happened (a call, a meeting, an email), optionally with the next contact date.',
+    outcome:
+      'Record a customer-confirmed outcome a stage requires (e.g. proposal-accepted), its date and who confirmed it.',
     action: 'Give a teammate a to-do on this deal, optionally with a due date.',
     done: 'Mark an action as done by its number.',
     undo: 'Reopen an action that was marked done by mistake.',
@@ -59,6 +62,7 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     set: '修改商机的某个字段：金额、币种、成交日期、下次联系、下一步、竞争对手、标题、客户、行业、区域或地址。',
     contact: '添加或更新商机联系人，可填写角色、职位、邮箱和电话。',
     log: '记录一次跟进（电话、会议、邮件），可同时写下次联系日期。',
+    outcome: '记录阶段要求的、经客户确认的结果（如 proposal-accepted），以及日期和确认人。',
     action: '给同事分配一个本商机的待办，可设置截止日期。',
     done: '按编号把一个待办标记为完成。',
     undo: '把误标为完成的待办恢复为未完成。',

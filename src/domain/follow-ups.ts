@@ -76,6 +76,14 @@ export interface StalledDeal {
  * (14 days in a 14-day stage is on the edge, not yet stalled; the 15th full day is). Counted in
  * elapsed 24-hour days from `stageEnteredAt`, so the reader's time zone does not matter. Stages
  * without a threshold, and deals of another process, never stall. Longest overrun first. */
+/** Stalled deals of several processes, each against its own process's thresholds, in one list. */
+export function stalledAcross(deals: Deal[], now: Date, processes: readonly Process[]): StalledDeal[] {
+  return processes.flatMap((p) => stalled(deals, now, p)).sort(byHowLate);
+}
+
+const byHowLate = (a: StalledDeal, b: StalledDeal) =>
+  b.daysInStage - b.stallDays - (a.daysInStage - a.stallDays) || a.deal.number - b.deal.number;
+
 export function stalled(deals: Deal[], now: Date, process: Process): StalledDeal[] {
   const out: StalledDeal[] = [];
   for (const deal of deals) {
@@ -85,7 +93,5 @@ export function stalled(deals: Deal[], now: Date, process: Process): StalledDeal
     const daysInStage = Math.floor((now.getTime() - deal.stageEnteredAt.getTime()) / DAY_MS);
     if (daysInStage > stallDays) out.push({ deal, daysInStage, stallDays });
   }
-  return out.sort(
-    (a, b) => b.daysInStage - b.stallDays - (a.daysInStage - a.stallDays) || a.deal.number - b.deal.number,
-  );
+  return out.sort(byHowLate);
 }

@@ -55,8 +55,9 @@ interface Timeline {
   amounts: AmountState[];
 }
 
-/** The stage an event leaves the deal in, for the events that move it; undefined for the rest. */
-function stageAfter(e: DealEvent): StageKey | undefined {
+/** The stage an event leaves the deal in, for the events that move it; undefined for the rest.
+ * Won and lost land in the process's stage with that flag (whatever the file calls it). */
+function stageAfter(e: DealEvent, process: Process): StageKey | undefined {
   const d = rec(e.data);
   switch (e.type) {
     case 'created':
@@ -65,8 +66,9 @@ function stageAfter(e: DealEvent): StageKey | undefined {
       return str(d.after);
     case 'won':
     case 'lost':
-      return e.type;
+      return process.stages.find((s) => s.terminal === e.type)?.key ?? e.type;
     case 'reopened':
+    case 'process_changed':
       return str(rec(d.after).stage);
     default:
       return undefined;
@@ -107,7 +109,7 @@ function timelines(deals: Deal[], events: DealEvent[], process: Process): Map<st
   for (const e of sorted) {
     const tl = map.get(e.dealId);
     if (!tl) continue;
-    const stage = stageAfter(e);
+    const stage = stageAfter(e, process);
     if (stage !== undefined) {
       if (!tl.states.length && e.type !== 'created')
         tl.states.push({ at: tl.deal.createdAt, stage: stageBefore(e) ?? stage, event: null });
@@ -168,6 +170,8 @@ export interface ClosedDeal {
 }
 export interface StageSnapshot {
   stage: StageKey;
+  /** The process the stage belongs to, when a digest covers several. */
+  process?: string;
   countThen: number;
   countNow: number;
   amountThen: Amounts;
@@ -370,11 +374,14 @@ export const WINDOW_DAYS = 90;
 
 export interface WeeklyStage {
   stage: StageKey;
+  /** The process the stage belongs to, when a report covers several. */
+  process?: string;
   current: StageStat;
   previous: StageStat;
 }
 export interface CoachingFocus {
   stage: StageKey;
+  process?: string;
   rep: Rate;
   team: Rate;
   /** team conversion − rep conversion, > 0. */
@@ -389,6 +396,55 @@ export interface WeeklyReport {
   previous: { from: Date; to: Date };
   stages: WeeklyStage[];
   coaching: RepCoaching[];
+  /** Gates passed by override vs the stage standard met, per gated stage (current window). */
+  gates: GateStat[];
+}
+
+/** The data to judge a stage standard itself (METHOD.md: exceptions made visible): of the deals
+ * that entered a gated stage in the window, those let in by a manager's override and those that
+ * met the standard, each with how many went on to a later stage. */
+export interface GateStat {
+  stage: StageKey;
+  process?: string;
+  overridden: Rate;
+  met: Rate;
+}
+
+/** Per stage that has entry requirements: forward moves into it within [from, to), split by
+ * whether the gate was passed by override (the `override` the stage_changed event records), and
+ * whether the deal then left the stage forward before `to` (median days to that exit). */
+export function gateStats(input: {
+  events: DealEvent[];
+  deals: Deal[];
+  from: Date;
+  to: Date;
+  process: Process;
+}): GateStat[] {
+  const { from, to, process } = input;
+  const byDeal = new Map<string, DealEvent[]>();
+  for (const e of [...input.events].sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id - b.id)))
+    byDeal.set(e.dealId, [...(byDeal.get(e.dealId) ?? []), e]);
+  const gated = openStages(process).filter((s) => s.requires.length > 0);
+  return gated.map((s) => {
+    const overridden: (number | null)[] = [];
+    const met: (number | null)[] = [];
+    for (const evs of byDeal.values()) {
+      evs.forEach((e, i) => {
+        if (e.type !== 'stage_changed' || e.at < from || e.at >= to) return;
+        const d = rec(e.data);
+        if (str(d.after) !== s.key || !isAdvance(process, str(d.before) ?? '', s.key)) return;
+        // The first later move out of the stage; forward counts as converted.
+        const exit = evs
+          .slice(i + 1)
+          .find((x) => x.at < to && stageAfter(x, process) !== undefined && stageAfter(x, process) !== s.key);
+        const next = exit && stageAfter(exit, process);
+        const days =
+          exit && next && isAdvance(process, s.key, next) ? (exit.at.getTime() - e.at.getTime()) / DAY_MS : null;
+        (typeof d.override === 'string' ? overridden : met).push(days);
+      });
+    }
+    return { stage: s.key, overridden: rateOf(overridden), met: rateOf(met) };
+  });
 }
 
 /** Current window = the 90 days up to `now`, previous = the 90 before. A rep's coaching focus is
@@ -431,5 +487,6 @@ export function weeklyReport(input: {
     previous,
     stages: cur.map((c, i) => ({ stage: c.stage, current: c, previous: prev[i] })),
     coaching,
+    gates: gateStats({ ...base, ...current }),
   };
 }

@@ -111,7 +111,9 @@ export type EventType =
   | 'won'
   | 'lost'
   | 'reopened'
-  | 'room_linked';
+  | 'room_linked'
+  | 'outcome_recorded'
+  | 'process_changed';
 
 export interface DealEvent {
   id: bigint;

@@ -1,27 +1,70 @@
 // The sales process as data. Stages, their win probability, ENTRY requirements checked when a
 // move is asked for, stall thresholds for digests, and playbook actions created on entry.
-// One default process today (a B2B solution sale, after the seed methods); deals carry a
-// `process` key so configurable processes can be added without touching deals.
+// Two processes ship (a B2B solution sale and a transactional sale, after the seed methods: one
+// linear process does not fit every sale); a team writes its own as a file (process-file.ts).
+// Deals carry a `process` key. Requirements come from a registry the code knows (a field set, a
+// contact with a role, a verifiable outcome), so a file can name them and never holds code.
 
 export type StageKey = string;
 export type Locale = 'en' | 'zh';
 
-/** What a gate looks at: the deal as it stands, plus the roles of its account's contacts. */
+/** What a gate looks at: the deal as it stands, the roles of its account's contacts, and the
+ * verifiable outcomes recorded on it (their keys). */
 export interface GateInput {
   amount: string | null;
   closeDate: string | null;
   nextContactOn: string | null;
   contactRoles: string[];
+  nextStep?: string | null;
+  competitors?: string[];
+  industry?: string | null;
+  region?: string | null;
+  outcomes?: string[];
 }
 
+/** The fields a stage may require to be set. */
+export const GATE_FIELDS = [
+  'amount',
+  'close',
+  'next_contact',
+  'next_step',
+  'competitors',
+  'industry',
+  'region',
+] as const;
+export type GateField = (typeof GATE_FIELDS)[number];
+
+/** The contact roles a stage may require (the roles `/deal contact … role:` accepts). */
+export const CONTACT_ROLES = ['decision_maker', 'champion', 'influencer', 'user', 'procurement', 'blocker'] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+
+/** What a requirement asks for, as data (what a process file writes). */
+export type RequirementSpec =
+  | { kind: 'field'; field: GateField }
+  | { kind: 'contact'; role: ContactRole }
+  | { kind: 'outcome'; outcome: string };
+
 export interface Requirement {
-  key: 'amount' | 'close' | 'decision_maker' | 'next_contact';
+  /** Unique per kind and target: `amount`, `decision_maker`, `outcome:proposal-accepted`. */
+  key: string;
+  spec: RequirementSpec;
   met(d: GateInput): boolean;
 }
+
+/** Who a playbook action is for: the deal's owner, the owner's manager, or whoever holds a role
+ * in the deal's room (`presales`, `cs`…; the owner when nobody does). */
+export type Assignee = { kind: 'owner' } | { kind: 'manager' } | { kind: 'room_role'; role: string };
 
 export interface PlaybookAction {
   text: Record<Locale, string>;
   dueInDays: number;
+  assignee: Assignee;
+}
+
+/** A customer-confirmed result a stage may require (`/deal outcome proposal-accepted 2026-12-02`). */
+export interface OutcomeDef {
+  key: string;
+  names: Record<Locale, string>;
 }
 
 export interface Stage {
@@ -39,16 +82,40 @@ export interface Process {
   key: string;
   names: Record<Locale, string>;
   stages: Stage[]; // in funnel order; terminal stages last
+  outcomes: OutcomeDef[];
 }
 
-const has = (v: string | null) => v !== null && v !== '';
+const has = (v: string | null | undefined) => v !== null && v !== undefined && v !== '';
+const FIELD_SET: Record<GateField, (d: GateInput) => boolean> = {
+  amount: (d) => has(d.amount),
+  close: (d) => has(d.closeDate),
+  next_contact: (d) => has(d.nextContactOn),
+  next_step: (d) => has(d.nextStep),
+  competitors: (d) => (d.competitors ?? []).length > 0,
+  industry: (d) => has(d.industry),
+  region: (d) => has(d.region),
+};
+
+/** The requirement registry: every requirement a process (code or file) can name. */
+export function requirement(spec: RequirementSpec): Requirement {
+  switch (spec.kind) {
+    case 'field':
+      return { key: spec.field, spec, met: FIELD_SET[spec.field] };
+    case 'contact':
+      return { key: spec.role, spec, met: (d) => d.contactRoles.includes(spec.role) };
+    case 'outcome':
+      return { key: `outcome:${spec.outcome}`, spec, met: (d) => (d.outcomes ?? []).includes(spec.outcome) };
+  }
+}
+
 export const REQUIREMENTS = {
   // "With a deadline it is a plan, without one it is a dream": budget and deadline.
-  amount: { key: 'amount', met: (d) => has(d.amount) },
-  close: { key: 'close', met: (d) => has(d.closeDate) },
-  decisionMaker: { key: 'decision_maker', met: (d) => d.contactRoles.includes('decision_maker') },
-  nextContact: { key: 'next_contact', met: (d) => has(d.nextContactOn) },
-} satisfies Record<string, Requirement>;
+  amount: requirement({ kind: 'field', field: 'amount' }),
+  close: requirement({ kind: 'field', field: 'close' }),
+  decisionMaker: requirement({ kind: 'contact', role: 'decision_maker' }),
+  nextContact: requirement({ kind: 'field', field: 'next_contact' }),
+};
+const OWNER: Assignee = { kind: 'owner' };
 
 export const SOLUTION_SALE: Process = {
   key: 'solution',
@@ -77,6 +144,7 @@ export const SOLUTION_SALE: Process = {
             zh: '梳理决策链：谁拍板、谁支持、谁反对',
           },
           dueInDays: 5,
+          assignee: OWNER,
         },
       ],
     },
@@ -94,6 +162,7 @@ export const SOLUTION_SALE: Process = {
             zh: '发送正式方案，并与客户约定评审日期',
           },
           dueInDays: 5,
+          assignee: OWNER,
         },
       ],
     },
@@ -111,6 +180,7 @@ export const SOLUTION_SALE: Process = {
             zh: '与客户确认合同启动与付款时间',
           },
           dueInDays: 7,
+          assignee: OWNER,
         },
       ],
     },
@@ -133,13 +203,103 @@ export const SOLUTION_SALE: Process = {
       playbook: [],
     },
   ],
+  outcomes: [],
 };
 
-const PROCESSES: Record<string, Process> = { [SOLUTION_SALE.key]: SOLUTION_SALE };
-export const DEFAULT_PROCESS = SOLUTION_SALE.key;
+/** A product sale: short, few gates, the price decides. The customer's signed order is the
+ * verifiable outcome that closes the quote stage. */
+export const TRANSACTIONAL_SALE: Process = {
+  key: 'transactional',
+  names: { en: 'Transactional sale', zh: '产品交易型销售' },
+  stages: [
+    {
+      key: 'lead',
+      names: { en: 'Lead', zh: '潜在客户' },
+      aliases: ['prospect', '潜客', '线索'],
+      probability: 0.2,
+      requires: [],
+      stallDays: 7,
+      playbook: [],
+    },
+    {
+      key: 'quote',
+      names: { en: 'Quote', zh: '报价' },
+      aliases: ['quoted', 'offer', '报价单'],
+      probability: 0.6,
+      requires: [REQUIREMENTS.amount],
+      stallDays: 10,
+      playbook: [
+        {
+          text: { en: 'Follow up on the quote with the buyer', zh: '跟进报价，联系采购方' },
+          dueInDays: 3,
+          assignee: OWNER,
+        },
+      ],
+    },
+    {
+      key: 'won',
+      names: { en: 'Won', zh: '赢单' },
+      aliases: ['win', 'closed won', '成交'],
+      probability: 1,
+      terminal: 'won',
+      requires: [],
+      playbook: [],
+    },
+    {
+      key: 'lost',
+      names: { en: 'Lost', zh: '输单' },
+      aliases: ['lose', 'closed lost', '丢单'],
+      probability: 0,
+      terminal: 'lost',
+      requires: [],
+      playbook: [],
+    },
+  ],
+  outcomes: [],
+};
 
+/** The processes a workspace has when it has written none of its own. */
+export const DEFAULT_PROCESSES: readonly Process[] = [SOLUTION_SALE, TRANSACTIONAL_SALE];
+export const DEFAULT_PROCESS = SOLUTION_SALE.key;
+let PROCESSES = new Map(DEFAULT_PROCESSES.map((p) => [p.key, p]));
+
+/** Replaces the processes in use (a loaded process file; the first is the default for new deals
+ * when it has no `solution`). The caller checks `orphanedDeals` first. */
+export function useProcesses(list: readonly Process[]): void {
+  PROCESSES = new Map(list.map((p) => [p.key, p]));
+}
+
+/** The processes in use, in file order. */
+export const processesInUse = (): Process[] => [...PROCESSES.values()];
+
+/** The process new deals get when none is named: `solution` if there is one, else the first. */
+export const defaultProcessKey = (): string =>
+  PROCESSES.has(DEFAULT_PROCESS) ? DEFAULT_PROCESS : ([...PROCESSES.keys()][0] ?? DEFAULT_PROCESS);
+
+/** The process with this key; an unknown key is an error, never a silent fallback (a deal read
+ * with the wrong process would show wrong stages and pass wrong gates). */
 export function getProcess(key: string): Process {
-  return PROCESSES[key] ?? SOLUTION_SALE;
+  const p = PROCESSES.get(key);
+  if (!p) throw new Error(`Unknown sales process "${key}" (known: ${[...PROCESSES.keys()].join(', ')})`);
+  return p;
+}
+
+/** Deals a set of processes would orphan: their process is gone, or their stage is not in it.
+ * A process file that orphans any deal is refused with this list (history keeps stage keys, so a
+ * renamed stage must keep its key or the deals be moved first). */
+export function orphanedDeals<D extends { process: string; stage: string }>(
+  processes: readonly Process[],
+  deals: D[],
+): D[] {
+  const stages = new Map(processes.map((p) => [p.key, new Set(p.stages.map((s) => s.key))]));
+  return deals.filter((d) => !stages.get(d.process)?.has(d.stage));
+}
+
+/** The process's won stage and lost stage, found by their flag (a file names them as it likes). */
+export function terminalStage(process: Process, kind: 'won' | 'lost'): Stage {
+  const s = process.stages.find((x) => x.terminal === kind);
+  if (!s) throw new Error(`Process ${process.key} has no ${kind} stage`);
+  return s;
 }
 
 export function stageOf(process: Process, key: StageKey): Stage {
@@ -203,6 +363,6 @@ export function missingRequirements(process: Process, from: StageKey, to: StageK
 
 /** Stage moves for funnel analytics: an advance is a move to a later open stage or to won. */
 export function isAdvance(process: Process, from: StageKey, to: StageKey): boolean {
-  if (to === 'lost') return false;
+  if (process.stages.find((s) => s.key === to)?.terminal === 'lost') return false;
   return stageIndex(process, to) > stageIndex(process, from);
 }

@@ -41,6 +41,9 @@ const en: Catalog = {
   'digest.unchanged': () => '(unchanged)',
   'digest.entered': (p) => r`${p.count} entered`,
   'digest.coaching_title': () => 'Coaching focus',
+  'digest.gates_title': () => 'Gates passed by override',
+  'digest.gate': (p) =>
+    r`${p.stage}: ${p.count} of ${p.entered} entries by override; converted ${p.overridden}, vs ${p.met} when the standard was met`,
   'digest.coaching': (p) =>
     r`${p.who}: ${p.stage} — ${p.rep} vs team ${p.team} (${p.count} deals) · ${p.rep_days} vs team ${p.team_days}`,
 };
@@ -82,6 +85,9 @@ const zh: Catalog = {
   'digest.unchanged': () => '（持平）',
   'digest.entered': (p) => r`进入 ${p.count} 个`,
   'digest.coaching_title': () => '辅导重点',
+  'digest.gates_title': () => '经理放行的阶段门槛',
+  'digest.gate': (p) =>
+    r`${p.stage}：${p.entered} 次进入中 ${p.count} 次为放行；放行后转化率 ${p.overridden}，达标进入的为 ${p.met}`,
   'digest.coaching': (p) =>
     r`${p.who}：${p.stage} — 转化率 ${p.rep}，团队 ${p.team}（${p.count} 个商机）· 用时 ${p.rep_days}，团队 ${p.team_days}`,
 };

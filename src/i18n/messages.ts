@@ -22,6 +22,12 @@ const en: Catalog = {
   'req.close': () => 'an expected close date (the deadline)',
   'req.decision_maker': () => 'a decision-maker contact',
   'req.next_contact': () => 'the next customer contact date',
+  'req.next_step': () => 'the next step',
+  'req.competitors': () => 'the competitors',
+  'req.industry': () => "the account's industry",
+  'req.region': () => "the account's region",
+  'req.contact': (p) => r`a ${p.role} contact`,
+  'req.outcome': (p) => r`the customer-confirmed outcome "${p.outcome}"`,
   'field.amount': () => 'amount',
   'field.currency': () => 'currency',
   'field.close': () => 'expected close date',
@@ -56,6 +62,8 @@ const en: Catalog = {
   'deal.already_open': (p) => r`Deal #${p.deal} is already open.`,
 
   'new.created': (p) => r`Deal #${p.deal} ${p.account} — ${p.title} created.`,
+  'new.unknown_process': (p) =>
+    r`There is no sales process "${p.process}". Pick one of ${p.known}, e.g. ${cmd(r`new Acme | ERP process:${p.first}`)}.`,
   'request.duplicate': () => r`This request was already handled; nothing was changed twice.`,
   'room.create_failed': (p) => r`The deal is saved, but I couldn't create its room: ${p.reason}`,
   'room.invite_failed': (p) => r`I couldn't invite everyone to the room: ${p.reason}`,
@@ -111,6 +119,21 @@ const en: Catalog = {
   'log.logged': (p) => r`${p.user} logged a customer contact: ${p.note}${p.next}`,
   'log.next': (p) => r` — next contact ${p.date}`,
   'log.logged_reply': (p) => r`Customer contact logged on deal #${p.deal}.`,
+  'outcome.recorded': (p) => r`${p.user} recorded a customer-confirmed outcome: ${em(p.outcome)} on ${p.date}${p.by}.`,
+  'outcome.recorded_reply': (p) => r`Outcome “${p.outcome}” recorded on deal #${p.deal}.`,
+  'outcome.by': (p) => r`, confirmed by ${p.who}`,
+  'process.unknown': (p) => r`There is no sales process "${p.process}". Pick one of ${p.known}.`,
+  'process.same': (p) => r`Deal #${p.deal} already follows the ${p.process} process.`,
+  'process.bad_from': (p) =>
+    r`“${p.stage}” is not an open stage of the ${p.process} process (${p.stages}); nothing changed.`,
+  'process.bad_to': (p) =>
+    r`“${p.stage}” is not an open stage of the ${p.process} process (${p.stages}); nothing changed.`,
+  'process.needs_mapping': (p) =>
+    r`Deal #${p.deal} is in ${p.stage}, which ${p.process} does not have. Say where it goes, e.g. ${cmd(r`set process ${p.process} ${p.key}=${p.first}`)} (stages: ${p.stages}). Nothing changed.`,
+  'process.changed': (p) =>
+    r`${p.user} moved deal #${p.deal} from the ${p.from} process to ${p.to}; it is now in ${em(p.stage)}.`,
+  'process.changed_reply': (p) => r`Deal #${p.deal} now follows the ${p.process} process; its history is unchanged.`,
+  'outcome.unknown': (p) => r`“${p.outcome}” is not an outcome of the ${p.process} process. Its outcomes: ${p.known}.`,
 
   'action.added': (p) => r`${p.user} assigned #${p.n} to ${p.assignee}: ${p.text}${p.due}`,
   'action.due': (p) => r` (due ${p.date})`,
@@ -162,6 +185,8 @@ const en: Catalog = {
   'history.lost': (p) => r`${p.who} marked it lost: ${p.reason}`,
   'history.reopened': (p) => r`${p.who} reopened it`,
   'history.room_linked': (p) => r`room ${p.room} linked`,
+  'history.process_changed': (p) => r`${p.who} changed the process: ${p.from} → ${p.to}`,
+  'history.outcome': (p) => r`${p.who} recorded the outcome “${p.outcome}” on ${p.date}${p.by}`,
   'actions.none_mine': () => 'You have no open actions. 🎉',
   'actions.mine_title': (p) => r`Your open actions (${p.count}):`,
   'actions.none': (p) => r`Deal #${p.deal} has no actions yet. Add one: ${cmd('action @someone <what> due:friday')}`,
@@ -226,6 +251,12 @@ const zh: Catalog = {
   'req.close': () => '预计成交日期（时间期限）',
   'req.decision_maker': () => '一位决策者联系人',
   'req.next_contact': () => '下次客户联系日期',
+  'req.next_step': () => '下一步计划',
+  'req.competitors': () => '竞争对手',
+  'req.industry': () => '客户所属行业',
+  'req.region': () => '客户所在区域',
+  'req.contact': (p) => r`一位${p.role}联系人`,
+  'req.outcome': (p) => r`经客户确认的结果「${p.outcome}」`,
   'field.amount': () => '金额',
   'field.currency': () => '币种',
   'field.close': () => '预计成交日期',
@@ -254,6 +285,8 @@ const zh: Catalog = {
   'deal.already_open': (p) => r`商机 #${p.deal} 本来就是进行中。`,
 
   'new.created': (p) => r`已创建商机 #${p.deal} ${p.account} — ${p.title}。`,
+  'new.unknown_process': (p) =>
+    r`没有名为「${p.process}」的销售流程。可选：${p.known}，例如 ${cmd(r`new Acme | ERP process:${p.first}`)}。`,
   'request.duplicate': () => r`这个请求已经处理过，没有重复修改。`,
   'room.create_failed': (p) => r`商机已保存，但无法创建房间：${p.reason}`,
   'room.invite_failed': (p) => r`没能把所有人邀请进房间：${p.reason}`,
@@ -308,6 +341,19 @@ const zh: Catalog = {
   'log.logged': (p) => r`${p.user} 记录了一次客户联系：${p.note}${p.next}`,
   'log.next': (p) => r`——下次联系 ${p.date}`,
   'log.logged_reply': (p) => r`已在商机 #${p.deal} 记录客户联系。`,
+  'outcome.recorded': (p) => r`${p.user} 记录了经客户确认的结果：${em(p.outcome)}，日期 ${p.date}${p.by}。`,
+  'outcome.recorded_reply': (p) => r`已在商机 #${p.deal} 记录结果「${p.outcome}」。`,
+  'outcome.by': (p) => r`，确认人 ${p.who}`,
+  'process.unknown': (p) => r`没有名为「${p.process}」的销售流程。可选：${p.known}。`,
+  'process.same': (p) => r`商机 #${p.deal} 已经在使用「${p.process}」流程。`,
+  'process.bad_from': (p) => r`「${p.stage}」不是「${p.process}」流程中的进行中阶段（${p.stages}）；未做任何更改。`,
+  'process.bad_to': (p) => r`「${p.stage}」不是「${p.process}」流程中的进行中阶段（${p.stages}）；未做任何更改。`,
+  'process.needs_mapping': (p) =>
+    r`商机 #${p.deal} 处于「${p.stage}」，而 ${p.process} 没有这个阶段。请指明对应阶段，例如 ${cmd(r`set process ${p.process} ${p.key}=${p.first}`)}（阶段：${p.stages}）。未做任何更改。`,
+  'process.changed': (p) =>
+    r`${p.user} 将商机 #${p.deal} 从「${p.from}」流程改为「${p.to}」，当前阶段为 ${em(p.stage)}。`,
+  'process.changed_reply': (p) => r`商机 #${p.deal} 已改用「${p.process}」流程，历史记录保持不变。`,
+  'outcome.unknown': (p) => r`「${p.outcome}」不是「${p.process}」流程中的结果。可选结果：${p.known}。`,
 
   'action.added': (p) => r`${p.user} 给 ${p.assignee} 分配了 #${p.n}：${p.text}${p.due}`,
   'action.due': (p) => r`（截止 ${p.date}）`,
@@ -359,6 +405,8 @@ const zh: Catalog = {
   'history.lost': (p) => r`${p.who} 标记为输单：${p.reason}`,
   'history.reopened': (p) => r`${p.who} 重新打开了商机`,
   'history.room_linked': (p) => r`关联房间 ${p.room}`,
+  'history.process_changed': (p) => r`${p.who} 更改了流程：${p.from} → ${p.to}`,
+  'history.outcome': (p) => r`${p.who} 记录了结果「${p.outcome}」，日期 ${p.date}${p.by}`,
   'actions.none_mine': () => '你没有未完成的待办。🎉',
   'actions.mine_title': (p) => r`你的未完成待办（${p.count}）：`,
   'actions.none': (p) => r`商机 #${p.deal} 还没有待办。添加一个：${cmd('action @同事 <事项> due:周五')}`,

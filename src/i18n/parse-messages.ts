@@ -25,6 +25,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.missing_field': (p) => r`Which field should I change? Fields: ${p.fields}.${usageEn(p)}`,
     'parse.unknown_field': (p) => r`“${p.field}” isn't a field I can set. Fields: ${p.fields}.${usageEn(p)}`,
     'parse.missing_value': (p) => r`What should ${p.field} be? Add the new value after the field name.${usageEn(p)}`,
+    'parse.bad_mapping': (p) =>
+      r`“${p.text}” is not a stage mapping. Write old=new, e.g. ${cmd('set process transactional proposal=quote')}.${usageEn(p)}`,
     'parse.bad_date': (p) => r`I couldn't read “${p.text}” as a date for ${p.field}. ${DATE_EXAMPLES_EN}.${usageEn(p)}`,
     'parse.bad_amount': (p) =>
       r`I couldn't read “${p.text}” as an amount for ${p.field}. Try ${AMOUNT_EXAMPLES} (no negatives, at most 2 decimals).${usageEn(p)}`,
@@ -36,6 +38,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       r`“${p.role}” isn't a contact role. Roles: ${p.roles} (dm works for decision_maker).${usageEn(p)}`,
     'parse.bad_email': (p) =>
       r`“${p.text}” doesn't look like an email address. Write it like jane@acme.com.${usageEn(p)}`,
+    'parse.missing_outcome': (p) =>
+      r`Which outcome? Name it, e.g. ${cmd('outcome proposal-accepted 2026-12-02 by:"Jane Doe"')}.${usageEn(p)}`,
     'parse.missing_note': (p) =>
       r`What happened? Add a short note, e.g. ${cmd('log Call with CFO, budget confirmed next:friday')}.${usageEn(p)}`,
     'parse.missing_mention': (p) => r`Mention who this is for with @, e.g. @jane.${usageEn(p)}`,
@@ -83,6 +87,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.missing_field': (p) => r`要修改哪个字段？可选字段：${p.fields}。${usageZh(p)}`,
     'parse.unknown_field': (p) => r`无法设置“${p.field}”。可选字段：${p.fields}。${usageZh(p)}`,
     'parse.missing_value': (p) => r`${p.field} 要改成什么？请在字段名后写上新的值。${usageZh(p)}`,
+    'parse.bad_mapping': (p) =>
+      r`“${p.text}”不是阶段映射。请写成 旧阶段=新阶段，例如 ${cmd('set process transactional proposal=quote')}。${usageZh(p)}`,
     'parse.bad_date': (p) => r`看不懂 ${p.field} 的日期“${p.text}”。${DATE_EXAMPLES_ZH}。${usageZh(p)}`,
     'parse.bad_amount': (p) =>
       r`看不懂 ${p.field} 的金额“${p.text}”。可以写 ${AMOUNT_EXAMPLES}（不能为负数，最多两位小数）。${usageZh(p)}`,
@@ -92,6 +98,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.bad_role': (p) =>
       r`“${p.role}”不是联系人角色。可选：决策者、支持者、影响者、使用者、采购、反对者（或 ${p.roles}）。${usageZh(p)}`,
     'parse.bad_email': (p) => r`“${p.text}”不像邮箱地址，请写成 zhangsan@example.com 这样的格式。${usageZh(p)}`,
+    'parse.missing_outcome': (p) =>
+      r`记录哪个结果？例如：${cmd('outcome proposal-accepted 2026-12-02 by:"Jane Doe"')}。${usageZh(p)}`,
     'parse.missing_note': (p) =>
       r`发生了什么？请写一句记录，例如：${cmd('log 和财务总监通话，预算已确认 下次:周五')}。${usageZh(p)}`,
     'parse.missing_mention': (p) => r`请用 @ 指定同事，例如 @张三。${usageZh(p)}`,

@@ -255,6 +255,26 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     async listContacts(accountId) {
       return (await db.contact.findMany({ where: { accountId }, orderBy: { createdAt: 'asc' } })).map(contact);
     },
+    async listDealStages() {
+      return db.deal.findMany({
+        select: { workspaceId: true, number: true, process: true, stage: true },
+        orderBy: [{ workspaceId: 'asc' }, { number: 'asc' }],
+      });
+    },
+    async listWorkspaceAccounts(workspaceId) {
+      const rows = await db.account.findMany({
+        where: { workspaceId },
+        orderBy: [{ createdAt: 'asc' }, { name: 'asc' }],
+      });
+      return rows.map(account);
+    },
+    async listWorkspaceContacts(workspaceId) {
+      const rows = await db.contact.findMany({
+        where: { workspaceId },
+        orderBy: [{ createdAt: 'asc' }, { name: 'asc' }],
+      });
+      return rows.map(contact);
+    },
 
     async nextDealNumber(workspaceId) {
       const w = await db.workspace.update({ where: { id: workspaceId }, data: { dealSeq: { increment: 1 } } });

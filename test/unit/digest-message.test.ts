@@ -23,7 +23,7 @@ const lines = (m: Message) => renderText(m, (id) => USERS[id] ?? id).split('\n')
 
 const ACCOUNTS: Record<string, string> = { a1: 'Acme', a2: 'Beta', a3: 'Gamma', a4: 'Delta' };
 const lookups: DigestLookups = {
-  process: SOLUTION_SALE,
+  processes: [SOLUTION_SALE],
   accountName: (id) => ACCOUNTS[id],
   externalIdOf: (id) => ({ u1: 'U1', u2: 'U2' })[id],
 };
@@ -183,6 +183,7 @@ const weekly: WeeklyReport = {
     { rep: { id: 'u2', name: 'Bob' }, focus: null },
     { rep: { id: 'u9', name: 'Carol' }, focus: { stage: 'lead', rep: r(3, 0, null), team: r(10, 5, 3.4), gap: 0.5 } },
   ],
+  gates: [],
 };
 
 const manager = { id: 'm1', externalId: 'UM', name: 'Maria' };

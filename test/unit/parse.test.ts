@@ -140,6 +140,27 @@ const good: [string, Command][] = [
   ['log next: in 3 days Demo went   well', { name: 'log', note: 'Demo went   well', next: '2026-11-26' }],
   ['log "Demo went well" next:+2w', { name: 'log', note: 'Demo went well', next: '2026-12-07' }],
   ['log Customer said "we need SSO" today', { name: 'log', note: 'Customer said "we need SSO" today' }],
+  // set process with a stage mapping
+  [
+    'set process transactional map:proposal=quote negotiation=Quote',
+    {
+      name: 'set',
+      field: 'process',
+      value: 'transactional map:proposal=quote negotiation=Quote',
+      process: 'transactional',
+      mapping: [
+        ['proposal', 'quote'],
+        ['negotiation', 'quote'],
+      ],
+    },
+  ],
+  // outcome (the date defaults to the speaker's today)
+  ['outcome proposal-accepted', { name: 'outcome', outcome: 'proposal-accepted', on: '2026-11-23' }],
+  [
+    'outcome proposal-accepted 2026-12-02 by:"Jane Doe"',
+    { name: 'outcome', outcome: 'proposal-accepted', on: '2026-12-02', by: 'Jane Doe' },
+  ],
+  ['outcome po-received 明天 确认人:王五', { name: 'outcome', outcome: 'po-received', on: '2026-11-24', by: '王五' }],
   ['#7 log met <@U123|jane> on site', { name: 'log', deal: 7, note: 'met <@U123|jane> on site' }],
   ['记录 客户来电，确认预算 下次:下周五', { name: 'log', note: '客户来电，确认预算', next: '2026-12-04' }],
   ['记录客户来电 下次：3天后', { name: 'log', note: '客户来电', next: '2026-11-26' }],
@@ -247,6 +268,9 @@ const bad: [string, string][] = [
   ['contact Jane email:not-an-email', 'parse.bad_email'],
   ['contact Jane role:', 'parse.empty_option'],
   ['log', 'parse.missing_note'],
+  ['outcome', 'parse.missing_outcome'],
+  ['set process transactional proposal', 'parse.bad_mapping'],
+  ['outcome accepted someday', 'parse.bad_date'],
   ['log next:friday', 'parse.missing_note'],
   ['log called next:frday', 'parse.bad_date'],
   ['action bob send deck', 'parse.missing_mention'],

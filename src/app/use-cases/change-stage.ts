@@ -2,24 +2,70 @@
 // command; a blocked move changes nothing and says what is missing and how to fix it.
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
-import type { Deal, NewEvent } from '../../domain/model.ts';
-import { getProcess, isAdvance, matchStage, missingRequirements, stageOf } from '../../domain/process.ts';
+import type { Deal, Member, NewEvent } from '../../domain/model.ts';
+import {
+  type Assignee,
+  getProcess,
+  isAdvance,
+  type Locale,
+  matchStage,
+  missingRequirements,
+  type Process,
+  type Requirement,
+  stageOf,
+} from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import { assertCanOverride } from '../authorize.ts';
 import type { TxContext } from '../context.ts';
 import { addDays, stageName, todayIn } from '../format.ts';
 import { roomLocale } from '../identity.ts';
-import { command, join, mention, plain, r, userText } from '../message.ts';
+import { command, join, mention, plain, type Rich, r, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 import { closeDeal } from './close-deal.ts';
+import { recordedOutcomes } from './record-outcome.ts';
 
-/** The fix for each requirement, as the command a user types. */
+/** The fix for each field requirement, as the command a user types. */
 const FIX: Record<string, string> = {
   amount: 'set amount 120k',
   close: 'set close 2026-12-31',
-  decision_maker: 'contact "Jane Doe" role:decision-maker title:CFO',
   next_contact: 'set next-contact friday',
+  next_step: 'set next-step "Send the proposal"',
+  competitors: 'set competitor Globex',
+  industry: 'set industry Manufacturing',
+  region: 'set region East',
 };
+
+/** What a missing requirement asks for, and the command that fixes it (none yet for outcomes). */
+function missingLine(q: Requirement, L: Locale, process: Process): Rich {
+  switch (q.spec.kind) {
+    case 'field':
+      return r`• ${t(L, `req.${q.spec.field}`)} → ${command(FIX[q.spec.field] ?? 'info')}`;
+    case 'contact': {
+      const role = q.spec.role;
+      const label =
+        role === 'decision_maker'
+          ? t(L, 'req.decision_maker')
+          : t(L, 'req.contact', { role: tLabel(L, `role.${role}`) });
+      return r`• ${label} → ${command(`contact "Jane Doe" role:${role.replace('_', '-')}`)}`;
+    }
+    case 'outcome': {
+      const o = q.spec.outcome;
+      const name = t(L, 'req.outcome', { outcome: process.outcomes.find((x) => x.key === o)?.names[L] ?? o });
+      return r`• ${name} → ${command(`outcome ${o} 2026-12-02 by:"Jane Doe"`)}`;
+    }
+  }
+}
+
+/** The short name of a requirement (history lines, overrides). */
+function requirementName(q: Requirement, L: Locale, process: Process): Rich {
+  if (q.spec.kind === 'field') return t(L, `req.${q.spec.field}`);
+  if (q.spec.kind === 'contact')
+    return q.spec.role === 'decision_maker'
+      ? t(L, 'req.decision_maker')
+      : t(L, 'req.contact', { role: tLabel(L, `role.${q.spec.role}`) });
+  const o = q.spec.outcome;
+  return t(L, 'req.outcome', { outcome: process.outcomes.find((x) => x.key === o)?.names[L] ?? o });
+}
 
 export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'stage'>): Promise<Outcome> {
   const { repos, actor, now } = ctx;
@@ -44,17 +90,23 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
   if (target.key === deal.stage) throw new UserError('stage.already', { deal: deal.number, stage: target.names[L] });
 
   const contacts = await repos.listContacts(deal.accountId);
+  const account = await repos.findAccountById(deal.workspaceId, deal.accountId);
   const missing = missingRequirements(process, deal.stage, target.key, {
     amount: deal.amount,
     closeDate: deal.closeDate,
     nextContactOn: deal.nextContactOn,
     contactRoles: contacts.map((c) => c.role ?? ''),
+    nextStep: deal.nextStep,
+    competitors: deal.competitors,
+    industry: account?.industry ?? null,
+    region: account?.region ?? null,
+    outcomes: recordedOutcomes(await repos.listEvents(deal.id)),
   });
   if (missing.length && !cmd.override) {
     throw new UserError('stage.blocked', {
       stage: target.names[L],
       missing: join(
-        missing.map((q) => r`• ${t(L, `req.${q.key}`)} → ${command(FIX[q.key])}`),
+        missing.map((q) => missingLine(q, L, process)),
         '\n',
       ),
     });
@@ -79,19 +131,30 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
     },
   ];
 
-  // Stage playbook: the actions this stage calls for, assigned to the owner.
+  // Stage playbook: the actions this stage calls for, each for the owner, the owner's manager or
+  // whoever holds a role in the room (the owner when there is no such person), due from today.
   const owner = (await repos.findMemberById(deal.workspaceId, deal.ownerId))!;
   const wsLocale = roomLocale(actor.workspace);
   const today = todayIn(now, owner.timezone ?? actor.workspace.timezone);
-  const created: string[] = [];
+  const created: Rich[] = [];
+  const assigneeOf = async (a: Assignee): Promise<Member> => {
+    if (a.kind === 'manager' && owner.managerId)
+      return (await repos.findMemberById(deal.workspaceId, owner.managerId)) ?? owner;
+    if (a.kind === 'room_role') {
+      const holder = (await repos.listDealMembers(deal.id)).find((m) => m.role === a.role);
+      if (holder) return (await repos.findMemberById(deal.workspaceId, holder.memberId)) ?? owner;
+    }
+    return owner;
+  };
   if (isAdvance(process, from, target.key)) {
     for (const p of target.playbook) {
+      const assignee = await assigneeOf(p.assignee);
       const number = await repos.nextActionNumber(deal.workspaceId, deal.id);
       const a = await repos.createAction({
         dealId: deal.id,
         number,
         text: p.text[wsLocale],
-        assigneeId: owner.id,
+        assigneeId: assignee.id,
         dueOn: addDays(today, p.dueInDays),
         createdById: null,
       });
@@ -100,9 +163,9 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
         actorId: null,
         type: 'action_added',
         at: now,
-        data: { number, text: a.text, assigneeId: owner.id, dueOn: a.dueOn, playbook: target.key },
+        data: { number, text: a.text, assigneeId: assignee.id, dueOn: a.dueOn, playbook: target.key },
       });
-      created.push(`#${number} ${a.text}`);
+      created.push(r`#${number} ${a.text} → ${mention(assignee.externalId)}`);
     }
   }
   await repos.appendEvents(deal.workspaceId, deal.id, events);
@@ -120,12 +183,12 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
       t(wsLocale, 'stage.overridden', {
         reason: userText(cmd.override),
         missing: join(
-          missing.map((q) => t(wsLocale, `req.${q.key}`)),
+          missing.map((q) => requirementName(q, wsLocale, process)),
           ', ',
         ),
       }),
     );
-  if (created.length) lines.push(t(wsLocale, 'stage.playbook', { actions: created.join('\n') }));
+  if (created.length) lines.push(t(wsLocale, 'stage.playbook', { actions: join(created, '\n') }));
   return {
     dealId: deal.id,
     refreshCard: true,

@@ -1,7 +1,7 @@
 // `won [note]`, `lost <reason>`, `reopen`: the end of a deal (or its return), each in history.
 import { UserError } from '../../domain/errors.ts';
 import type { Deal } from '../../domain/model.ts';
-import { getProcess, openStages } from '../../domain/process.ts';
+import { getProcess, openStages, terminalStage } from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { formatMoney, stageName } from '../format.ts';
@@ -67,9 +67,11 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
     throw new UserError('deal.closed', { deal: deal.number, status: tLabel(L, `status.${deal.status}`) });
   const status = cmd.name;
   const reason = cmd.name === 'lost' ? cmd.reason : undefined;
+  // The process's own won/lost stage, found by its flag (a process file may call it `signed`).
+  const closedStage = terminalStage(process, status).key;
   await repos.updateDeal(deal.workspaceId, deal.id, {
     status,
-    stage: status,
+    stage: closedStage,
     stageEnteredAt: now,
     closedAt: now,
     lostReason: reason ?? null,
@@ -82,7 +84,7 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
       at: now,
       data: {
         before: deal.stage,
-        after: status,
+        after: closedStage,
         amount: deal.amount,
         currency: deal.currency,
         ...(reason ? { reason } : {}),

@@ -9,10 +9,12 @@ import { formatDate, formatMoney } from '../format.ts';
 import { roomLocale } from '../identity.ts';
 import { mention, plain, type Text, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
+import { switchProcess } from './switch-process.ts';
 
 const wsLocale = (ctx: TxContext) => roomLocale(ctx.actor.workspace);
 
 export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>): Promise<Outcome> {
+  if (cmd.field === 'process') return switchProcess(ctx, deal, cmd);
   const { repos, actor, now } = ctx;
   const W = wsLocale(ctx);
   const change = (field: string, before: unknown, after: unknown): NewEvent => ({

@@ -1,8 +1,9 @@
 // `new <account> | <title>`: a deal, its people, its history's first line. The room is created
 // after commit (src/app/rooms.ts) so a slow or failing platform never loses the deal.
 import type { CommandOf } from '../../commands/types.ts';
+import { UserError } from '../../domain/errors.ts';
 import type { Member, NewEvent } from '../../domain/model.ts';
-import { DEFAULT_PROCESS, getProcess } from '../../domain/process.ts';
+import { defaultProcessKey, processesInUse } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { plain } from '../message.ts';
@@ -17,7 +18,15 @@ export async function openDeal(
 ): Promise<Outcome> {
   const { repos, actor, now } = ctx;
   const ws = actor.workspace;
-  const process = getProcess(DEFAULT_PROCESS);
+  // The process the rep picked for this sale (`process:transactional`), else the default one.
+  const known = processesInUse();
+  const process = known.find((p) => p.key === (cmd.process ?? defaultProcessKey()));
+  if (!process)
+    throw new UserError('new.unknown_process', {
+      process: cmd.process ?? '',
+      known: known.map((p) => `${p.key} (${p.names[actor.locale]})`).join(', '),
+      first: known[0]?.key ?? '',
+    });
   const account = await repos.findOrCreateAccount(ws.id, cmd.account);
   const number = await repos.nextDealNumber(ws.id);
   const deal = await repos.createDeal({

@@ -4,7 +4,15 @@ import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
 import { Exact } from '../../domain/funnel.ts';
 import type { Deal, DealEvent, Member } from '../../domain/model.ts';
-import { getProcess, type Locale, matchStage, openStages, SOLUTION_SALE } from '../../domain/process.ts';
+import { pipelineRows } from '../../domain/pipeline.ts';
+import {
+  defaultProcessKey,
+  getProcess,
+  type Locale,
+  matchStage,
+  type Process,
+  processesInUse,
+} from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import { reportsOf } from '../authorize.ts';
 import { buildDealCard } from '../card.ts';
@@ -48,7 +56,7 @@ export async function showInfo(ctx: TxContext, deal: Deal): Promise<Outcome> {
   return { reply: { text: card.text, blocks: [...card.blocks.filter((b) => b.type !== 'select'), ...extra] } };
 }
 
-function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, process = SOLUTION_SALE): Text {
+function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, process: Process): Text {
   const d = e.data as any;
   const who = e.actorId ? displayName(names.get(e.actorId) ?? { name: '?', displayName: '' }) : t(L, 'history.system');
   const stage = (k: unknown) =>
@@ -95,6 +103,24 @@ function describeEvent(e: DealEvent, L: Locale, names: Map<string, Member>, proc
       return t(L, 'history.reopened', { who });
     case 'room_linked':
       return t(L, 'history.room_linked', { room: d.roomId });
+    case 'process_changed': {
+      const before = (d.before ?? {}) as Record<string, unknown>;
+      const after = (d.after ?? {}) as Record<string, unknown>;
+      return t(L, 'history.process_changed', {
+        who,
+        from: `${String(before.process)} / ${String(before.stage)}`,
+        to: `${String(after.process)} / ${String(after.stage)}`,
+      });
+    }
+    case 'outcome_recorded': {
+      const o = process.outcomes.find((x) => x.key === d.outcome);
+      return t(L, 'history.outcome', {
+        who,
+        outcome: o?.names[L] ?? String(d.outcome ?? ''),
+        date: formatDate(typeof d.on === 'string' ? d.on : null, L),
+        by: typeof d.confirmedBy === 'string' ? t(L, 'outcome.by', { who: userText(d.confirmedBy) }) : '',
+      });
+    }
   }
 }
 
@@ -102,8 +128,11 @@ export async function showHistory(ctx: TxContext, deal: Deal): Promise<Outcome> 
   const L = ctx.actor.locale;
   const events = await ctx.repos.listEvents(deal.id);
   const names = new Map((await ctx.repos.listMembers(deal.workspaceId)).map((m) => [m.id, m]));
+  const process = getProcess(deal.process);
   const shown = events.slice(-HISTORY);
-  const lines = shown.map((e) => r`${formatInstant(e.at, ctx.actor.timezone, L)}  ${describeEvent(e, L, names)}`);
+  const lines = shown.map(
+    (e) => r`${formatInstant(e.at, ctx.actor.timezone, L)}  ${describeEvent(e, L, names, process)}`,
+  );
   const head = tLabel(L, 'history.title', { deal: deal.number, count: events.length });
   const more =
     events.length > shown.length ? t(L, 'history.earlier', { count: events.length - shown.length }) : undefined;
@@ -177,13 +206,17 @@ export async function listDeals(ctx: TxContext, cmd: CommandOf<'list'> | Command
       ? await ctx.repos.listDeals(me.workspaceId, { status: 'open', memberId: me.id })
       : await visibleOpenDeals(ctx.repos, me);
   if (cmd.name === 'list' && cmd.stage) {
-    const { stage } = matchStage(SOLUTION_SALE, cmd.stage);
-    if (!stage)
+    // The stage is read in each deal's own process (`quote` is a transactional stage only).
+    const want = cmd.stage;
+    const matched = new Map(processesInUse().map((p) => [p.key, matchStage(p, want).stage?.key]));
+    if (![...matched.values()].some(Boolean)) {
+      const process = getProcess(defaultProcessKey());
       throw new UserError('stage.unknown', {
-        input: cmd.stage,
-        stages: SOLUTION_SALE.stages.map((s) => `${s.key} (${s.names[L]})`).join(', '),
+        input: want,
+        stages: process.stages.map((s) => `${s.key} (${s.names[L]})`).join(', '),
       });
-    deals = deals.filter((d) => d.stage === stage.key);
+    }
+    deals = deals.filter((d) => matched.get(d.process) === d.stage);
   }
   if (!deals.length) return { reply: plain(t(L, 'list.none')) };
   const accounts = new Map(
@@ -211,22 +244,30 @@ export async function listDeals(ctx: TxContext, cmd: CommandOf<'list'> | Command
 export async function showPipeline(ctx: TxContext): Promise<Outcome> {
   const L = ctx.actor.locale;
   const deals = await visibleOpenDeals(ctx.repos, ctx.actor.member);
-  const process = SOLUTION_SALE;
   const currency = ctx.actor.workspace.defaultCurrency;
-  const rows = openStages(process).map((s) => {
-    const inStage = deals.filter((d) => d.stage === s.key);
-    // Exact decimals: 3 × 99,999,999,999,999.99 is beyond what a float holds to the cent.
-    const sum = inStage
-      .filter((d) => d.currency === currency)
-      .reduce((acc, d) => acc.plus(d.amount ?? 0), new Exact(0));
-    return { s, count: inStage.length, sum, weighted: sum.times(String(s.probability)) };
-  });
-  const other = deals.filter((d) => d.currency !== currency).length;
-  const total = rows.reduce((a, r) => a.plus(r.weighted), new Exact(0));
-  const lines = rows.map(
-    (r) =>
-      `• ${r.s.names[L]} (${Math.round(r.s.probability * 100)}%): ${r.count} · ${formatMoney(r.sum.toFixed(2), currency, L)}`,
+  // One funnel per process the deals follow (each has its own stages and probabilities); the
+  // default process is shown even when empty. Sums are exact decimals, in one currency.
+  const processes = processesInUse().filter(
+    (p) => p.key === defaultProcessKey() || deals.some((d) => d.process === p.key),
   );
+  const sections = processes.map((p) => ({
+    p,
+    rows: pipelineRows(
+      p,
+      deals.filter((d) => d.process === p.key),
+      currency,
+      L,
+    ),
+  }));
+  const other = deals.filter((d) => d.currency !== currency).length;
+  const total = sections.flatMap((x) => x.rows).reduce((a, row) => a.plus(row.weighted), new Exact(0));
+  const lines = sections.flatMap(({ p, rows }) => [
+    ...(sections.length > 1 ? [`${p.names[L]}:`] : []),
+    ...rows.map(
+      (row) =>
+        `• ${row.label} (${Math.round(row.probability * 100)}%): ${row.count} · ${formatMoney(row.amount, currency, L)}`,
+    ),
+  ]);
   const foot = join(
     [
       t(L, 'pipeline.weighted', { amount: formatMoney(total.toFixed(2), currency, L) }),
