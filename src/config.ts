@@ -89,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       timezone: e.DEALROOM_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
       locale: e.DEALROOM_LOCALE,
     },
+    /** Local files of this process (the embedded database, console pictures). */
+    dataDir: e.DEALROOM_DATA_DIR,
     archiveAfterMs: e.DEALROOM_ARCHIVE_AFTER_HOURS * 3600_000,
     processFile: e.DEALROOM_PROCESS_FILE ?? null,
     logLevel: e.LOG_LEVEL,

@@ -1,6 +1,7 @@
 // Composition root: config → database → store → platforms → jobs. Nothing else lives here.
 
 import fs from 'node:fs';
+import path from 'node:path';
 import cron from 'node-cron';
 import pino from 'pino';
 import type { Deps } from './app/context.ts';
@@ -16,7 +17,7 @@ import type { PlatformKind } from './domain/model.ts';
 import { DigestScheduler } from './jobs/digest-scheduler.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
 import { ConsolePlatform } from './platforms/console/console-platform.ts';
-import { CONSOLE_WORKSPACE, runRepl } from './platforms/console/repl.ts';
+import { CONSOLE_WORKSPACE, runRepl, TerminalWriter } from './platforms/console/repl.ts';
 import { createLarkApp } from './platforms/lark/app.ts';
 import { createSlackApp } from './platforms/slack/app.ts';
 import { openDatabase } from './store/database.ts';
@@ -162,12 +163,15 @@ async function main() {
     return;
   }
 
-  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const terminal = new TerminalWriter(process.stdout);
+  const write = terminal.write;
   const platform = new ConsolePlatform({
-    // Console people speak the language they type in, unless --lang says otherwise.
+    // --lang is every console person's profile language (else the workspace's); `lang zh|en` sets one's own.
     write,
     timezone: config.defaults.timezone,
     locale: arg('lang'),
+    // Funnel pictures go next to the data (a throwaway memory:// database: the OS temp dir).
+    ...(config.dataDir.startsWith('memory://') ? {} : { pictureDir: path.join(config.dataDir, 'pictures') }),
     isTaken: async (roomId) => {
       const ws = await store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
       return ws ? (await store.repos.findDealByRoom(ws.id, roomId)) !== null : false;
@@ -189,6 +193,7 @@ async function main() {
     input: process.stdin,
     output: process.stdout,
     write,
+    terminal,
     interactive,
     as: arg('as') ?? process.env.USER ?? 'me',
     findRoom: async (n) => {

@@ -40,6 +40,13 @@ export async function assertCanOverride(repos: Repos, member: Member, deal: Deal
   throw new UserError('auth.override_manager_only');
 }
 
+/** Who owns a deal and who is in its room is the owner's call, their manager's (any level) or an admin's. */
+export async function assertCanManage(repos: Repos, member: Member, deal: Deal): Promise<void> {
+  if (member.role === 'admin' || member.id === deal.ownerId) return;
+  if (await managesMember(repos, deal.workspaceId, member.id, deal.ownerId)) return;
+  throw new UserError('auth.owner_or_manager_only', { deal: deal.number });
+}
+
 /** All members below `managerId` in the reporting tree. */
 export function reportsOf(all: Member[], managerId: string): Member[] {
   const byManager = new Map<string, Member[]>();

@@ -5,19 +5,20 @@ import { DateTime } from 'luxon';
 import { followUps, overdueActions, stalledAcross } from '../domain/follow-ups.ts';
 import { WINDOW_DAYS } from '../domain/funnel.ts';
 import type { Deal, Member, Workspace } from '../domain/model.ts';
-import { funnelChangesAcross, weeklyReportAcross } from '../domain/pipeline.ts';
+import { funnelChangesAcross, pipelineRows, weeklyReportAcross } from '../domain/pipeline.ts';
 import { defaultProcessKey, getProcess, type Locale, type Process, processesInUse } from '../domain/process.ts';
 import { reportsOf } from './authorize.ts';
 import type { Deps } from './context.ts';
 import { buildManagerDigest, buildRepNudge, type DigestLookups } from './digest-message.ts';
 import { todayIn } from './format.ts';
-import { toLocale } from './identity.ts';
+import { personLocale } from './identity.ts';
 import type { Message } from './message.ts';
+import { type FunnelPictureRequest, funnelPictureOf } from './pictures.ts';
 
 const DAY = 86_400_000;
 
 export const memberZone = (ws: Workspace, m: Member) => m.timezone ?? ws.timezone;
-export const memberLocale = (ws: Workspace, m: Member): Locale => toLocale(m.locale) ?? toLocale(ws.locale) ?? 'en';
+export const memberLocale = (ws: Workspace, m: Member): Locale => personLocale(ws, m);
 
 /** Who gets a manager digest: managers, and admins who have a team. */
 export function isDigestManager(m: Member, all: Member[]): boolean {
@@ -60,7 +61,13 @@ export async function composeManagerDigest(
   manager: Member,
   since: Date,
   now: Date,
-  o: { members?: Member[]; weekly?: boolean } = {},
+  o: {
+    members?: Member[];
+    weekly?: boolean;
+    /** Filled on the weekly digest with the team's funnel pictures (one per process in use, this
+     * week's conversion per stage), for the sender to attach after the DM. */
+    pictures?: FunnelPictureRequest[];
+  } = {},
 ): Promise<Message> {
   const members = o.members ?? (await deps.store.repos.listMembers(ws.id));
   const team = [manager, ...reportsOf(members, manager.id)];
@@ -86,6 +93,33 @@ export async function composeManagerDigest(
     deals.map((d) => d.accountId),
     processes,
   );
+  const weeklyReport = weekly
+    ? weeklyReportAcross({
+        events,
+        deals,
+        now,
+        processes,
+        reps: team.filter((m) => m.id !== manager.id).map((m) => ({ id: m.id, name: m.displayName || m.name })),
+      })
+    : undefined;
+  const locale = memberLocale(ws, manager);
+  if (weeklyReport && o.pictures) {
+    for (const p of processes) {
+      const mine = open.filter((d) => d.process === p.key);
+      const conversion = Object.fromEntries(
+        weeklyReport.stages.filter((s) => (s.process ?? p.key) === p.key).map((s) => [s.stage, s.current.conversion]),
+      );
+      o.pictures.push(
+        funnelPictureOf({
+          locale,
+          process: p,
+          rows: pipelineRows(p, mine, ws.defaultCurrency, locale, conversion),
+          currency: ws.defaultCurrency,
+          count: mine.length,
+        }),
+      );
+    }
+  }
   return buildManagerDigest(
     {
       ...l,
@@ -95,17 +129,9 @@ export async function composeManagerDigest(
       overdue: overdueActions(actions, today),
       followUps: followUps(open, today),
       stalled: stalledAcross(open, now, processes),
-      weekly: weekly
-        ? weeklyReportAcross({
-            events,
-            deals,
-            now,
-            processes,
-            reps: team.filter((m) => m.id !== manager.id).map((m) => ({ id: m.id, name: m.displayName || m.name })),
-          })
-        : undefined,
+      weekly: weeklyReport,
     },
-    memberLocale(ws, manager),
+    locale,
   );
 }
 

@@ -11,7 +11,7 @@ import { assertCanAccess } from './authorize.ts';
 import type { Actor, Deps, Invocation, TxContext } from './context.ts';
 import {
   ensureSpeaker,
-  localeFor,
+  personLocale,
   prefetchMentions,
   prefetchSpeaker,
   resolveMentions,
@@ -20,15 +20,20 @@ import {
 import { isEmpty, join, type Message, plain } from './message.ts';
 import { describeStepProblem, enqueue, runSteps, stepsFor } from './outbox.ts';
 import type { Outcome } from './outcome.ts';
+import type { FunnelPictureRequest } from './pictures.ts';
 import { PROCESS_ID } from './process-id.ts';
 import { addAction, checkAction, inviteMembers } from './use-cases/action-items.ts';
 import { changeStage } from './use-cases/change-stage.ts';
 import { closeDeal } from './use-cases/close-deal.ts';
+import { cancelAction, editAction, reassignAction, removeMembers, setOwner } from './use-cases/corrections.ts';
 import { digestCommand } from './use-cases/digest.ts';
 import { logTouch, saveContact, setField } from './use-cases/edit-deal.ts';
+import { findDeals, listDeals } from './use-cases/find-deals.ts';
 import { showHelp } from './use-cases/help.ts';
+import { showHistory } from './use-cases/history.ts';
+import { setLanguage } from './use-cases/language.ts';
 import { openDeal } from './use-cases/open-deal.ts';
-import { listDeals, showActions, showHistory, showInfo, showPipeline } from './use-cases/read-views.ts';
+import { showActions, showInfo, showPipeline } from './use-cases/read-views.ts';
 import { recordOutcome } from './use-cases/record-outcome.ts';
 import { repairRoom } from './use-cases/repair-room.ts';
 import { setTeam, showTeam } from './use-cases/team.ts';
@@ -42,6 +47,9 @@ export interface Reply {
   /** The deal the command acted on, e.g. so the console can step into a new deal's room. */
   dealNumber?: number;
   roomId?: string;
+  /** Pictures to attach where the reply is read, after it (src/app/pictures.ts); the message
+   * already says the same in text. */
+  pictures?: FunnelPictureRequest[];
 }
 
 const READ_ONLY = new Set<Command['name']>([
@@ -49,6 +57,7 @@ const READ_ONLY = new Set<Command['name']>([
   'history',
   'actions',
   'list',
+  'find',
   'pipeline',
   'mine',
   'help',
@@ -66,6 +75,13 @@ const mentionsOf = (c: Command): Mention[] => {
       return c.manager ? [c.manager, ...c.reps] : [];
     case 'digest':
       return c.target ? [c.target] : [];
+    case 'list':
+    case 'set':
+      return c.owner ? [c.owner] : [];
+    case 'reassign':
+      return [c.assignee];
+    case 'remove':
+      return c.mentions;
     default:
       return [];
   }
@@ -78,7 +94,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
     const now = deps.clock.now();
     const pre = await prefetchSpeaker(deps, inv);
     const profile = pre.profiles.get(inv.userId);
-    locale = localeFor(pre.workspace, pre.speaker, profile, inv.text);
+    locale = personLocale(pre.workspace, pre.speaker, profile);
     const timezone = timezoneFor(pre.workspace, pre.speaker, profile);
     const parsed = parseCommand(inv.text, { now, timezone });
     if (!parsed.ok) return { ok: false, message: plain(t(locale, parsed.error.key, parsed.error.params)) };
@@ -151,6 +167,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       message,
       dealNumber: deal?.number,
       roomId: deal?.roomId ?? undefined,
+      ...(result.outcome.pictures?.length ? { pictures: result.outcome.pictures } : {}),
     };
   } catch (e) {
     if (e instanceof UserError) return { ok: false, message: plain(t(locale, e.key, e.params as Params)) };
@@ -162,7 +179,7 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
   }
 }
 
-async function findDeal(ctx: TxContext, cmd: { deal?: number }, optional: boolean): Promise<Deal | null> {
+async function findDeal(ctx: TxContext, cmd: { deal?: number; name: string }, optional: boolean): Promise<Deal | null> {
   const { repos, actor } = ctx;
   if (cmd.deal !== undefined) {
     const d = await repos.findDealByNumber(actor.workspace.id, cmd.deal);
@@ -174,7 +191,7 @@ async function findDeal(ctx: TxContext, cmd: { deal?: number }, optional: boolea
     if (d) return d;
   }
   if (optional) return null;
-  throw new UserError('deal.which');
+  throw new UserError('deal.which', { command: cmd.name });
 }
 
 async function run(
@@ -192,7 +209,15 @@ async function run(
     case 'stage':
       return changeStage(ctx, d, cmd);
     case 'set':
-      return setField(ctx, d, cmd);
+      return cmd.owner ? setOwner(ctx, d, mentioned[0]) : setField(ctx, d, cmd);
+    case 'edit':
+      return editAction(ctx, d, cmd);
+    case 'reassign':
+      return reassignAction(ctx, d, cmd, mentioned[0]);
+    case 'cancel':
+      return cancelAction(ctx, d, cmd);
+    case 'remove':
+      return removeMembers(ctx, d, cmd, mentioned);
     case 'contact':
       return saveContact(ctx, d, cmd);
     case 'log':
@@ -215,18 +240,23 @@ async function run(
     case 'info':
       return showInfo(ctx, d);
     case 'history':
-      return showHistory(ctx, d);
+      return showHistory(ctx, d, cmd.page);
     case 'actions':
       return showActions(ctx, deal, cmd);
     case 'list':
+      return listDeals(ctx, cmd, cmd.owner ? mentioned[0] : undefined);
     case 'mine':
       return listDeals(ctx, cmd);
+    case 'find':
+      return findDeals(ctx, cmd);
     case 'pipeline':
       return showPipeline(ctx);
     case 'team':
       return cmd.manager ? setTeam(ctx, mentioned[0], mentioned.slice(1)) : showTeam(ctx);
     case 'help':
       return showHelp(ctx, cmd.topic);
+    case 'lang':
+      return setLanguage(ctx, cmd);
     case 'digest':
       return digestCommand(deps, ctx, cmd, mentioned[0]);
   }

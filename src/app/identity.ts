@@ -18,7 +18,20 @@ export function toLocale(tag: string | null | undefined): Locale | undefined {
 /** The language of a room (posts everyone reads): the workspace's. */
 export const roomLocale = (ws: Pick<Workspace, 'locale'>): Locale => toLocale(ws.locale) ?? 'en';
 
-const hasCjk = (s: string) => /[\u3400-\u9fff]/.test(s);
+/** The ONE place that decides a person's language, for every reply, DM, digest and view: their
+ * own setting (`lang zh|en`), else their platform profile's locale, else the workspace's. Never
+ * the characters of one command: a Chinese name in an English sentence changes nothing. */
+export function personLocale(
+  workspace: Pick<Workspace, 'locale'> | null,
+  person: Pick<Member, 'language' | 'locale'> | null | undefined,
+  profile?: Pick<UserProfile, 'locale'>,
+): Locale {
+  return (
+    toLocale(person?.language) ??
+    toLocale(person?.locale ?? profile?.locale) ??
+    (workspace ? roomLocale(workspace) : 'en')
+  );
+}
 
 /** What is known before the transaction: existing rows, and fresh profiles for people whose row
  * is missing or stale. Reads only. */
@@ -72,15 +85,6 @@ export async function prefetchMentions(
       if (p) into.set(`name:${m.name.toLowerCase()}`, p);
     }
   }
-}
-
-export function localeFor(
-  workspace: Workspace | null,
-  speaker: Member | null,
-  profile: UserProfile | undefined,
-  text: string,
-): Locale {
-  return toLocale(speaker?.locale ?? profile?.locale) ?? (hasCjk(text) ? 'zh' : (toLocale(workspace?.locale) ?? 'en'));
 }
 
 export function timezoneFor(

@@ -18,6 +18,7 @@
 import type { Deps, Invocation } from './context.ts';
 import { handleCommand, type Reply } from './dispatch.ts';
 import type { Message } from './message.ts';
+import { postPictures } from './pictures.ts';
 import type { InboundEntry, WorkspaceRef } from './ports.ts';
 import { PROCESS_ID } from './process-id.ts';
 import { buildHome } from './use-cases/home.ts';
@@ -72,6 +73,9 @@ async function processEntry(deps: Deps, entry: InboundEntry, take?: (r: Reply) =
   const fresh = deps.clock.now().getTime() - entry.receivedAt.getTime() < REPLY_HANDLE_TTL_MS;
   if (answer.handle && platform.respond && fresh) await platform.respond(ws, answer.handle, reply.message);
   else await platform.dm(ws, inv.userId, reply.message as Message, dmKey);
+  // The funnel picture of `pipeline`, after the text, in the speaker's DM: like the text answer it
+  // shows only what the speaker may see, so it never goes where others would read it (a deal room).
+  await postPictures(deps, ws, { userId: inv.userId }, reply.pictures);
 }
 
 export interface InboxPoolOptions {

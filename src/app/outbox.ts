@@ -24,7 +24,7 @@ import { DealroomError, PlatformError } from '../domain/errors.ts';
 import type { Locale } from '../domain/process.ts';
 import { t } from '../i18n/index.ts';
 import type { Deps } from './context.ts';
-import { roomLocale, toLocale } from './identity.ts';
+import { personLocale } from './identity.ts';
 import { join, type Message, plain, type Rich } from './message.ts';
 import type { Outcome } from './outcome.ts';
 import type { NewOutboxStep, OutboxStep, OutboxStepKind, Repos } from './ports.ts';
@@ -39,6 +39,7 @@ export const MAX_ATTEMPTS = 10;
 
 export type RoomPayload = { notify?: string; locale?: Locale };
 export type InvitePayload = { userIds?: string[] }; // absent: everyone in the deal
+export type RemovePayload = { userIds: string[] };
 export type PostPayload = { message: Message };
 export type PinPayload = { messageId: string };
 export type DmPayload = { userId: string; message: Message; dealNumber?: number };
@@ -54,6 +55,7 @@ export function stepsFor(workspaceId: string, outcome: Outcome, speaker: { userI
     // A reopened deal's archived room comes back before anything is posted in it (platforms that can).
     if (outcome.unarchiveRoom) add('unarchive', {});
     if (outcome.invite?.length) add('invite', { userIds: outcome.invite } satisfies InvitePayload);
+    if (outcome.removeFromRoom?.length) add('remove', { userIds: outcome.removeFromRoom } satisfies RemovePayload);
     if (outcome.announce) add('post', { message: outcome.announce } satisfies PostPayload);
     // A new room gets a fresh card from its room step.
     if (outcome.refreshCard && !outcome.ensureRoom) add('card', {});
@@ -180,6 +182,7 @@ const WHAT: Record<OutboxStepKind, string> = {
   room: 'create',
   unarchive: 'unarchive',
   invite: 'invite',
+  remove: 'remove',
   post: 'announce',
   card: 'card',
   pin: 'pin',
@@ -203,7 +206,7 @@ async function giveUpNotice(tx: Repos, step: OutboxStep, e: unknown): Promise<Ne
   const owner = await tx.findMemberById(step.workspaceId, deal.ownerId);
   const userId = notify ?? owner?.externalId;
   if (!userId) return [];
-  const L: Locale = (step.payload as RoomPayload).locale ?? toLocale(owner?.locale) ?? roomLocale(workspace);
+  const L: Locale = (step.payload as RoomPayload).locale ?? personLocale(workspace, owner);
   const text = join(
     [describeStepProblem({ step, result: 'failed', error: e }, L), t(L, 'outbox.repair', { deal: deal.number })],
     '\n',

@@ -1,5 +1,6 @@
 // What a use case decided, for the dispatcher to carry out after the transaction commits.
 import type { Message } from './message.ts';
+import type { FunnelPictureRequest } from './pictures.ts';
 
 export interface Outcome {
   /** Shown only to the speaker. */
@@ -16,9 +17,14 @@ export interface Outcome {
   ensureRoom?: boolean;
   /** Platform user ids to add to the deal's room. */
   invite?: string[];
+  /** Platform user ids to take out of the deal's room. */
+  removeFromRoom?: string[];
   /** Reading that must not run inside the command's transaction (the embedded database has one
    * connection): run after commit, its message becomes the reply. */
   later?: () => Promise<Message>;
   /** Direct messages, e.g. to the assignee of a new action. */
   dms?: { userId: string; message: Message }[];
+  /** Attach these funnel pictures where the reply is read (platforms with `postImage`); the
+   * reply's text says the same and is the fallback. */
+  pictures?: FunnelPictureRequest[];
 }

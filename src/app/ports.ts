@@ -66,6 +66,7 @@ export interface Repos {
         | 'managerId'
         | 'timezone'
         | 'locale'
+        | 'language'
         | 'profileAt'
         | 'digestTime'
         | 'nudgeOptOut'
@@ -131,12 +132,17 @@ export interface Repos {
   addDealMember(dealId: string, memberId: string, role: string): Promise<boolean>;
   listDealMembers(dealId: string): Promise<DealMember[]>;
   isDealMember(dealId: string, memberId: string): Promise<boolean>;
+  /** Takes a person out of the deal's members; false when they were not in. */
+  removeDealMember(dealId: string, memberId: string): Promise<boolean>;
 
   /** Hands out the deal's next action number (the deal row must be locked). */
   nextActionNumber(workspaceId: string, dealId: string): Promise<number>;
   createAction(a: Omit<ActionItem, 'id' | 'status' | 'closedById' | 'closedAt' | 'createdAt'>): Promise<ActionItem>;
   findAction(dealId: string, n: number): Promise<ActionItem | null>;
-  updateAction(id: string, patch: Partial<Pick<ActionItem, 'status' | 'closedById' | 'closedAt'>>): Promise<ActionItem>;
+  updateAction(
+    id: string,
+    patch: Partial<Pick<ActionItem, 'status' | 'closedById' | 'closedAt' | 'text' | 'dueOn' | 'assigneeId'>>,
+  ): Promise<ActionItem>;
   listActions(dealId: string, status?: ActionItem['status']): Promise<ActionItem[]>;
   listActionsOfAssignee(
     workspaceId: string,
@@ -207,7 +213,7 @@ export interface InboundEntry {
 }
 export type NewInboundEntry = Pick<InboundEntry, 'platform' | 'key' | 'lane' | 'payload'>;
 
-export type OutboxStepKind = 'room' | 'unarchive' | 'invite' | 'post' | 'card' | 'pin' | 'dm';
+export type OutboxStepKind = 'room' | 'unarchive' | 'invite' | 'remove' | 'post' | 'card' | 'pin' | 'dm';
 
 /** One platform side effect to carry out (src/app/outbox.ts). */
 export interface OutboxStep {
@@ -316,6 +322,19 @@ export interface PlatformCapabilities {
   homeTab: boolean;
 }
 
+/** A picture to show people (the funnel): PNG bytes plus the words around them. */
+export interface ImageUpload {
+  png: Buffer;
+  /** File name the platform shows, e.g. `funnel.png`. */
+  filename: string;
+  title: string;
+  /** What the picture says, for screen readers and clients that do not show images. */
+  altText: string;
+}
+
+/** Where a picture goes: a room, or a person's direct messages. */
+export type ImageTarget = { roomId: string } | { userId: string };
+
 /** A chat platform as the app needs it: rooms, messages, people. Adapters translate these calls
  * into their SDK, their errors into PlatformError with a neutral code the app can explain (see
  * PlatformErrorCode), and the neutral message model into their own syntax. */
@@ -328,6 +347,10 @@ export interface ChatPlatform {
   createRoom(ws: WorkspaceRef, req: { name: string; topic: string }): Promise<{ roomId: string; name: string }>;
   /** Adds people to a room; people already in it are not an error. */
   invite(ws: WorkspaceRef, roomId: string, userIds: string[]): Promise<void>;
+  /** Takes people out of a room; people not in it are not an error (Slack: conversations.kick).
+   * Optional so an adapter can land without it: then Dealroom's record says removed but the
+   * platform room keeps them, and the step is reported as skipped. */
+  removeFromRoom?(ws: WorkspaceRef, roomId: string, userIds: string[]): Promise<void>;
   /** Posts a message everyone in the room sees; returns its id for later updates. `key` marks the
    * message so `findPosted` can find it later (Slack: message metadata). */
   post(ws: WorkspaceRef, roomId: string, message: Message, opts?: { key?: string }): Promise<{ messageId: string }>;
@@ -344,6 +367,9 @@ export interface ChatPlatform {
   /** Whether a DM sent with this `key` reached the person: asked after a crash mid-send, before
    * sending again (optional: without it, an interrupted send is not repeated). */
   wasDelivered?(ws: WorkspaceRef, userId: string, key: string): Promise<boolean>;
+  /** Uploads a picture into a room or a DM (optional: without it, people get the text only, which
+   * every message that carries a picture already says in words). Slack: files.uploadV2. */
+  postImage?(ws: WorkspaceRef, target: ImageTarget, image: ImageUpload): Promise<void>;
   /** Profile of a platform user, or null when the platform does not know them. */
   resolveUser(ws: WorkspaceRef, userId: string): Promise<UserProfile | null>;
   /** Answers a person privately through the reply handle a delivery carried (Slack's

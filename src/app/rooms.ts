@@ -11,7 +11,7 @@ import { loadDealView } from './deal-view.ts';
 import { todayIn } from './format.ts';
 import { roomLocale } from './identity.ts';
 import type { Rich } from './message.ts';
-import type { DmPayload, InvitePayload, PinPayload, PostPayload } from './outbox.ts';
+import type { DmPayload, InvitePayload, PinPayload, PostPayload, RemovePayload } from './outbox.ts';
 import type { ChatPlatform, NewOutboxStep, OutboxStep, Repos, WorkspaceRef } from './ports.ts';
 
 export function slugify(s: string): string {
@@ -75,6 +75,10 @@ export async function executeStep(deps: Deps, step: OutboxStep): Promise<StepEff
       await platform.invite(ws, room, ids);
       return {};
     }
+    case 'remove':
+      if (!platform.removeFromRoom) return { skipped: 'this platform cannot remove people from a room' };
+      await platform.removeFromRoom(ws, room, (step.payload as RemovePayload).userIds);
+      return {};
     case 'post':
       if (retried && platform.findPosted && (await platform.findPosted(ws, room, key))) return {};
       await platform.post(ws, room, (step.payload as PostPayload).message, { key });

@@ -4,7 +4,8 @@
 //   a plain integer: `done #3 2` = action 2 of deal 3; `done #2` alone is deal 2 with no action.
 // - `key:value` is only an option for keys the command knows, so `10:30` and URLs stay in text.
 // - `/deal #12` with no verb shows deal 12 (info).
-// - A past `due:`, `next:` or `set next-contact` date warns but still succeeds (teams backfill).
+// - A past date (due:, next:, close:, set close, set next-contact) warns but still succeeds (teams backfill).
+import { closestTypo } from '../domain/fuzzy.ts';
 import { parseAmount, readCurrency } from './amounts.ts';
 import { DATE_RANGE, dateInRange, parseDate, todayIso } from './dates.ts';
 import { table } from './table.ts';
@@ -56,6 +57,7 @@ const SET_ALIASES = table<SetField>({
   地址: 'address',
   标题: 'title',
   客户: 'account',
+  负责人: 'owner',
 });
 
 const ROLE_ALIASES = table<ContactRole>({
@@ -82,6 +84,21 @@ const ROLE_ALIASES = table<ContactRole>({
 });
 
 const MINE = new Set(['mine', 'me', 'my', '我的', '我']);
+/** `list won` and friends: which deals by how they ended. */
+const LIST_STATUS = table<'open' | 'won' | 'lost' | 'closed' | 'all'>({
+  open: 'open',
+  进行中: 'open',
+  won: 'won',
+  赢单: 'won',
+  lost: 'lost',
+  输单: 'lost',
+  closed: 'closed',
+  已关闭: 'closed',
+  关闭: 'closed',
+  已结束: 'closed',
+  all: 'all',
+  全部: 'all',
+});
 
 type Kind = 'date' | 'amount' | 'word' | 'phrase';
 /** Per command: written key (lower-case, Chinese aliases included) → [canonical key, how its value is read]. */
@@ -95,6 +112,8 @@ const OPTIONS: Partial<Record<CommandName, ReadonlyMap<string, [string, Kind]>>>
     成交日期: ['close', 'date'],
     process: ['process', 'word'],
     流程: ['process', 'word'],
+    结单: ['close', 'date'],
+    结单日期: ['close', 'date'],
   }),
   stage: table({ override: ['override', 'phrase'], 强制: ['override', 'phrase'] }),
   contact: table({
@@ -111,9 +130,20 @@ const OPTIONS: Partial<Record<CommandName, ReadonlyMap<string, [string, Kind]>>>
   log: table({ next: ['next', 'date'], 下次: ['next', 'date'], 下次联系: ['next', 'date'] }),
   outcome: table({ by: ['by', 'phrase'], 确认人: ['by', 'phrase'] }),
   action: table({ due: ['due', 'date'], 截止: ['due', 'date'], 到期: ['due', 'date'] }),
+  edit: table({ due: ['due', 'date'], 截止: ['due', 'date'], 到期: ['due', 'date'] }),
   invite: table({ as: ['as', 'word'], 作为: ['as', 'word'], 角色: ['as', 'word'] }),
-  list: table({ stage: ['stage', 'phrase'], 阶段: ['stage', 'phrase'] }),
+  list: table({
+    stage: ['stage', 'phrase'],
+    阶段: ['stage', 'phrase'],
+    account: ['account', 'phrase'],
+    客户: ['account', 'phrase'],
+  }),
 };
+
+/** The option keys each command reads (help lists the Chinese ones). */
+export const OPTION_KEYS = Object.fromEntries(
+  Object.entries(OPTIONS).map(([name, spec]) => [name, [...spec.keys()]]),
+) as Record<string, string[]>;
 
 interface Input {
   source: string;
@@ -130,6 +160,24 @@ function optionAt(tok: Token, spec: ReadonlyMap<string, [string, Kind]>) {
   return hit ? { key: hit[0], kind: hit[1], value: m[2], valueStart: tok.start + m[1].length + 1 } : null;
 }
 
+/** A `key:value` token whose key is a word (letters only, so `10:30` never is) with a value glued on. */
+const OPTION_LIKE = /^([\p{L}_-]{1,20})[:：](?!\/\/)(\S+)$/u;
+
+/** Refuses a `key:value` that looks like a mistyped option, so it is never saved as text: a key
+ * one slip away from one of the command's keys (`amout:` → `amount:`), and in `new`, whose title
+ * is short, any unknown key (a colon in a title stays possible inside quotes). */
+function refuseStrayOption(tok: Token, name: CommandName, spec: ReadonlyMap<string, [string, Kind]>) {
+  if (tok.quoted || tok.mention || !spec.size) return;
+  const m = OPTION_LIKE.exec(tok.text);
+  if (!m) return;
+  const keys = [...spec.keys()];
+  const near = closestTypo(m[1], keys);
+  const latin = keys.filter((k) => /^[a-z]/.test(k)).map((k) => `${k}:`);
+  const params = { key: `${m[1]}:`, command: name, options: latin.join(', ') };
+  if (near) throw new Fail('parse.unknown_option', { ...params, suggestion: `${near}:` });
+  if (name === 'new') throw new Fail('parse.unknown_option', params);
+}
+
 /** Takes the command's `key:value` options out of the arguments; what is left is free text. */
 function extractOptions(inp: Input, name: CommandName): { rest: Token[]; opts: Record<string, string> } {
   const spec = OPTIONS[name] ?? new Map();
@@ -139,6 +187,7 @@ function extractOptions(inp: Input, name: CommandName): { rest: Token[]; opts: R
   for (let i = 0; i < toks.length; i++) {
     const o = optionAt(toks[i], spec);
     if (!o) {
+      refuseStrayOption(toks[i], name, spec);
       rest.push(toks[i]);
       continue;
     }
@@ -194,8 +243,10 @@ function fewPeople(mentions: Mention[]): Mention[] {
   return mentions;
 }
 
+/** A date already past is saved (teams backfill) with a warning; returns the date. */
 function warnIfPast(inp: Input, date: string | undefined) {
   if (date && date < todayIso(inp.ctx)) inp.warnings.push({ key: 'parse.warn.past_date', params: { date } });
+  return date;
 }
 
 function dateOpt(inp: Input, text: string | undefined, field: string): string | undefined {
@@ -208,6 +259,12 @@ function dateOpt(inp: Input, text: string | undefined, field: string): string | 
 }
 
 const text = (inp: Input, toks: Token[]) => joinTokens(inp.source, toks, inp.all);
+/** An action's number: a plain integer (`#n` names the deal). */
+function actionNumber(inp: Input, toks: Token[]): number {
+  if (toks.length !== 1 || !/^[1-9]\d{0,8}$/.test(toks[0].text))
+    throw new Fail('parse.bad_action_number', { text: text(inp, toks) });
+  return Number(toks[0].text);
+}
 const mentionsOnly = (toks: Token[]): Mention[] => {
   // Commas between mentions (`@a, @b`) are just punctuation.
   toks = toks.filter((t) => !/^[,，、;；]+$/.test(t.text));
@@ -240,6 +297,21 @@ function splitAccountTitle(inp: Input, toks: Token[]): [string, string] {
   return ['', ''];
 }
 
+const LANGUAGES = table<'zh' | 'en' | 'auto'>({
+  zh: 'zh',
+  cn: 'zh',
+  chinese: 'zh',
+  中文: 'zh',
+  汉语: 'zh',
+  en: 'en',
+  english: 'en',
+  英文: 'en',
+  英语: 'en',
+  auto: 'auto',
+  default: 'auto',
+  自动: 'auto',
+  默认: 'auto',
+});
 const ON = new Set(['on', 'yes', 'true', '开', '开启']);
 const OFF = new Set(['off', 'no', 'false', '关', '关闭']);
 const TEAM = new Set(['team', 'workspace', 'all', '团队', '全员']);
@@ -258,7 +330,7 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
         account: within('account', account, LIMITS.account),
         title: within('title', title, LIMITS.title),
         amount,
-        close: dateOpt(inp, opts.close, 'close:'),
+        close: warnIfPast(inp, dateOpt(inp, opts.close, 'close:')),
         process: within('process:', opts.process?.toLowerCase(), LIMITS.stage),
         mentions: fewPeople(rest.filter((t) => t.mention).map((t) => t.mention!)),
       };
@@ -276,7 +348,21 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       const written = rest[0].text;
       const lower = written.toLowerCase();
       const field = (SET_FIELDS as readonly string[]).includes(lower) ? (lower as SetField) : SET_ALIASES.get(lower);
-      if (!field) throw new Fail('parse.unknown_field', { field: written, fields: SET_FIELDS.join(', ') });
+      if (!field) {
+        const near = closestTypo(lower, [...SET_FIELDS, ...SET_ALIASES.keys()]);
+        const suggestion = near
+          ? (SET_FIELDS as readonly string[]).includes(near)
+            ? near
+            : SET_ALIASES.get(near)!
+          : '';
+        throw new Fail('parse.unknown_field', { field: written, fields: SET_FIELDS.join(', '), suggestion });
+      }
+      if (field === 'owner') {
+        const owner = rest[1]?.mention;
+        if (!owner) throw new Fail('parse.missing_mention');
+        nothingElse(inp, rest.slice(2));
+        return { field, value: rest[1].raw, owner };
+      }
       const value = text(inp, rest.slice(1));
       if (!value) throw new Fail('parse.missing_value', { field });
       within(field, value, field === 'title' || field === 'account' ? LIMITS[field] : LIMITS.field);
@@ -287,7 +373,7 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       }
       if (field === 'close' || field === 'next-contact') {
         const date = dateOpt(inp, value, field);
-        if (field === 'next-contact') warnIfPast(inp, date);
+        warnIfPast(inp, date);
         return { field, value, date };
       }
       if (field === 'process') {
@@ -365,9 +451,36 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
         throw new Fail('parse.bad_action_number', { text: written });
       return { number: Number(rest[0].text) };
     }
+    case 'cancel':
+      return { number: actionNumber(inp, rest) };
+    case 'edit': {
+      const number = actionNumber(inp, rest.slice(0, 1));
+      const body = text(inp, rest.slice(1)) || undefined;
+      const due = dateOpt(inp, opts.due, 'due:');
+      if (!body && !due) throw new Fail('parse.edit_nothing', { n: number });
+      warnIfPast(inp, due);
+      return { number, text: within('action', body, LIMITS.action), due };
+    }
+    case 'reassign': {
+      const number = actionNumber(inp, rest.slice(0, 1));
+      const assignee = rest[1]?.mention;
+      if (!assignee) throw new Fail('parse.missing_mention');
+      nothingElse(inp, rest.slice(2));
+      return { number, assignee };
+    }
+    case 'remove': {
+      if (!rest.some((t) => t.mention)) throw new Fail('parse.missing_mention');
+      return { mentions: fewPeople(mentionsOnly(rest)) };
+    }
     case 'invite': {
       if (!rest.some((t) => t.mention)) throw new Fail('parse.missing_mention');
       return { mentions: fewPeople(mentionsOnly(rest)), role: within('as:', opts.as, LIMITS.role) };
+    }
+    case 'history': {
+      if (!rest.length) return {};
+      if (rest.length !== 1 || !/^[1-9]\d{0,5}$/.test(rest[0].text))
+        throw new Fail('parse.bad_page', { text: text(inp, rest) });
+      return { page: Number(rest[0].text) };
     }
     case 'won':
       return { note: within('note', text(inp, rest) || undefined, LIMITS.reason) };
@@ -376,11 +489,36 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       if (!reason) throw new Fail('parse.missing_reason');
       return { reason: within('reason', reason, LIMITS.reason) };
     }
-    case 'actions':
-    case 'list': {
+    case 'actions': {
       const mine = rest.length === 1 && MINE.has(rest[0].text.toLowerCase());
       if (!mine) nothingElse(inp, rest);
-      return name === 'list' ? { mine, stage: within('stage:', opts.stage, LIMITS.stage) } : { mine };
+      return { mine };
+    }
+    case 'list': {
+      let mine = false;
+      let status: string | undefined;
+      let owner: Mention | undefined;
+      const stray: Token[] = [];
+      for (const tok of rest) {
+        const word = tok.text.toLowerCase();
+        if (tok.mention && !owner) owner = tok.mention;
+        else if (!tok.quoted && MINE.has(word) && !mine) mine = true;
+        else if (!tok.quoted && LIST_STATUS.has(word) && !status) status = LIST_STATUS.get(word);
+        else stray.push(tok);
+      }
+      nothingElse(inp, stray);
+      return {
+        mine,
+        stage: within('stage:', opts.stage, LIMITS.stage),
+        status,
+        owner,
+        account: within('account:', opts.account, LIMITS.account),
+      };
+    }
+    case 'find': {
+      const query = text(inp, rest);
+      if (!query) throw new Fail('parse.missing_query');
+      return { text: within('find', query, LIMITS.account) };
     }
     case 'team': {
       const people = fewPeople(mentionsOnly(rest));
@@ -395,6 +533,7 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       if (words[0] === 'time' || words[0] === '时间') {
         const m = /^(\d{1,2})[:：](\d{2})$/.exec(words[1] ?? '');
         const time = m && Number(m[1]) < 24 && Number(m[2]) < 60 ? `${m[1].padStart(2, '0')}:${m[2]}` : undefined;
+        if (m && !time) throw new Fail('parse.bad_time', { text: words[1] });
         if (!time || words.length > 3 || (words[2] && !TEAM.has(words[2]))) throw new Fail('parse.bad_digest', {});
         return { time, scope: words[2] ? 'workspace' : 'me' };
       }
@@ -403,6 +542,12 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       if ((words[0] === 'nudges' || words[0] === '提醒') && words.length === 2 && onOff(words[1]) !== undefined)
         return { nudges: onOff(words[1]) };
       throw new Fail('parse.bad_digest', {});
+    }
+    case 'lang': {
+      if (!rest.length) return {};
+      const language = rest.length === 1 ? LANGUAGES.get(rest[0].text.toLowerCase()) : undefined;
+      if (!language) throw new Fail('parse.bad_language', { text: text(inp, rest) });
+      return { language };
     }
     case 'help': {
       const topic = text(inp, rest);
@@ -490,7 +635,7 @@ function echo(s: string): string {
   const points = Array.from(s.slice(0, ECHO_MAX * 2));
   return points.length > ECHO_MAX || s.length > ECHO_MAX * 2 ? `${points.slice(0, ECHO_MAX).join('')}…` : s;
 }
-const FROM_CODE = new Set(['usage', 'fields', 'roles', 'suggestion', 'command']);
+const FROM_CODE = new Set(['usage', 'fields', 'roles', 'suggestion', 'command', 'options']);
 
 function fail(key: string, params: Params, usageOf?: CommandName): ParseResult {
   const shown: Params = {};

@@ -62,6 +62,7 @@ export const SET_FIELDS = [
   'region',
   'address',
   'process',
+  'owner',
 ] as const;
 export const SetField = z.enum(SET_FIELDS);
 export type SetField = z.infer<typeof SetField>;
@@ -99,6 +100,8 @@ export const Command = z.discriminatedUnion('name', [
       .array(z.tuple([z.string().min(1), z.string().min(1)]))
       .max(30)
       .optional(),
+    /** `set owner @x`: the new owner. */
+    owner: Mention.optional(),
   }),
   z.object({
     name: z.literal('contact'),
@@ -126,6 +129,19 @@ export const Command = z.discriminatedUnion('name', [
   }),
   z.object({ name: z.literal('done'), ...dealRef, number: z.number().int().positive() }),
   z.object({ name: z.literal('undo'), ...dealRef, number: z.number().int().positive() }),
+  /** `edit <n> [new text] [due:<date>]`: correct an action (at least one of the two). */
+  z.object({
+    name: z.literal('edit'),
+    ...dealRef,
+    number: z.number().int().positive(),
+    text: z.string().min(1).max(LIMITS.action).optional(),
+    due: IsoDate.optional(),
+  }),
+  z.object({ name: z.literal('reassign'), ...dealRef, number: z.number().int().positive(), assignee: Mention }),
+  /** `cancel <n>`: the action no longer applies; kept (and shown in history), hidden from open lists. */
+  z.object({ name: z.literal('cancel'), ...dealRef, number: z.number().int().positive() }),
+  /** `remove @x …`: take people out of the deal's room. */
+  z.object({ name: z.literal('remove'), ...dealRef, mentions: z.array(Mention).min(1).max(LIMITS.mentions) }),
   z.object({
     name: z.literal('invite'),
     ...dealRef,
@@ -138,13 +154,26 @@ export const Command = z.discriminatedUnion('name', [
   /** `room`: recreate the deal's room, or complete it (invitations, card, pin). */
   z.object({ name: z.literal('room'), ...dealRef }),
   z.object({ name: z.literal('info'), ...dealRef }),
-  z.object({ name: z.literal('history'), ...dealRef }),
+  /** `page`: 1 is the newest changes. */
+  z.object({ name: z.literal('history'), ...dealRef, page: z.number().int().positive().optional() }),
   z.object({ name: z.literal('actions'), ...dealRef, mine: z.boolean() }),
-  z.object({ name: z.literal('list'), mine: z.boolean(), stage: z.string().min(1).max(LIMITS.stage).optional() }),
+  /** `list [mine] [won|lost|closed|all] [@owner] [stage:<stage>] [account:<name>]` (open deals by default). */
+  z.object({
+    name: z.literal('list'),
+    mine: z.boolean(),
+    stage: z.string().min(1).max(LIMITS.stage).optional(),
+    status: z.enum(['open', 'won', 'lost', 'closed', 'all']).optional(),
+    owner: Mention.optional(),
+    account: z.string().min(1).max(LIMITS.account).optional(),
+  }),
+  /** `find <text>`: deals whose account, title or contacts contain the text, among those the reader may see. */
+  z.object({ name: z.literal('find'), text: z.string().min(1).max(LIMITS.account) }),
   z.object({ name: z.literal('pipeline') }),
   z.object({ name: z.literal('mine') }),
   z.object({ name: z.literal('team'), manager: Mention.optional(), reps: z.array(Mention).max(LIMITS.mentions) }),
   z.object({ name: z.literal('help'), topic: z.string().optional() }),
+  /** `lang zh|en|auto`: the language Dealroom speaks to this person (auto: the platform profile's). */
+  z.object({ name: z.literal('lang'), language: z.enum(['zh', 'en', 'auto']).optional() }),
   /** `digest` (mine now), `digest @rep` (their nudge), `digest time 07:45 [team]`, `digest weekends on|off`, `digest nudges on|off` */
   z.object({
     name: z.literal('digest'),
@@ -172,6 +201,10 @@ export const DEAL_COMMANDS = [
   'action',
   'done',
   'undo',
+  'edit',
+  'reassign',
+  'cancel',
+  'remove',
   'invite',
   'won',
   'lost',

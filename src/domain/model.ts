@@ -26,7 +26,10 @@ export interface Member {
   role: Role;
   managerId: string | null;
   timezone: string | null;
+  /** From the platform profile (refreshed daily). */
   locale: string | null;
+  /** The person's own choice (`lang zh|en`); wins over `locale`. */
+  language: string | null;
   digestTime: string | null;
   nudgeOptOut: boolean;
   profileAt: Date | null;
@@ -91,7 +94,8 @@ export interface ActionItem {
   text: string;
   assigneeId: string;
   dueOn: string | null;
-  status: 'open' | 'done';
+  /** cancelled: no longer applies; kept for the record, hidden from open lists. */
+  status: 'open' | 'done' | 'cancelled';
   createdById: string | null;
   closedById: string | null;
   closedAt: Date | null;
@@ -105,6 +109,10 @@ export type EventType =
   | 'action_added'
   | 'action_done'
   | 'action_reopened'
+  | 'action_edited'
+  | 'action_reassigned'
+  | 'action_cancelled'
+  | 'member_removed'
   | 'member_added'
   | 'contact_logged'
   | 'contact_saved'

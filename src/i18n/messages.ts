@@ -1,6 +1,6 @@
 // Sentences of the app (the parser's own are in parse-messages.ts). Each says what happened, or
 // what was wrong and the command that fixes it.
-import { type Catalog, cmd, em, r } from './sentence.ts';
+import { type Catalog, cmd, em, r, sentence } from './sentence.ts';
 
 const en: Catalog = {
   'common.and_more': (p) => r`…and ${p.count} more`,
@@ -56,8 +56,8 @@ const en: Catalog = {
     r`Only the owner's manager or an admin can override a stage requirement. Add what is missing, or ask your manager.`,
   'deal.not_found': (p) =>
     r`There is no deal #${p.deal} in this workspace. ${cmd('list')} shows the deals you can see.`,
-  'deal.which': () =>
-    r`Which deal? Type this in the deal's room, or name the deal by number: ${cmd('#12 info')} (see ${cmd('list')}).`,
+  'deal.which': (p) =>
+    r`Which deal? Type this in the deal's room, or name the deal by number: ${cmd(r`#12 ${p.command}`)} (see ${cmd('list')}).`,
   'deal.closed': (p) => r`Deal #${p.deal} is ${p.status}. ${cmd('reopen')} brings it back first.`,
   'deal.already_open': (p) => r`Deal #${p.deal} is already open.`,
 
@@ -88,6 +88,8 @@ const en: Catalog = {
 
   'stage.unknown': (p) =>
     r`“${p.input}” is not a stage. Stages: ${p.stages}.\nUsage: ${cmd('stage <stage> [override:<reason>]')}`,
+  'stage.did_you_mean': (p) =>
+    r`“${p.input}” is not a stage. Did you mean ${em(p.stage)}? Type ${cmd(p.retry)}. Stages: ${p.stages}.`,
   'stage.ambiguous': (p) => r`“${p.input}” could be ${p.stages}. Type more of the name.`,
   'stage.already': (p) => r`Deal #${p.deal} is already in ${p.stage}.`,
   'stage.lost_needs_reason': () => r`Tell us why it was lost: ${cmd('lost <reason>')}.`,
@@ -99,7 +101,7 @@ const en: Catalog = {
   'stage.playbook': (p) => r`Playbook actions for this stage:\n${p.actions}`,
 
   'close.won': (p) =>
-    r`🎉 ${p.user} marked #${p.deal} as ${em('won')} (${p.amount}) after ${p.days} days.${p.note ? r` ${p.note}` : ''}${p.open ? r` ${p.open} open action(s) remain.` : ''}`,
+    r`🎉 ${p.user} marked #${p.deal} as ${em('won')} (${p.amount}) after ${p.days} days.${p.note ? r` ${sentence(p.note, '.')}` : ''}${p.open === 1 ? ' 1 open action remains.' : p.open ? r` ${p.open} open actions remain.` : ''}`,
   'close.lost': (p) =>
     r`${p.user} marked #${p.deal} as ${em('lost')} (${p.amount}) after ${p.days} days. Reason: ${p.reason}.`,
   'close.archive_note': () => 'This room will be archived after the grace period.',
@@ -112,6 +114,9 @@ const en: Catalog = {
 
   'set.changed': (p) => r`${p.user} set the ${p.field} to ${p.value}.`,
   'set.changed_reply': (p) => r`Deal #${p.deal}: ${p.field} is now ${p.value}.`,
+  'set.competitor_absent': (p) => r`${p.name} is not among the competitors (${p.competitors}); nothing was changed.`,
+  'set.competitor_present': (p) => r`${p.name} is already a competitor; nothing was changed.`,
+  'info.account': (p) => r`Account: ${p.details}`,
   'set.account_exists': (p) => r`Another account is already called ${p.account}. Pick a different name.`,
   'contact.added': (p) => r`${p.user} added contact ${p.contact}${p.desc}.`,
   'contact.updated': (p) => r`${p.user} updated contact ${p.contact}${p.desc}.`,
@@ -147,6 +152,30 @@ const en: Catalog = {
   'action.reopened': (p) => r`☐ ${p.user} reopened #${p.n}: ${p.text}`,
   'action.done_reply': (p) => r`Action #${p.n} on deal #${p.deal} is done.`,
   'action.reopened_reply': (p) => r`Action #${p.n} on deal #${p.deal} is open again.`,
+  'action.edited': (p) => r`✎ ${p.user} changed #${p.n}: ${p.text}${p.due}`,
+  'action.edited_reply': (p) => r`Action #${p.n} on deal #${p.deal} is changed.`,
+  'action.reassigned': (p) => r`${p.user} gave #${p.n} to ${p.assignee}: ${p.text}`,
+  'action.reassigned_reply': (p) => r`Action #${p.n} on deal #${p.deal} has a new assignee.`,
+  'action.cancelled': (p) => r`✕ ${p.user} cancelled #${p.n}: ${p.text}`,
+  'action.cancelled_reply': (p) =>
+    r`Action #${p.n} on deal #${p.deal} is cancelled; it stays in the history. ${cmd(r`undo ${p.n}`)} brings it back.`,
+  'action.already_cancelled': (p) => r`Action #${p.n} is already cancelled. ${cmd(r`undo ${p.n}`)} brings it back.`,
+  'action.is_cancelled': (p) => r`Action #${p.n} is cancelled. ${cmd(r`undo ${p.n}`)} brings it back first.`,
+  'action.unchanged': (p) => r`Action #${p.n} already reads like that; nothing was changed.`,
+  'auth.owner_or_manager_only': (p) =>
+    r`Only the owner of deal #${p.deal}, their manager or an admin can change its owner or remove people from its room.`,
+  'owner.already': (p) => r`${p.user} already owns deal #${p.deal}.`,
+  'remove.owner': (p) =>
+    r`${p.user} owns this deal, so they stay in the room. Give it to someone else first: ${cmd('set owner @someone')}.`,
+  'remove.none': (p) => r`Nobody you named is in the room of deal #${p.deal}; nothing was changed.`,
+  'remove.done': (p) => r`${p.user} removed ${p.people} from the room.`,
+  'remove.done_reply': (p) => r`${p.count} removed from deal #${p.deal}.`,
+  'room.remove_failed': (p) => r`Saved, but I couldn't remove them from the room: ${p.reason}`,
+  'field.owner': () => 'owner',
+  'history.action_edited': (p) => r`${p.who} changed action #${p.n}: ${p.before} → ${p.after}`,
+  'history.action_reassigned': (p) => r`${p.who} gave action #${p.n} to ${p.assignee} (was ${p.before})`,
+  'history.action_cancelled': (p) => r`${p.who} cancelled action #${p.n}: ${p.text}`,
+  'history.member_removed': (p) => r`${p.who} removed ${p.member} from the room`,
   'invite.already': (p) => r`Everyone you named is already in the room of deal #${p.deal}.`,
   'invite.added': (p) => r`${p.user} invited ${p.people} (${p.role}).`,
   'invite.added_reply': (p) => r`${p.count} people added to deal #${p.deal}.`,
@@ -168,8 +197,15 @@ const en: Catalog = {
   'card.people': (p) => r`In this room: ${p.people}`,
   'info.contacts': () => 'Contacts',
   'info.last_contact': (p) => r`Last customer contact: ${p.when}`,
-  'history.title': (p) => r`History of deal #${p.deal} (${p.count} changes)`,
-  'history.earlier': (p) => r`(${p.count} earlier changes not shown)`,
+  'history.title': (p) =>
+    r`History of deal #${p.deal} (${p.count} changes, newest first) — page ${p.page} of ${p.pages}`,
+  'history.older': (p) => r`${p.count} older changes: ${cmd(r`#${p.deal} history ${p.page}`)}`,
+  'history.no_page': (p) =>
+    r`Deal #${p.deal} has ${p.pages} page(s) of history, so there is no page ${p.page}. ${cmd(r`#${p.deal} history ${p.pages}`)} shows the oldest changes.`,
+  'history.role.member': () => 'member',
+  'history.role.owner': () => 'owner',
+  'history.next_contact': (p) => r`(next contact ${p.date})`,
+  'history.other': (p) => r`${p.who}: ${p.what}`,
   'history.system': () => 'Dealroom',
   'history.created': (p) => r`${p.who} created the deal ${p.account} — ${p.title}`,
   'history.stage': (p) => r`${p.who} moved it from ${p.from} to ${p.to}`,
@@ -192,16 +228,37 @@ const en: Catalog = {
   'actions.none': (p) => r`Deal #${p.deal} has no actions yet. Add one: ${cmd('action @someone <what> due:friday')}`,
   'actions.title': (p) => r`Actions of deal #${p.deal}:`,
   'list.none': () => r`No open deals to show. Start one: ${cmd('new <account> | <title>')}`,
-  'list.title': (p) => r`Open deals (${p.count}):`,
-  'pipeline.title': (p) => r`Pipeline — ${p.count} open deals`,
+  'list.title_open': (p) => r`Open deals (${p.count}):`,
+  'list.title_won': (p) => r`Won deals (${p.count}):`,
+  'list.title_lost': (p) => r`Lost deals (${p.count}):`,
+  'list.title_closed': (p) => r`Closed deals, won or lost (${p.count}):`,
+  'list.title_all': (p) => r`All deals, open and closed (${p.count}):`,
+  'lang.set': () => r`From now on I'll speak English to you. ${cmd('lang auto')} follows your chat profile again.`,
+  'lang.auto': () => r`I'll follow the language of your chat profile (or the workspace's).`,
+  'lang.current_own': () =>
+    r`I speak English to you, as you chose. Change it with ${cmd('lang zh')} or ${cmd('lang auto')}.`,
+  'lang.current_profile': () =>
+    r`I speak English to you, from your chat profile or the workspace. Choose with ${cmd('lang zh')} or ${cmd('lang en')}.`,
+  'list.none_match': () => r`No deals you can see match that. ${cmd('list all')} shows every deal you can see.`,
+  'find.title': (p) => r`Deals matching “${p.text}” (${p.count}):`,
+  'find.none': (p) =>
+    r`Nothing matches “${p.text}” in the accounts, titles and contacts of the deals you can see. Try a shorter part of the name.`,
+  'find.contact': (p) => r`contact ${p.contact}`,
+  'new.duplicate': (p) =>
+    r`Note: deal #${p.deal} for ${p.account} — ${p.title} is already open. If this one is a duplicate, close it with ${cmd(r`#${p.new} lost duplicate of #${p.deal}`)}.`,
+  'pipeline.title': (p) => (p.count === 1 ? r`Pipeline — 1 open deal` : r`Pipeline — ${p.count} open deals`),
   'pipeline.weighted': (p) => r`Weighted by stage probability: ${p.amount}`,
   'pipeline.other_currency': (p) =>
     r`${p.count} deal(s) in other currencies than ${p.currency} are counted but not summed.`,
+  'pipeline.picture_alt': (p) =>
+    r`Funnel picture of ${p.process}: deals, amount and weighted amount per stage (the same numbers as the text).`,
+  'pipeline.picture_words': () => r`deals|weighted|converted`,
   'team.not_allowed': () =>
     r`Only an admin can set teams; a manager can add reps to their own team (${cmd('team @you @rep')}).`,
   'team.self': (p) => r`${p.user} can't report to themselves.`,
   'team.cycle': (p) => r`${p.rep} is above ${p.manager} in the team; that would make a loop.`,
-  'team.set': (p) => r`${p.reps} now report to ${p.manager}.`,
+  'team.set': (p) =>
+    p.count === 1 ? r`${p.reps} now reports to ${p.manager}.` : r`${p.reps} now report to ${p.manager}.`,
   'team.title': (p) => r`Team (${p.count}):`,
   'team.reports_to': (p) => r`You report to ${p.manager}.`,
   'home.title': () => 'Your deals',
@@ -229,6 +286,22 @@ const en: Catalog = {
   'help.title': () => 'Dealroom commands (type them in a deal room, or add #<deal number> elsewhere):',
   'help.footer': () =>
     'Dates: 2026-12-31, today, tomorrow, friday, +3d, 明天, 下周五. Amounts: 120000, 120k, 1.2m, 12万, $50k.',
+  'help.also': (p) => r`also: ${p.words}`,
+  'help.zh_keys': (p) => r`Chinese option keys work too: ${p.keys}.`,
+  'help.examples': () => 'Examples:',
+  'help.see_stages': () => r`The stages, what each needs and what each creates: ${cmd('help stages')}.`,
+  'help.unknown_topic': (p) =>
+    p.suggestion
+      ? r`There is no help topic “${p.topic}”. Did you mean ${cmd(r`help ${p.suggestion}`)}? ${cmd('help')} lists every command; ${cmd('help stages')} shows the sales process.`
+      : r`There is no help topic “${p.topic}”. ${cmd('help')} lists every command; ${cmd('help stages')} shows the sales process.`,
+  'help.stages_title': (p) => r`The sales process (${p.process}), in order. Move a deal with ${cmd('stage <stage>')}:`,
+  'help.stage_line': (p) => r`${em(p.stage)} (${p.key}, ${p.percent}% likely to close)`,
+  'help.stage_terminal': (p) => r`${em(p.stage)} (${p.key}): closes the deal`,
+  'help.stage_needs': (p) => r`needs: ${p.needs}`,
+  'help.stage_creates': (p) => r`creates the action: ${p.actions}`,
+  'help.nothing': () => 'nothing',
+  'help.stages_footer': () =>
+    r`Moving forward checks what every stage passed through needs; moving back checks nothing. A manager may pass with override:<reason>. ${cmd('won')} and ${cmd('lost <reason>')} close a deal.`,
 };
 
 const zh: Catalog = {
@@ -280,7 +353,8 @@ const zh: Catalog = {
   'auth.override_manager_only': () =>
     r`只有负责人的经理或管理员才能越过阶段要求。请先补齐缺少的信息，或请你的经理处理。`,
   'deal.not_found': (p) => r`这个工作区没有商机 #${p.deal}。${cmd('list')} 可以列出你能看到的商机。`,
-  'deal.which': () => r`是哪个商机？请在商机房间里输入，或用编号指定：${cmd('#12 info')}（见 ${cmd('list')}）。`,
+  'deal.which': (p) =>
+    r`是哪个商机？请在商机房间里输入，或用编号指定：${cmd(r`#12 ${p.command}`)}（见 ${cmd('list')}）。`,
   'deal.closed': (p) => r`商机 #${p.deal} 已${p.status}。请先用 ${cmd('reopen')} 重新打开。`,
   'deal.already_open': (p) => r`商机 #${p.deal} 本来就是进行中。`,
 
@@ -311,6 +385,8 @@ const zh: Catalog = {
 
   'stage.unknown': (p) =>
     r`“${p.input}”不是一个阶段。可选阶段：${p.stages}。\n用法：${cmd('stage <阶段> [override:<理由>]')}`,
+  'stage.did_you_mean': (p) =>
+    r`“${p.input}”不是一个阶段。你是想说${em(p.stage)}吗？请输入 ${cmd(p.retry)}。可选阶段：${p.stages}。`,
   'stage.ambiguous': (p) => r`“${p.input}”可能是 ${p.stages}，请输入更完整的名称。`,
   'stage.already': (p) => r`商机 #${p.deal} 已经在「${p.stage}」阶段。`,
   'stage.lost_needs_reason': () => r`请说明输单原因：${cmd('lost <原因>')}。`,
@@ -322,7 +398,7 @@ const zh: Catalog = {
   'stage.playbook': (p) => r`本阶段的标准动作：\n${p.actions}`,
 
   'close.won': (p) =>
-    r`🎉 ${p.user} 将 #${p.deal} 标记为${em('赢单')}（${p.amount}），历时 ${p.days} 天。${p.note ? r`${p.note}。` : ''}${p.open ? r`还有 ${p.open} 个待办未完成。` : ''}`,
+    r`🎉 ${p.user} 将 #${p.deal} 标记为${em('赢单')}（${p.amount}），历时 ${p.days} 天。${p.note ? sentence(p.note, '。') : ''}${p.open ? r`还有 ${p.open} 个待办未完成。` : ''}`,
   'close.lost': (p) =>
     r`${p.user} 将 #${p.deal} 标记为${em('输单')}（${p.amount}），历时 ${p.days} 天。原因：${p.reason}。`,
   'close.archive_note': () => '宽限期后本房间将归档。',
@@ -334,6 +410,9 @@ const zh: Catalog = {
 
   'set.changed': (p) => r`${p.user} 把${p.field}改为 ${p.value}。`,
   'set.changed_reply': (p) => r`商机 #${p.deal}：${p.field}现在是 ${p.value}。`,
+  'set.competitor_absent': (p) => r`竞争对手中没有 ${p.name}（现有：${p.competitors}），没有任何修改。`,
+  'set.competitor_present': (p) => r`${p.name} 已经是竞争对手，没有任何修改。`,
+  'info.account': (p) => r`客户信息：${p.details}`,
   'set.account_exists': (p) => r`已有另一个客户叫 ${p.account}，请换个名称。`,
   'contact.added': (p) => r`${p.user} 添加了联系人 ${p.contact}${p.desc}。`,
   'contact.updated': (p) => r`${p.user} 更新了联系人 ${p.contact}${p.desc}。`,
@@ -367,6 +446,28 @@ const zh: Catalog = {
   'action.reopened': (p) => r`☐ ${p.user} 重新打开了 #${p.n}：${p.text}`,
   'action.done_reply': (p) => r`商机 #${p.deal} 的待办 #${p.n} 已完成。`,
   'action.reopened_reply': (p) => r`商机 #${p.deal} 的待办 #${p.n} 已重新打开。`,
+  'action.edited': (p) => r`✎ ${p.user} 修改了 #${p.n}：${p.text}${p.due}`,
+  'action.edited_reply': (p) => r`商机 #${p.deal} 的待办 #${p.n} 已修改。`,
+  'action.reassigned': (p) => r`${p.user} 把 #${p.n} 转给了 ${p.assignee}：${p.text}`,
+  'action.reassigned_reply': (p) => r`商机 #${p.deal} 的待办 #${p.n} 已转派。`,
+  'action.cancelled': (p) => r`✕ ${p.user} 取消了 #${p.n}：${p.text}`,
+  'action.cancelled_reply': (p) =>
+    r`商机 #${p.deal} 的待办 #${p.n} 已取消，仍保留在历史中。${cmd(r`撤销 ${p.n}`)} 可以恢复。`,
+  'action.already_cancelled': (p) => r`待办 #${p.n} 已经取消。${cmd(r`撤销 ${p.n}`)} 可以恢复。`,
+  'action.is_cancelled': (p) => r`待办 #${p.n} 已取消。请先用 ${cmd(r`撤销 ${p.n}`)} 恢复。`,
+  'action.unchanged': (p) => r`待办 #${p.n} 已经是这样了，没有任何修改。`,
+  'auth.owner_or_manager_only': (p) => r`只有商机 #${p.deal} 的负责人、其经理或管理员可以更换负责人或把人移出房间。`,
+  'owner.already': (p) => r`${p.user} 已经是商机 #${p.deal} 的负责人。`,
+  'remove.owner': (p) => r`${p.user} 是这个商机的负责人，不能移出房间。请先更换负责人：${cmd('设置 负责人 @某人')}。`,
+  'remove.none': (p) => r`你提到的人都不在商机 #${p.deal} 的房间里，没有任何修改。`,
+  'remove.done': (p) => r`${p.user} 把 ${p.people} 移出了房间。`,
+  'remove.done_reply': (p) => r`已从商机 #${p.deal} 移出 ${p.count} 人。`,
+  'room.remove_failed': (p) => r`已保存，但没能把他们移出房间：${p.reason}`,
+  'field.owner': () => '负责人',
+  'history.action_edited': (p) => r`${p.who} 修改了待办 #${p.n}：${p.before} → ${p.after}`,
+  'history.action_reassigned': (p) => r`${p.who} 把待办 #${p.n} 转给了 ${p.assignee}（原为 ${p.before}）`,
+  'history.action_cancelled': (p) => r`${p.who} 取消了待办 #${p.n}：${p.text}`,
+  'history.member_removed': (p) => r`${p.who} 把 ${p.member} 移出了房间`,
   'invite.already': (p) => r`你提到的人都已在商机 #${p.deal} 的房间里。`,
   'invite.added': (p) => r`${p.user} 邀请了 ${p.people}（${p.role}）。`,
   'invite.added_reply': (p) => r`已把 ${p.count} 人加入商机 #${p.deal}。`,
@@ -388,8 +489,14 @@ const zh: Catalog = {
   'card.people': (p) => r`房间成员：${p.people}`,
   'info.contacts': () => '联系人',
   'info.last_contact': (p) => r`上次客户联系：${p.when}`,
-  'history.title': (p) => r`商机 #${p.deal} 的历史（${p.count} 条变更）`,
-  'history.earlier': (p) => r`（更早的 ${p.count} 条未显示）`,
+  'history.title': (p) => r`商机 #${p.deal} 的历史（共 ${p.count} 条，最新的在前）— 第 ${p.page}/${p.pages} 页`,
+  'history.older': (p) => r`还有 ${p.count} 条更早的变更：${cmd(r`#${p.deal} 历史 ${p.page}`)}`,
+  'history.no_page': (p) =>
+    r`商机 #${p.deal} 的历史共 ${p.pages} 页，没有第 ${p.page} 页。${cmd(r`#${p.deal} 历史 ${p.pages}`)} 显示最早的变更。`,
+  'history.role.member': () => '成员',
+  'history.role.owner': () => '负责人',
+  'history.next_contact': (p) => r`（下次联系 ${p.date}）`,
+  'history.other': (p) => r`${p.who}：${p.what}`,
   'history.system': () => 'Dealroom',
   'history.created': (p) => r`${p.who} 创建了商机 ${p.account} — ${p.title}`,
   'history.stage': (p) => r`${p.who} 从「${p.from}」推进到「${p.to}」`,
@@ -412,10 +519,27 @@ const zh: Catalog = {
   'actions.none': (p) => r`商机 #${p.deal} 还没有待办。添加一个：${cmd('action @同事 <事项> due:周五')}`,
   'actions.title': (p) => r`商机 #${p.deal} 的待办：`,
   'list.none': () => r`没有可显示的进行中商机。新建一个：${cmd('new <客户> | <项目>')}`,
-  'list.title': (p) => r`进行中的商机（${p.count}）：`,
+  'list.title_open': (p) => r`进行中的商机（${p.count}）：`,
+  'list.title_won': (p) => r`赢单的商机（${p.count}）：`,
+  'list.title_lost': (p) => r`输单的商机（${p.count}）：`,
+  'list.title_closed': (p) => r`已关闭的商机，含赢单和输单（${p.count}）：`,
+  'list.title_all': (p) => r`全部商机，含进行中和已关闭（${p.count}）：`,
+  'lang.set': () => r`以后我会用中文和你交流。${cmd('语言 auto')} 可恢复为跟随聊天软件的设置。`,
+  'lang.auto': () => r`我会跟随你聊天软件（或工作区）的语言设置。`,
+  'lang.current_own': () => r`按你的选择，我用中文和你交流。可用 ${cmd('语言 en')} 或 ${cmd('语言 auto')} 更改。`,
+  'lang.current_profile': () =>
+    r`我根据你的聊天软件或工作区设置用中文和你交流。可用 ${cmd('语言 zh')} 或 ${cmd('语言 en')} 选择。`,
+  'list.none_match': () => r`你能看到的商机中没有符合条件的。${cmd('列表 全部')} 显示你能看到的全部商机。`,
+  'find.title': (p) => r`与“${p.text}”匹配的商机（${p.count}）：`,
+  'find.none': (p) => r`你能看到的商机的客户、标题和联系人中都没有“${p.text}”。试试名称中更短的一部分。`,
+  'find.contact': (p) => r`联系人 ${p.contact}`,
+  'new.duplicate': (p) =>
+    r`提示：客户 ${p.account} 已有进行中的商机 #${p.deal} — ${p.title}。如果这是重复的，可以用 ${cmd(r`#${p.new} 输单 与 #${p.deal} 重复`)} 关闭它。`,
   'pipeline.title': (p) => r`销售漏斗 — ${p.count} 个进行中商机`,
   'pipeline.weighted': (p) => r`按阶段赢率加权：${p.amount}`,
   'pipeline.other_currency': (p) => r`${p.count} 个商机使用 ${p.currency} 以外的币种，已计数但未计入金额。`,
+  'pipeline.picture_alt': (p) => r`${p.process}的漏斗图：各阶段的商机数、金额和加权金额（与文字中的数字相同）。`,
+  'pipeline.picture_words': () => r`个|加权|转化率`,
   'team.not_allowed': () => r`只有管理员可以设置团队；经理可以把销售加入自己的团队（${cmd('team @你自己 @销售')}）。`,
   'team.self': (p) => r`${p.user} 不能向自己汇报。`,
   'team.cycle': (p) => r`${p.rep} 在团队里是 ${p.manager} 的上级，这样会形成循环。`,
@@ -444,6 +568,22 @@ const zh: Catalog = {
   'digest.nothing_for': (p) => r`今天没有需要提醒 ${p.user} 的事项。`,
   'help.title': () => 'Dealroom 命令（在商机房间里输入，或在别处加上 #<商机编号>）：',
   'help.footer': () => '日期：2026-12-31、today、明天、周五、下周五、+3d。金额：120000、120k、1.2m、12万、$50k。',
+  'help.also': (p) => r`中文：${p.words}`,
+  'help.zh_keys': (p) => r`中文选项：${p.keys}。`,
+  'help.examples': () => '示例：',
+  'help.see_stages': () => r`各阶段的要求和自动创建的待办：${cmd('帮助 stages')}。`,
+  'help.unknown_topic': (p) =>
+    p.suggestion
+      ? r`没有“${p.topic}”这个帮助主题。你是想看 ${cmd(r`帮助 ${p.suggestion}`)} 吗？${cmd('帮助')} 列出全部命令，${cmd('帮助 stages')} 介绍销售流程。`
+      : r`没有“${p.topic}”这个帮助主题。${cmd('帮助')} 列出全部命令，${cmd('帮助 stages')} 介绍销售流程。`,
+  'help.stages_title': (p) => r`销售流程（${p.process}），按顺序排列。用 ${cmd('阶段 <阶段>')} 推进商机：`,
+  'help.stage_line': (p) => r`${em(p.stage)}（${p.key}，成交可能性 ${p.percent}%）`,
+  'help.stage_terminal': (p) => r`${em(p.stage)}（${p.key}）：关闭商机`,
+  'help.stage_needs': (p) => r`需要：${p.needs}`,
+  'help.stage_creates': (p) => r`自动创建待办：${p.actions}`,
+  'help.nothing': () => '无',
+  'help.stages_footer': () =>
+    r`向前推进时会检查途经每个阶段的要求；向后退不检查。经理可用 强制:<原因> 放行。${cmd('赢单')} 和 ${cmd('输单 <原因>')} 关闭商机。`,
 };
 
 export const appMessages = { en, zh };

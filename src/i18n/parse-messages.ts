@@ -23,7 +23,14 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       r`Write the account and the deal title separated by “|”, e.g. ${cmd('new Acme | Data platform renewal')}.${usageEn(p)}`,
     'parse.missing_stage': (p) => r`Which stage? Add the stage name, e.g. ${cmd('stage proposal')}.${usageEn(p)}`,
     'parse.missing_field': (p) => r`Which field should I change? Fields: ${p.fields}.${usageEn(p)}`,
-    'parse.unknown_field': (p) => r`“${p.field}” isn't a field I can set. Fields: ${p.fields}.${usageEn(p)}`,
+    'parse.unknown_field': (p) =>
+      p.suggestion
+        ? r`“${p.field}” isn't a field I can set. Did you mean ${p.suggestion}? Fields: ${p.fields}.${usageEn(p)}`
+        : r`“${p.field}” isn't a field I can set. Fields: ${p.fields}.${usageEn(p)}`,
+    'parse.unknown_option': (p) =>
+      p.suggestion
+        ? r`“${p.key}” isn't an option of ${cmd(r`${p.command}`)}. Did you mean ${p.suggestion}? Nothing was saved.${usageEn(p)}`
+        : r`“${p.key}” isn't an option of ${cmd(r`${p.command}`)} (options: ${p.options}). Nothing was saved. To keep a colon in the title, put the title in quotes: ${cmd('new Acme | "Phase:2 rollout"')}.${usageEn(p)}`,
     'parse.missing_value': (p) => r`What should ${p.field} be? Add the new value after the field name.${usageEn(p)}`,
     'parse.bad_mapping': (p) =>
       r`“${p.text}” is not a stage mapping. Write old=new, e.g. ${cmd('set process transactional proposal=quote')}.${usageEn(p)}`,
@@ -48,6 +55,12 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       p.text
         ? r`“${p.text}” isn't an action number. Write the number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`
         : r`Which action? Add its number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`,
+    'parse.bad_language': (p) =>
+      r`“${p.text}” isn't a language I speak. Write ${cmd('lang zh')} for Chinese, ${cmd('lang en')} for English, or ${cmd('lang auto')} to follow your chat profile.${usageEn(p)}`,
+    'parse.missing_query': (p) =>
+      r`What should I look for? Add part of an account, title or contact name, e.g. ${cmd('find Acme')}.${usageEn(p)}`,
+    'parse.bad_page': (p) =>
+      r`“${p.text}” isn't a page number. Write the page as a number, e.g. ${cmd('history 2')} for the next older changes.${usageEn(p)}`,
     'parse.missing_reason': (p) =>
       r`Why was the deal lost? Add a short reason, e.g. ${cmd('lost price too high')}.${usageEn(p)}`,
     'parse.unexpected_text': (p) => r`I didn't expect “${p.text}” here. Remove it and try again.${usageEn(p)}`,
@@ -55,6 +68,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       r`Mention the manager first, then at least one rep, e.g. ${cmd('team @maria @jon @li')}.${usageEn(p)}`,
     'parse.bad_digest': (p) =>
       r`I couldn't read that digest setting. Examples: ${cmd('digest')}, ${cmd('digest @bob')}, ${cmd('digest time 07:45')}, ${cmd('digest weekends off')}.${usageEn(p)}`,
+    'parse.bad_time': (p) =>
+      r`“${p.text}” isn't a time of day. Write hours 00–23 and minutes 00–59, e.g. ${cmd('digest time 07:45')}.${usageEn(p)}`,
     'parse.duplicate_option': (p) => r`${p.key} is given twice. Keep just one.${usageEn(p)}`,
     'parse.empty_option': (p) =>
       r`${p.key} has no value. Write the value right after the colon (no space).${usageEn(p)}`,
@@ -85,7 +100,14 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       r`请用“|”分隔客户名称和商机标题，例如：${cmd('new 阿里巴巴 | 数据平台续约')}。${usageZh(p)}`,
     'parse.missing_stage': (p) => r`要推进到哪个阶段？请写上阶段名称，例如：${cmd('stage 方案报价')}。${usageZh(p)}`,
     'parse.missing_field': (p) => r`要修改哪个字段？可选字段：${p.fields}。${usageZh(p)}`,
-    'parse.unknown_field': (p) => r`无法设置“${p.field}”。可选字段：${p.fields}。${usageZh(p)}`,
+    'parse.unknown_field': (p) =>
+      p.suggestion
+        ? r`无法设置“${p.field}”。你是想设置 ${p.suggestion} 吗？可选字段：${p.fields}。${usageZh(p)}`
+        : r`无法设置“${p.field}”。可选字段：${p.fields}。${usageZh(p)}`,
+    'parse.unknown_option': (p) =>
+      p.suggestion
+        ? r`${cmd(r`${p.command}`)} 没有“${p.key}”这个选项。你是想写 ${p.suggestion} 吗？未保存任何内容。${usageZh(p)}`
+        : r`${cmd(r`${p.command}`)} 没有“${p.key}”这个选项（可用：金额:、成交:，或 ${p.options}）。未保存任何内容。如果标题里要有冒号，请给标题加引号：${cmd('new 华为 | "一期:迁移"')}。${usageZh(p)}`,
     'parse.missing_value': (p) => r`${p.field} 要改成什么？请在字段名后写上新的值。${usageZh(p)}`,
     'parse.bad_mapping': (p) =>
       r`“${p.text}”不是阶段映射。请写成 旧阶段=新阶段，例如 ${cmd('set process transactional proposal=quote')}。${usageZh(p)}`,
@@ -108,12 +130,19 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       p.text
         ? r`“${p.text}”不是待办编号。请写待办列表里的数字，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`
         : r`是哪个待办？请写上待办列表里的编号，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`,
+    'parse.bad_language': (p) =>
+      r`不支持“${p.text}”这种语言。中文请写 ${cmd('语言 zh')}，英文请写 ${cmd('语言 en')}，跟随聊天软件设置请写 ${cmd('语言 auto')}。${usageZh(p)}`,
+    'parse.missing_query': (p) =>
+      r`要查找什么？请写上客户、标题或联系人姓名的一部分，例如：${cmd('查找 华为')}。${usageZh(p)}`,
+    'parse.bad_page': (p) => r`“${p.text}”不是页码。请写数字，例如 ${cmd('历史 2')} 查看更早的变更。${usageZh(p)}`,
     'parse.missing_reason': (p) => r`为什么输单？请写一句原因，例如：${cmd('lost 价格太高')}。${usageZh(p)}`,
     'parse.unexpected_text': (p) => r`这里不需要“${p.text}”，请去掉后再试。${usageZh(p)}`,
     'parse.team_needs_reps': (p) =>
       r`请先 @ 经理，再 @ 至少一位销售，例如：${cmd('team @王经理 @小李 @小张')}。${usageZh(p)}`,
     'parse.bad_digest': (p) =>
       r`无法识别这个摘要设置。例如：${cmd('digest')}、${cmd('digest @小李')}、${cmd('digest time 07:45')}、${cmd('digest weekends off')}。${usageZh(p)}`,
+    'parse.bad_time': (p) =>
+      r`“${p.text}”不是有效的时间。小时写 00–23，分钟写 00–59，例如：${cmd('摘要 时间 07:45')}。${usageZh(p)}`,
     'parse.duplicate_option': (p) => r`${p.key} 写了两次，请只保留一个。${usageZh(p)}`,
     'parse.empty_option': (p) => r`${p.key} 后面没有内容，请把值紧跟在冒号后面。${usageZh(p)}`,
     'parse.invalid': (p) => r`${p.field} 的内容不正确，请对照下面的用法检查后再试。${usageZh(p)}`,

@@ -14,6 +14,12 @@ export const cmd = (text: Param): Inline => command(literal(text).replace(/^\/\S
 /** Emphasis of a literal word or a name (the stage a deal moved to). */
 export const em = (text: Param): Inline => strong(literal(text));
 
+/** A user's phrase used as a sentence: ends with `stop` unless it already ends a sentence. */
+export const sentence = (text: Param, stop: string): Rich => {
+  const s = literal(text).trimEnd();
+  return r`${text}${/[.!?。！？…]$/.test(s) ? '' : stop}`;
+};
+
 /** A param as literal text (a part shows its own text, a person their id). */
 function literal(x: Param): string {
   if (typeof x === 'string' || typeof x === 'number') return String(x);

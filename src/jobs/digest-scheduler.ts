@@ -11,6 +11,7 @@
 import { DateTime } from 'luxon';
 import type { Deps } from '../app/context.ts';
 import { composeManagerDigest, composeRepNudge, isDigestManager, isNudgedRep, memberZone } from '../app/digests.ts';
+import { type FunnelPictureRequest, postPictures } from '../app/pictures.ts';
 import type { DigestDelivery } from '../app/ports.ts';
 import { PROCESS_ID } from '../app/process-id.ts';
 import { PlatformError } from '../domain/errors.ts';
@@ -160,9 +161,10 @@ export class DigestScheduler {
         return 'failed';
       }
       const now = clock.now();
+      const pictures: FunnelPictureRequest[] = [];
       const message =
         d.kind === 'manager'
-          ? await composeManagerDigest(this.deps, ws, member, d.since, now)
+          ? await composeManagerDigest(this.deps, ws, member, d.since, now, { pictures })
           : await composeRepNudge(this.deps, ws, member, now);
       if (!message) {
         await store.digests.finishDelivery(d.id, { status: 'sent', until: now, error: 'nothing to send' });
@@ -173,6 +175,14 @@ export class DigestScheduler {
         key: d.id,
       });
       await store.digests.finishDelivery(d.id, { status: 'sent', sentAt: clock.now(), until: now });
+      // The weekly funnel picture after the text, best effort: the digest counts as sent already, so
+      // a failed upload (logged) never sends the digest twice; the text carries the same numbers.
+      await postPictures(
+        this.deps,
+        { platform: ws.platform, externalId: ws.externalId },
+        { userId: member.externalId },
+        pictures,
+      );
       return 'sent';
     } catch (e) {
       const retryable = e instanceof PlatformError && (e.code === 'rate_limited' || e.code === 'network');

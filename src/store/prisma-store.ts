@@ -58,6 +58,7 @@ function member(r: any): Member {
     managerId: r.managerId,
     timezone: r.timezone,
     locale: r.locale,
+    language: r.language ?? null,
     digestTime: r.digestTime,
     nudgeOptOut: r.nudgeOptOut,
     profileAt: r.profileAt,
@@ -354,6 +355,9 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     async isDealMember(dealId, memberId) {
       return (await db.dealMember.count({ where: { dealId, memberId } })) > 0;
     },
+    async removeDealMember(dealId, memberId) {
+      return (await db.dealMember.deleteMany({ where: { dealId, memberId } })).count === 1;
+    },
 
     async nextActionNumber(workspaceId, dealId) {
       await db.deal.updateMany({ where: { id: dealId, workspaceId }, data: { actionSeq: { increment: 1 } } });
@@ -369,7 +373,8 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       return r && action(r);
     },
     async updateAction(id, patch) {
-      return action(await db.actionItem.update({ where: { id }, data: patch }));
+      const data = 'dueOn' in patch ? { ...patch, dueOn: fromIsoDate(patch.dueOn ?? null) } : patch;
+      return action(await db.actionItem.update({ where: { id }, data }));
     },
     async listActions(dealId, status) {
       return (await db.actionItem.findMany({ where: { dealId, status }, orderBy: { number: 'asc' } })).map(action);

@@ -348,6 +348,41 @@ describe('chat and pins', () => {
   });
 });
 
+describe('files (uploadV2: getUploadURLExternal, POST to the upload URL, completeUploadExternal)', () => {
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+
+  it('files.uploadV2 through the SDK: the bytes arrive, the file is shared into the channel with its size', async () => {
+    const id = (await web.conversations.create({ name: 'deal-files' })).channel!.id!;
+    const r = await web.files.uploadV2({ channel_id: id, file: png, filename: 'f.png', title: 'T', alt_text: 'A' });
+    expect(r.ok).toBe(true);
+    expect(fake.callsOf('files.getUploadURLExternal')[0].args).toMatchObject({ filename: 'f.png', length: '12' });
+    const [f] = [...fake.state.files.values()];
+    expect(f).toMatchObject({ name: 'f.png', title: 'T', alt_text: 'A', completed: true, channels: [id] });
+    expect(f.bytes!.equals(png)).toBe(true);
+    expect(fake.callsOf(`upload_url:${f.id}`)[0].args).toEqual({ size: 12 });
+    expect(fake.messages(id).at(-1)).toMatchObject({ subtype: 'file_share', files: [{ id: f.id }] });
+  });
+
+  it('refusals: no token, unknown or foreign channel, completing before the bytes arrived, unknown upload URL', async () => {
+    expect(await slackError(client('').files.getUploadURLExternal({ filename: 'f.png', length: 3 }))).toBe(
+      'not_authed',
+    );
+    expect(await slackError(web.files.getUploadURLExternal({ filename: '', length: 3 }))).toBe('invalid_arguments');
+    fake.addChannel({ id: 'CPUB', name: 'general-sales', members: ['U1'] });
+    expect(await slackError(web.files.uploadV2({ channel_id: 'C404', file: png, filename: 'f.png' }))).toBe(
+      'channel_not_found',
+    );
+    expect(await slackError(web.files.uploadV2({ channel_id: 'CPUB', file: png, filename: 'f.png' }))).toBe(
+      'not_in_channel',
+    );
+    const { file_id } = await web.files.getUploadURLExternal({ filename: 'g.png', length: 3 });
+    expect(await slackError(web.files.completeUploadExternal({ files: [{ id: file_id! }] }))).toBe('file_not_found');
+    const res = await fetch(`${fake.base}/upload/F404`, { method: 'POST', body: new Uint8Array(png) });
+    expect(res.status).toBe(404);
+    expect(fake.messages('CPUB')).toEqual([]);
+  });
+});
+
 describe('views', () => {
   const modal = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'New deal' }, blocks: [] };
 

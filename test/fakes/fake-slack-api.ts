@@ -4,7 +4,8 @@
 // - every method answers HTTP 200; refusals are {ok:false, error:'code'} (https://docs.slack.dev/apis/web-api/#responses)
 // - no token -> not_authed, unknown token -> invalid_auth
 // - rate limits are HTTP 429 + Retry-After (seconds) (https://docs.slack.dev/apis/web-api/rate-limits)
-// Any POST to a path outside /api/ is a response_url: recorded as `response_url:<path>`, answered {ok:true}.
+// Any POST to a path outside /api/ is a response_url: recorded as `response_url:<path>`, answered {ok:true};
+// except /upload/<file id>, the upload URL files.getUploadURLExternal hands out (recorded as `upload_url:<id>`).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -37,7 +38,7 @@ export type {
 export { SlackState } from './fake-slack-state.ts';
 
 export interface RecordedCall {
-  /** 'chat.postMessage', … or 'response_url:/path' */
+  /** 'chat.postMessage', … or 'response_url:/path', or 'upload_url:<file id>' (bytes of a file upload) */
   method: string;
   /** bearer token (or the form field `token`) */
   token?: string;
@@ -195,11 +196,35 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     return undefined;
   };
 
+  /** A file's upload URL (files.getUploadURLExternal): takes the bytes, raw or as the one file of a
+   * multipart form (the SDK sends the latter), and answers 200 `OK - <length>` like Slack's; no
+   * token needed (the URL is the secret). An unknown or finished upload: 404. */
+  async function upload(pathname: string, raw: Buffer, contentType: string, res: http.ServerResponse) {
+    let bytes = raw;
+    if (contentType.toLowerCase().startsWith('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+      const file = [...form.values()].find((v): v is File => typeof v !== 'string');
+      bytes = file ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+    }
+    const id = pathname.slice('/upload/'.length);
+    const ok = state.receiveUpload(id, bytes);
+    calls.push({
+      method: `upload_url:${id}`,
+      args: { size: bytes.length },
+      contentType,
+      response: ok ? { status: 200, body: {} } : { status: 404, body: {} },
+    });
+    res.writeHead(ok ? 200 : 404, { 'content-type': 'text/plain' });
+    res.end(ok ? `OK - ${bytes.length}` : 'Not Found');
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
     const contentType = req.headers['content-type'] ?? '';
+    if (req.method === 'POST' && url.pathname.startsWith('/upload/'))
+      return upload(url.pathname, Buffer.concat(chunks), req.headers['content-type'] ?? '', res);
     const { args, error: bodyError } = await parseBody(Buffer.concat(chunks), contentType, url.searchParams);
     const method = url.pathname.startsWith('/api/')
       ? url.pathname.slice('/api/'.length)
@@ -262,6 +287,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.uploadBase = base;
 
   return {
     url: `${base}/api/`,

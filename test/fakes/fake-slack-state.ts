@@ -88,6 +88,9 @@ export interface FakeMessage {
   thread_ts?: string;
   reply_count?: number;
   edited?: { user: string; ts: string };
+  /** A file shared into the channel (files.completeUploadExternal): subtype `file_share`. */
+  subtype?: string;
+  files?: { id: string }[];
 }
 export interface FakeEphemeral {
   channel: string;
@@ -98,6 +101,21 @@ export interface FakeEphemeral {
   thread_ts?: string;
 }
 export type FakeView = Record<string, unknown> & { id: string; type: string; hash: string; user_id?: string };
+/** A file uploaded the v2 way: announced (files.getUploadURLExternal), its bytes POSTed to the
+ * upload URL, then completed (files.completeUploadExternal), which shares it into a channel. */
+export interface FakeFile {
+  id: string;
+  name: string;
+  title: string;
+  alt_text?: string;
+  /** The length announced before the upload. */
+  length: number;
+  /** What arrived at the upload URL (null until then). */
+  bytes: Buffer | null;
+  completed: boolean;
+  /** Channels it was shared into. */
+  channels: string[];
+}
 
 const str = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
@@ -241,6 +259,10 @@ export class SlackState {
   readonly homeViews = new Map<string, FakeView>();
   /** every view (modal or home) by view id */
   readonly views = new Map<string, FakeView>();
+  /** uploaded files by id (files.getUploadURLExternal / completeUploadExternal) */
+  readonly files = new Map<string, FakeFile>();
+  /** Where upload URLs point (the fake's own address, set when it listens). */
+  uploadBase = 'http://127.0.0.1:0';
   private readonly dmByUser = new Map<string, string>();
   private readonly usedTriggers = new Set<string>();
   private idSeq = 0;
@@ -264,7 +286,7 @@ export class SlackState {
   newId(prefix: string): string {
     let id: string;
     do id = `${prefix}${String(++this.idSeq).padStart(9, '0')}`;
-    while (this.channels.has(id) || this.users.has(id) || this.views.has(id));
+    while (this.channels.has(id) || this.users.has(id) || this.views.has(id) || this.files.has(id));
     return id;
   }
 
@@ -395,6 +417,24 @@ export class SlackState {
       parent.thread_ts = parent.ts;
       parent.reply_count = (parent.reply_count ?? 0) + 1;
     }
+  }
+
+  /** The bytes POSTed to a file's upload URL; false when no upload is waiting under that id. */
+  receiveUpload(id: string, bytes: Buffer): boolean {
+    const f = this.files.get(id);
+    if (!f || f.completed) return false;
+    f.bytes = bytes;
+    return true;
+  }
+  private fileObject(f: FakeFile): Answer {
+    return {
+      id: f.id,
+      name: f.name,
+      title: f.title,
+      ...(f.alt_text ? { alt_txt: f.alt_text } : {}),
+      size: f.bytes?.length ?? 0,
+      channels: f.channels,
+    };
   }
 
   // ---- wire shapes -----------------------------------------------------------------------
@@ -696,6 +736,58 @@ export class SlackState {
         this.onlyChannels(this.lookup(str(a.channel)) ?? refuse('channel_not_found'));
         return refuse('not_authorized');
       },
+      // https://docs.slack.dev/reference/methods/files.getuploadurlexternal
+      'files.getUploadURLExternal': (a) => {
+        const name = str(a.filename);
+        const length = Number(str(a.length));
+        if (!name) invalid(['[ERROR] missing required field: filename']);
+        if (!Number.isInteger(length) || length <= 0) invalid(['[ERROR] length must be a positive integer']);
+        const id = this.newId('F');
+        this.files.set(id, {
+          id,
+          name,
+          title: name,
+          ...(a.alt_text ? { alt_text: str(a.alt_text) } : {}),
+          length,
+          bytes: null,
+          completed: false,
+          channels: [],
+        });
+        return { upload_url: `${this.uploadBase}/upload/${id}`, file_id: id };
+      },
+      // https://docs.slack.dev/reference/methods/files.completeuploadexternal
+      'files.completeUploadExternal': (a) => {
+        const entries = Array.isArray(a.files) ? (a.files as { id?: unknown; title?: unknown }[]) : [];
+        if (!entries.length) invalid(['[ERROR] missing required field: files']);
+        const c = a.channel_id !== undefined ? this.joined(a.channel_id) : undefined;
+        const files = entries.map((e) => {
+          const f = this.files.get(str(e.id));
+          // Nothing arrived at the upload URL: Slack has no file to complete.
+          if (!f || f.completed || !f.bytes) return refuse('file_not_found');
+          if (f.bytes.length !== f.length)
+            invalid([`[ERROR] file ${f.id}: ${f.bytes.length} bytes uploaded, ${f.length} announced`]);
+          return f;
+        });
+        for (const [i, f] of files.entries()) {
+          f.completed = true;
+          if (entries[i].title) f.title = str(entries[i].title);
+          if (!c) continue;
+          f.channels.push(c.id);
+          this.store({
+            type: 'message',
+            subtype: 'file_share',
+            channel: c.id,
+            ts: this.nextTs(),
+            text: '',
+            user: BOT_USER_ID,
+            bot_id: BOT_ID,
+            app_id: APP_ID,
+            files: [{ id: f.id }],
+          });
+        }
+        return { files: files.map((f) => this.fileObject(f)) };
+      },
+
       'conversations.open': (a) => {
         if (a.channel) return { channel: { id: this.visible(a.channel).id } };
         const ids = list(a.users);

@@ -75,6 +75,9 @@ export class RecordingPlatform implements ChatPlatform {
   async invite(ws: WorkspaceRef, roomId: string, userIds: string[]) {
     this.hit('invite', { ws: ws.externalId, roomId, userIds });
   }
+  async removeFromRoom(ws: WorkspaceRef, roomId: string, userIds: string[]) {
+    this.hit('removeFromRoom', { ws: ws.externalId, roomId, userIds });
+  }
   async post(ws: WorkspaceRef, roomId: string, message: Message) {
     this.hit('post', { ws: ws.externalId, roomId, message });
     return { messageId: `m${++this.seq}` };

@@ -1,5 +1,7 @@
 // The console platform end to end: the README's demo session through the real REPL.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/app/context.ts';
@@ -12,11 +14,14 @@ import { openTestDb, type TestDb } from '../support/db.ts';
 import { TestClock } from '../support/harness.ts';
 
 let db: TestDb;
+let pictureDir: string;
 beforeAll(async () => {
   db = await openTestDb('pglite');
+  pictureDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dealroom-console-'));
 });
 afterAll(async () => {
   await db.destroy();
+  fs.rmSync(pictureDir, { recursive: true, force: true });
 });
 
 async function session(text: string, as = 'alice'): Promise<string> {
@@ -27,6 +32,7 @@ async function session(text: string, as = 'alice'): Promise<string> {
     write: (l) => out.push(l),
     isTaken: async () => false,
     timezone: 'Asia/Shanghai',
+    pictureDir,
   });
   const deps: Deps = {
     store,
@@ -72,7 +78,7 @@ describe('console', () => {
       '@bob completed #3: Prepare the demo',
       '@alice logged a customer contact: Called Wang Li, demo agreed — next contact Thu 2026-11-26',
       'Decision-maker: Wang Li (CFO)',
-      '== History of deal #1 (13 changes) ==',
+      '== History of deal #1 (13 changes, newest first) — page 1 of 1 ==',
     ];
     let at = 0;
     for (const line of expected) {
@@ -93,12 +99,30 @@ describe('console', () => {
     expect(out).toContain('Which deal?');
   });
 
-  it('speaks Chinese when spoken to in Chinese', async () => {
-    const out = await session('新建 华为 | 云迁移 金额:50万 截止:2026年12月31日\n阶段 商务谈判\n阶段 准意向\n', 'li');
+  it('speaks Chinese to someone who chose it (one language per person, not per command)', async () => {
+    const out = await session(
+      '语言 zh\n新建 华为 | 云迁移 金额:50万 截止:2026年12月31日\n阶段 商务谈判\n阶段 准意向\n',
+      'li',
+    );
+    expect(out).toContain('以后我会用中文和你交流');
     expect(out, out).toContain('已创建商机');
     expect(out).toContain('未推进：进入「商务谈判」需要');
     expect(out).toContain('一位决策者联系人');
     expect(out).toContain('下次客户联系日期');
     expect(out).toContain('@li moved #2 from Lead to Qualified.'); // the room speaks the workspace's language
+  });
+  it('pipeline prints the text, then writes the funnel PNG under the picture folder and prints its path', async () => {
+    const out = await session('pipeline\n');
+    expect(out).toMatch(/Pipeline — \d+ open deals/);
+    const line = out.split('\n').find((l) => l.includes('🖼'));
+    expect(line).toBeDefined();
+    const file = line!.slice(line!.indexOf(': ') + 2).trim();
+    expect(path.dirname(file)).toBe(path.resolve(pictureDir));
+    expect(file).toMatch(/funnel-solution\.png$/);
+    const png = fs.readFileSync(file);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.length).toBeGreaterThan(1000);
+    // The text reply comes first: the picture is an addition.
+    expect(out.indexOf('Pipeline —')).toBeLessThan(out.indexOf('🖼'));
   });
 });

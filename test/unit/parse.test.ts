@@ -378,8 +378,13 @@ describe('parseCommand: past dates warn but succeed', () => {
     expect(parseCommand(text, la)).toEqual({ ok: true, command, warnings: [] });
   });
 
-  it('close dates in the past do not warn (deals get backfilled)', () => {
-    expect(parseCommand('new A | B close:2026-01-01', ctx)).toMatchObject({ ok: true, warnings: [] });
+  // Issue 12: a past close date got no warning though past due dates did. Deals still get
+  // backfilled (the date is saved), but the person learns the date is past.
+  it.each(['new A | B close:2026-01-01', 'set close 2026-01-01'])('a past close date warns: %s', (text) => {
+    expect(parseCommand(text, ctx)).toMatchObject({
+      ok: true,
+      warnings: [{ key: 'parse.warn.past_date', params: { date: '2026-01-01' } }],
+    });
   });
 });
 

@@ -3,10 +3,10 @@
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
 import type { Deal, Member } from '../../domain/model.ts';
-import { t } from '../../i18n/index.ts';
+import { t, tLabel } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { formatDate } from '../format.ts';
-import { roomLocale } from '../identity.ts';
+import { personLocale, roomLocale } from '../identity.ts';
 import { join, mention, plain, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 
@@ -50,7 +50,7 @@ export async function addAction(
     } as any);
   await repos.appendEvents(deal.workspaceId, deal.id, events);
   const due = a.dueOn ? t(W, 'action.due', { date: formatDate(a.dueOn, W) }) : '';
-  const assigneeLocale = assignee.locale?.startsWith('zh') ? 'zh' : assignee.locale ? 'en' : W;
+  const assigneeLocale = personLocale(ctx.actor.workspace, assignee);
   return {
     dealId: deal.id,
     refreshCard: true,
@@ -96,6 +96,7 @@ export async function checkAction(
   if (!a) throw new UserError('action.not_found', { deal: deal.number, n: cmd.number });
   const done = cmd.name === 'done';
   if (done && a.status === 'done') throw new UserError('action.already_done', { n: a.number });
+  if (done && a.status === 'cancelled') throw new UserError('action.is_cancelled', { n: a.number });
   if (!done && a.status === 'open') throw new UserError('action.already_open', { n: a.number });
   await repos.updateAction(
     a.id,
@@ -162,7 +163,7 @@ export async function inviteMembers(
           added.map((p) => mention(p.externalId)),
           ', ',
         ),
-        role,
+        role: role === 'member' ? tLabel(W, 'history.role.member') : role,
       }),
     ),
     reply: plain(t(actor.locale, 'invite.added_reply', { deal: deal.number, count: added.length })),

@@ -21,32 +21,48 @@ import { addDays, stageName, todayIn } from '../format.ts';
 import { roomLocale } from '../identity.ts';
 import { command, join, mention, plain, type Rich, r, userText } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
+import { unknownStage } from '../stage-typo.ts';
 import { closeDeal } from './close-deal.ts';
 import { recordedOutcomes } from './record-outcome.ts';
 
-/** The fix for each field requirement, as the command a user types. */
-const FIX: Record<string, string> = {
-  amount: 'set amount 120k',
-  close: 'set close 2026-12-31',
-  next_contact: 'set next-contact friday',
-  next_step: 'set next-step "Send the proposal"',
-  competitors: 'set competitor Globex',
-  industry: 'set industry Manufacturing',
-  region: 'set region East',
+/** The fix for each requirement, as the command a user types, in the reader's language. */
+const FIX: Record<Locale, Record<string, string>> = {
+  en: {
+    amount: 'set amount 120k',
+    close: 'set close 2026-12-31',
+    decision_maker: 'contact "Jane Doe" role:decision-maker title:CFO',
+    next_contact: 'set next-contact friday',
+    next_step: 'set next-step "Send the proposal"',
+    competitors: 'set competitor Globex',
+    industry: 'set industry Manufacturing',
+    region: 'set region East',
+  },
+  zh: {
+    amount: '设置 金额 12万',
+    close: '设置 成交日期 2026-12-31',
+    decision_maker: '联系人 张伟 角色:决策者 职位:财务总监',
+    next_contact: '设置 下次联系 周五',
+    next_step: '设置 下一步 发送方案',
+    competitors: '设置 竞争对手 阿里云',
+    industry: '设置 行业 制造业',
+    region: '设置 区域 华东',
+  },
 };
 
 /** What a missing requirement asks for, and the command that fixes it (none yet for outcomes). */
 function missingLine(q: Requirement, L: Locale, process: Process): Rich {
   switch (q.spec.kind) {
     case 'field':
-      return r`• ${t(L, `req.${q.spec.field}`)} → ${command(FIX[q.spec.field] ?? 'info')}`;
+      return r`• ${t(L, `req.${q.spec.field}`)} → ${command(FIX[L][q.spec.field] ?? 'info')}`;
     case 'contact': {
       const role = q.spec.role;
       const label =
         role === 'decision_maker'
           ? t(L, 'req.decision_maker')
           : t(L, 'req.contact', { role: tLabel(L, `role.${role}`) });
-      return r`• ${label} → ${command(`contact "Jane Doe" role:${role.replace('_', '-')}`)}`;
+      const fix =
+        role === 'decision_maker' ? FIX[L].decision_maker : `contact "Jane Doe" role:${role.replace('_', '-')}`;
+      return r`• ${label} → ${command(fix)}`;
     }
     case 'outcome': {
       const o = q.spec.outcome;
@@ -78,10 +94,7 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
         input: cmd.stage,
         stages: candidates.map((s) => `${s.key} (${s.names[L]})`).join(', '),
       });
-    throw new UserError('stage.unknown', {
-      input: cmd.stage,
-      stages: process.stages.map((s) => `${s.key} (${s.names[L]})`).join(', '),
-    });
+    throw unknownStage(process, cmd.stage, L, (s) => (L === 'zh' ? `阶段 ${s.names.zh}` : `stage ${s.key}`));
   }
   if (deal.status !== 'open')
     throw new UserError('deal.closed', { deal: deal.number, status: tLabel(L, `status.${deal.status}`) });
@@ -146,8 +159,14 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
     }
     return owner;
   };
-  if (isAdvance(process, from, target.key)) {
+  if (isAdvance(process, from, target.key) && target.playbook.length) {
+    // Re-entering a stage (back, then forward again) does not repeat its playbook while the
+    // actions it created earlier are still there (open or done; a cancelled one may come again).
+    const earlier = new Set(
+      (await repos.listActions(deal.id)).filter((a) => a.status !== 'cancelled').map((a) => a.text),
+    );
     for (const p of target.playbook) {
+      if (Object.values(p.text).some((text) => earlier.has(text))) continue;
       const assignee = await assigneeOf(p.assignee);
       const number = await repos.nextActionNumber(deal.workspaceId, deal.id);
       const a = await repos.createAction({

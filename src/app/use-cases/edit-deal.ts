@@ -3,6 +3,7 @@
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
 import type { Deal, NewEvent } from '../../domain/model.ts';
+import type { Locale } from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { formatDate, formatMoney } from '../format.ts';
@@ -24,49 +25,57 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
     at: now,
     data: { field, before, after },
   });
+  if (cmd.field === 'owner') throw new Error('set owner is carried out by setOwner (corrections.ts)');
   let event: NewEvent;
-  let shown: Text;
+  let shown: (L: Locale) => Text; // in the reader's language: the room's post and the speaker's reply differ
   switch (cmd.field) {
     case 'amount': {
       const m = cmd.money!;
       const currency = m.currency ?? deal.currency;
       await repos.updateDeal(deal.workspaceId, deal.id, { amount: m.value, currency });
       event = change('amount', { amount: deal.amount, currency: deal.currency }, { amount: m.value, currency });
-      shown = formatMoney(m.value, currency, W);
+      shown = (L) => formatMoney(m.value, currency, L);
       break;
     }
     case 'currency': {
       const currency = cmd.value.toUpperCase();
       await repos.updateDeal(deal.workspaceId, deal.id, { currency });
       event = change('currency', deal.currency, currency);
-      shown = currency;
+      shown = () => currency;
       break;
     }
     case 'close':
       await repos.updateDeal(deal.workspaceId, deal.id, { closeDate: cmd.date! });
       event = change('closeDate', deal.closeDate, cmd.date);
-      shown = formatDate(cmd.date!, W);
+      shown = (L) => formatDate(cmd.date!, L);
       break;
     case 'next-contact':
       await repos.updateDeal(deal.workspaceId, deal.id, { nextContactOn: cmd.date! });
       event = change('nextContactOn', deal.nextContactOn, cmd.date);
-      shown = formatDate(cmd.date!, W);
+      shown = (L) => formatDate(cmd.date!, L);
       break;
     case 'next-step':
       await repos.updateDeal(deal.workspaceId, deal.id, { nextStep: cmd.value });
       event = change('nextStep', deal.nextStep, cmd.value);
-      shown = userText(cmd.value);
+      shown = () => userText(cmd.value);
       break;
     case 'competitor': {
       // One more competitor; `-Name` takes one off.
       const remove = cmd.value.startsWith('-');
       const name = cmd.value.replace(/^[-+]/, '').trim();
+      const known = deal.competitors.some((c) => c.toLowerCase() === name.toLowerCase());
+      // Nothing to take off, or already listed: say so, and record no change that did not happen.
+      if (remove !== known)
+        throw new UserError(remove ? 'set.competitor_absent' : 'set.competitor_present', {
+          name,
+          competitors: deal.competitors.join(', ') || '—',
+        });
       const next = remove
         ? deal.competitors.filter((c) => c.toLowerCase() !== name.toLowerCase())
-        : [...new Set([...deal.competitors, name])];
+        : [...deal.competitors, name];
       await repos.updateDeal(deal.workspaceId, deal.id, { competitors: next });
       event = change('competitors', deal.competitors, next);
-      shown = next.join(', ') || '—';
+      shown = () => next.join(', ') || '—';
       break;
     }
     case 'competitors': {
@@ -80,13 +89,13 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
       ];
       await repos.updateDeal(deal.workspaceId, deal.id, { competitors: next });
       event = change('competitors', deal.competitors, next);
-      shown = next.join(', ');
+      shown = () => next.join(', ');
       break;
     }
     case 'title':
       await repos.updateDeal(deal.workspaceId, deal.id, { title: cmd.value });
       event = change('title', deal.title, cmd.value);
-      shown = cmd.value;
+      shown = () => cmd.value;
       break;
     case 'account':
     case 'industry':
@@ -101,7 +110,7 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
       }
       await repos.updateAccount(deal.workspaceId, account.id, { [key]: cmd.value });
       event = change(`account.${key}`, account[key], cmd.value);
-      shown = cmd.value;
+      shown = () => cmd.value;
       break;
     }
   }
@@ -113,14 +122,14 @@ export async function setField(ctx: TxContext, deal: Deal, cmd: CommandOf<'set'>
       t(W, 'set.changed', {
         user: mention(actor.member.externalId),
         field: tLabel(W, `field.${cmd.field}`),
-        value: shown,
+        value: shown(W),
       }),
     ),
     reply: plain(
       t(actor.locale, 'set.changed_reply', {
         deal: deal.number,
         field: tLabel(actor.locale, `field.${cmd.field}`),
-        value: shown,
+        value: shown(actor.locale),
       }),
     ),
   };

@@ -5,7 +5,7 @@ import { t, tLabel } from '../../i18n/index.ts';
 import { ACTION_DONE, actionButtonValue } from '../card.ts';
 import type { Deps } from '../context.ts';
 import { formatDate, formatMoney, stageName, todayIn } from '../format.ts';
-import { toLocale } from '../identity.ts';
+import { personLocale } from '../identity.ts';
 import { type Block, type Message, r, roomLink, strong, userText } from '../message.ts';
 import type { WorkspaceRef } from '../ports.ts';
 
@@ -13,7 +13,7 @@ export async function buildHome(deps: Deps, ws: WorkspaceRef, userId: string): P
   const repos = deps.store.repos;
   const workspace = await repos.findWorkspace(ws.platform, ws.externalId);
   const member = workspace && (await repos.findMemberByExternalId(workspace.id, userId));
-  const L = toLocale(member?.locale) ?? toLocale(workspace?.locale) ?? 'en';
+  const L = personLocale(workspace, member);
   const blocks: Block[] = [{ type: 'header', text: tLabel(L, 'home.title') }];
   if (!workspace || !member) {
     blocks.push({ type: 'text', text: t(L, 'home.welcome') });

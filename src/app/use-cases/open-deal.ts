@@ -6,7 +6,7 @@ import type { Member, NewEvent } from '../../domain/model.ts';
 import { defaultProcessKey, processesInUse } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
-import { plain } from '../message.ts';
+import { join, plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
 
 /** `createKey` (the delivery's request key) lets a retried delivery find this deal and finish its room. */
@@ -28,6 +28,11 @@ export async function openDeal(
       first: known[0]?.key ?? '',
     });
   const account = await repos.findOrCreateAccount(ws.id, cmd.account);
+  // The same account and title already open: a warning, not a block (a second project may share a name).
+  const title = cmd.title.trim().toLowerCase();
+  const twin = (await repos.listDeals(ws.id, { status: 'open' })).find(
+    (d) => d.accountId === account.id && d.title.trim().toLowerCase() === title,
+  );
   const number = await repos.nextDealNumber(ws.id);
   const deal = await repos.createDeal({
     workspaceId: ws.id,
@@ -81,6 +86,20 @@ export async function openDeal(
   return {
     dealId: deal.id,
     ensureRoom: true,
-    reply: plain(t(actor.locale, 'new.created', { deal: number, account: account.name, title: deal.title })),
+    reply: plain(
+      join(
+        [
+          t(actor.locale, 'new.created', { deal: number, account: account.name, title: deal.title }),
+          twin &&
+            t(actor.locale, 'new.duplicate', {
+              deal: twin.number,
+              new: number,
+              account: account.name,
+              title: twin.title,
+            }),
+        ],
+        '\n',
+      ),
+    ),
   };
 }

@@ -28,7 +28,11 @@ export async function setTeam(ctx: TxContext, manager: Member, reps: Member[]): 
   }
   if (manager.role === 'rep') await repos.updateMember(me.workspaceId, manager.id, { role: 'manager' });
   for (const rep of reps) await repos.updateMember(me.workspaceId, rep.id, { managerId: manager.id });
-  return { reply: plain(t(L, 'team.set', { manager: displayName(manager), reps: reps.map(displayName).join(', ') })) };
+  return {
+    reply: plain(
+      t(L, 'team.set', { manager: displayName(manager), reps: reps.map(displayName).join(', '), count: reps.length }),
+    ),
+  };
 }
 
 /** Lines of the team tree shown before the count of the rest. */

@@ -1,8 +1,19 @@
 // The local console as a chat platform: rooms are names, users are names, and everything the bot
 // would post is printed. Lets anyone walk through the product with no chat workspace.
 
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Message } from '../../app/message.ts';
-import type { ChatPlatform, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../app/ports.ts';
+import type {
+  ChatPlatform,
+  ImageTarget,
+  ImageUpload,
+  PlatformCapabilities,
+  UserProfile,
+  WorkspaceRef,
+} from '../../app/ports.ts';
 import { renderText } from './render-text.ts';
 
 export interface ConsoleOptions {
@@ -13,6 +24,8 @@ export interface ConsoleOptions {
   verboseCards?: boolean;
   timezone?: string;
   locale?: string;
+  /** Where pictures (the funnel) are written; printed as a path to open (default: the OS temp dir). */
+  pictureDir?: string;
 }
 
 export class ConsolePlatform implements ChatPlatform {
@@ -46,6 +59,9 @@ export class ConsolePlatform implements ChatPlatform {
   async invite(_ws: WorkspaceRef, roomId: string, userIds: string[]) {
     if (userIds.length) this.o.write(`[#${roomId}] invited ${userIds.map((u) => `@${u}`).join(', ')}`);
   }
+  async removeFromRoom(_ws: WorkspaceRef, roomId: string, userIds: string[]) {
+    if (userIds.length) this.o.write(`[#${roomId}] removed ${userIds.map((u) => `@${u}`).join(', ')}`);
+  }
   async post(_ws: WorkspaceRef, roomId: string, message: Message) {
     const id = `m${++this.seq}`;
     this.show(`[#${roomId}] bot:`, message);
@@ -61,6 +77,16 @@ export class ConsolePlatform implements ChatPlatform {
   }
   async dm(_ws: WorkspaceRef, userId: string, message: Message) {
     this.show(`[DM → @${userId}]`, message);
+  }
+  /** A terminal shows no pictures: the PNG is written to a file and its path printed. */
+  async postImage(_ws: WorkspaceRef, target: ImageTarget, image: ImageUpload) {
+    const dir = this.o.pictureDir ?? path.join(os.tmpdir(), 'dealroom-pictures');
+    await fs.mkdir(dir, { recursive: true });
+    // A fresh name each time: an earlier picture stays as it was.
+    const file = path.resolve(dir, `${randomBytes(4).toString('hex')}-${path.basename(image.filename)}`);
+    await fs.writeFile(file, image.png);
+    const where = 'roomId' in target ? `[#${target.roomId}] bot:` : `[DM → @${target.userId}]`;
+    this.o.write(`${where}\n  🖼 ${image.title}: ${file}`);
   }
   async resolveUser(_ws: WorkspaceRef, userId: string): Promise<UserProfile> {
     return { externalId: userId, name: userId, displayName: userId, timezone: this.o.timezone, locale: this.o.locale };

@@ -7,7 +7,32 @@ import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Deps } from '../../app/context.ts';
 import { handleCommand } from '../../app/dispatch.ts';
+import { postPictures } from '../../app/pictures.ts';
 import { renderText } from './render-text.ts';
+
+/** The terminal's output, shared by the session and the platform. Something printed while a person
+ * is typing at the prompt (a scheduled DM, a digest, an outbox retry) would land inside the line
+ * being typed: instead the line is cleared, the message printed above it, and the prompt redrawn
+ * with what was typed so far (readline keeps it). */
+export class TerminalWriter {
+  private rl: readline.Interface | undefined;
+  /** True while the prompt waits for a line (not while a command runs: its output comes first). */
+  waiting = false;
+  constructor(private readonly out: NodeJS.WritableStream) {}
+  attach(rl: readline.Interface | undefined) {
+    this.rl = rl;
+  }
+  readonly write = (line: string) => {
+    if (!this.rl || !this.waiting) {
+      this.out.write(`${line}\n`);
+      return;
+    }
+    readline.clearLine(this.out, 0);
+    readline.cursorTo(this.out, 0);
+    this.out.write(`${line}\n`);
+    this.rl.prompt(true);
+  };
+}
 
 export const CONSOLE_WORKSPACE = { platform: 'console' as const, externalId: 'local', name: 'Local console' };
 
@@ -21,6 +46,8 @@ export interface ReplOptions {
   /** Deal number -> room id, and the list of rooms, for `:room` / `:rooms`. */
   findRoom: (dealNumber: number) => Promise<string | null>;
   listRooms: () => Promise<{ number: number; roomId: string; title: string }[]>;
+  /** The shared terminal output (interactive sessions), so asynchronous messages redraw the prompt. */
+  terminal?: TerminalWriter;
 }
 
 export async function runRepl(deps: Deps, o: ReplOptions): Promise<void> {
@@ -31,10 +58,12 @@ export async function runRepl(deps: Deps, o: ReplOptions): Promise<void> {
     output: o.interactive ? o.output : undefined,
     terminal: o.interactive,
   });
+  if (o.interactive) o.terminal?.attach(rl);
   const prompt = () => {
     if (o.interactive) {
       rl.setPrompt(`${user}${room ? ` @ #${room}` : ''}> `);
       rl.prompt();
+      if (o.terminal) o.terminal.waiting = true;
     }
   };
   o.write(
@@ -42,6 +71,7 @@ export async function runRepl(deps: Deps, o: ReplOptions): Promise<void> {
   );
   prompt();
   for await (const raw of rl) {
+    if (o.terminal) o.terminal.waiting = false;
     const line = raw.trim();
     if (!line || /^#(\s|$)/.test(line)) {
       prompt();
@@ -91,6 +121,7 @@ export async function runRepl(deps: Deps, o: ReplOptions): Promise<void> {
               .map((l) => `  ${l}`)
               .join('\n')}`,
           );
+        await postPictures(deps, CONSOLE_WORKSPACE, room ? { roomId: room } : { userId: user }, reply.pictures);
         if (reply.ok && reply.roomId && reply.command === 'new') {
           room = reply.roomId;
           o.write(`(you are in #${room})`);
@@ -103,5 +134,6 @@ export async function runRepl(deps: Deps, o: ReplOptions): Promise<void> {
     }
     prompt();
   }
+  o.terminal?.attach(undefined);
   rl.close();
 }

@@ -1,4 +1,5 @@
 // The Bolt app: HTTP (POST /slack/events, GET /healthz) or Socket Mode, listeners grouped by kind.
+
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Deps } from '../../app/context.ts';
 import { checkHealth } from '../../app/health.ts';
@@ -11,7 +12,8 @@ import { registerCommands } from './listeners/commands.ts';
 import { registerEvents } from './listeners/events.ts';
 import { registerViews } from './listeners/views.ts';
 import { guardHttpReceiver } from './request-guard.ts';
-import { SlackPlatform } from './slack-platform.ts';
+import { SlackPlatform, toPlatformError } from './slack-platform.ts';
+import { checkSlackCredentials, type StartupCheckOptions, StartupError } from './startup-check.ts';
 
 const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -33,6 +35,8 @@ export interface SlackAppOptions {
   leaseMs?: number;
   /** The process's platform registry; the Slack platform is added to it (a fresh one when absent). */
   platforms?: PlatformRegistry;
+  /** How start() waits for an unreachable Slack (src/platforms/slack/startup-check.ts). */
+  startupCheck?: StartupCheckOptions;
 }
 
 export function createSlackApp(o: SlackAppOptions) {
@@ -130,9 +134,20 @@ export function createSlackApp(o: SlackAppOptions) {
     platform,
     deps,
     inbox,
+    /** Checks the credentials first (a refused token stops here with a sentence naming the variable). */
     start: async () => {
+      await checkSlackCredentials(app.client, o.log, o.startupCheck);
       inbox.start();
-      return o.appToken ? app.start() : app.start({ port: o.port ?? 3000, host: o.host });
+      if (!o.appToken) return app.start({ port: o.port ?? 3000, host: o.host });
+      // Socket Mode opens its connection with the app-level token (apps.connections.open).
+      return app.start().catch((e) => {
+        const code = toPlatformError(e).platformCode;
+        if (code === 'invalid_auth' || code === 'not_authed' || code === 'token_revoked')
+          throw new StartupError(
+            `Slack refused SLACK_APP_TOKEN (${code}). Set SLACK_APP_TOKEN to an app-level token (xapp-…) with the connections:write scope, from the app's "Basic Information" page.`,
+          );
+        throw e;
+      });
     },
     idle,
     /** Refuses new deliveries, finishes the commands in progress, then closes the receiver. */

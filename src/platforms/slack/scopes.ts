@@ -17,6 +17,9 @@ export const METHOD_SCOPES: Record<string, string[]> = {
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
   'pins.add': ['pins:write'],
+  // files.uploadV2 (the funnel picture): https://docs.slack.dev/reference/methods/files.getuploadurlexternal
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
   'users.info': ['users:read'],
   'views.open': [],
   'views.publish': [],

@@ -3,7 +3,15 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../app/logger.ts';
 import type { Message } from '../../app/message.ts';
-import type { ChatPlatform, Clock, PlatformCapabilities, UserProfile, WorkspaceRef } from '../../app/ports.ts';
+import type {
+  ChatPlatform,
+  Clock,
+  ImageTarget,
+  ImageUpload,
+  PlatformCapabilities,
+  UserProfile,
+  WorkspaceRef,
+} from '../../app/ports.ts';
 import { PlatformError, type PlatformErrorCode } from '../../domain/errors.ts';
 import { LIMITS, toBlockKit } from './block-kit.ts';
 
@@ -160,6 +168,16 @@ export class SlackPlatform implements ChatPlatform {
     }
   }
 
+  /** One person per call: https://docs.slack.dev/reference/methods/conversations.kick — someone
+   * already gone (`not_in_channel` for the user) is what we wanted. */
+  async removeFromRoom(_ws: WorkspaceRef, roomId: string, userIds: string[]) {
+    for (const user of new Set(userIds)) {
+      await this.call(() => this.client.conversations.kick({ channel: roomId, user })).catch((e) => {
+        if (!(e instanceof PlatformError && e.platformCode === 'not_in_channel')) throw e;
+      });
+    }
+  }
+
   async post(_ws: WorkspaceRef, roomId: string, message: Message, opts: { key?: string } = {}) {
     const r = await this.call(() =>
       this.client.chat.postMessage({
@@ -200,6 +218,30 @@ export class SlackPlatform implements ChatPlatform {
     // Posting to a user id delivers into the app's DM with them. https://api.slack.com/methods/chat.postMessage#app_home
     await this.call(() =>
       this.client.chat.postMessage({ channel: userId, ...toBlockKit(message), ...deliveryMetadata(opts.key) } as any),
+    );
+  }
+
+  /** Uploads a PNG with the SDK's files.uploadV2, which makes three calls
+   * (https://docs.slack.dev/messaging/working-with-files#upload): files.getUploadURLExternal
+   * (name, length, alt text) → POST of the bytes to the returned upload_url →
+   * files.completeUploadExternal with the file id and `channel_id`, which shares it there. A DM
+   * goes to the app's DM channel with the person (conversations.open): a file needs a channel id. */
+  async postImage(_ws: WorkspaceRef, target: ImageTarget, image: ImageUpload) {
+    let channel: string;
+    if ('roomId' in target) channel = target.roomId;
+    else {
+      const open = await this.call(() => this.client.conversations.open({ users: target.userId }));
+      channel = open.channel?.id ?? '';
+      if (!channel) throw new PlatformError('channel_not_found', 'channel_not_found', 'No DM channel with the person');
+    }
+    await this.call(() =>
+      this.client.files.uploadV2({
+        channel_id: channel,
+        file: image.png,
+        filename: image.filename,
+        title: image.title,
+        alt_text: image.altText,
+      }),
     );
   }
 

@@ -78,4 +78,20 @@ describe('Slack: digests exactly once', () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.length).toBeGreaterThan(before);
   });
+  it("the Monday digest attaches the team's funnel picture in the manager's DM, after the text", async () => {
+    // So far: a recovered send and a Tuesday digest, none with a picture (recovery does not re-send).
+    expect(s.fake.state.files.size).toBe(0);
+    s.clock.t = new Date('2026-11-30T01:00:00Z'); // the next Monday, 09:00 in Shanghai: the weekly digest
+    await new DigestScheduler({ deps: s.slack.deps, platform: 'slack', instanceId: 'monday' }).tick();
+    const files = [...s.fake.state.files.values()];
+    expect(files).toHaveLength(1); // bob manages carol; carol's nudge has no picture
+    const [f] = files;
+    expect(f.channels).toEqual([s.fake.channel('UBOB')!.id]); // the app's DM with bob
+    expect([...f.bytes!.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(f.bytes!.length).toBeGreaterThan(1000);
+    // The digest text first, then the picture.
+    const last = s.fake.messages('UBOB').slice(-2);
+    expect((last[0].metadata as any)?.event_type).toBe('dealroom_delivery');
+    expect(last[1]).toMatchObject({ subtype: 'file_share', files: [{ id: f.id }] });
+  });
 });

@@ -13,7 +13,7 @@ beforeAll(async () => {
   s = await bootSlack();
 });
 afterAll(async () => {
-  for (const c of s.fake.calls) if (!c.method.startsWith('response_url:')) methods.add(c.method);
+  for (const c of s.fake.calls) if (!/^(response_url|upload_url):/.test(c.method)) methods.add(c.method);
   await s.stop();
 });
 
@@ -269,6 +269,45 @@ describe('Slack: failures have a clear outcome and consistent data', () => {
     expect(calls('conversations.create').filter((c) => c.args.name === 'deal-hooli-mail')).toHaveLength(2);
   });
 
+  it("/deal pipeline in a room: the text reply, then the funnel as a PNG in the speaker's DM, never in the room", async () => {
+    const before = s.fake.messages(room).length;
+    const dmBefore = s.fake.messages('UALICE').length;
+    await s.slash('pipeline', { channel: room, trigger: 'pipe1' });
+    const reply = await responseTo('pipe1');
+    expect(String(reply.args.text)).toMatch(/^Pipeline — \d+ open deals/); // the text is always there
+    await s.slack.idle();
+    const files = [...s.fake.state.files.values()];
+    expect(files).toHaveLength(1);
+    const [f] = files;
+    expect(f).toMatchObject({ name: 'funnel-solution.png', completed: true });
+    expect(f.channels).not.toContain(room); // team-wide numbers: only the speaker sees them, like the text
+    expect(f.title).toContain('Pipeline');
+    expect(f.alt_text).toContain('Funnel picture');
+    const png = f.bytes!;
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // PNG signature
+    expect(png.length).toBeGreaterThan(1000);
+    expect(png.length).toBe(f.length); // the announced length is what arrived
+    // Shared into the speaker's DM as a file message; three calls, as the SDK's files.uploadV2 makes them.
+    expect(s.fake.messages(room)).toHaveLength(before);
+    expect(s.fake.messages('UALICE').slice(dmBefore)).toEqual([
+      expect.objectContaining({ subtype: 'file_share', files: [{ id: f.id }] }),
+    ]);
+    expect(calls('files.getUploadURLExternal')[0].token).toBe('xoxb-test');
+    expect(calls(`upload_url:${f.id}`)).toHaveLength(1);
+    expect(calls('files.completeUploadExternal')[0].args).toMatchObject({ channel_id: f.channels[0] });
+  });
+
+  it('/deal pipeline where the upload fails (an install without files:write) answers in text only', async () => {
+    s.fake.failNext('files.getUploadURLExternal', 'missing_scope');
+    const before = s.fake.messages(room).length;
+    await s.slash('pipeline', { channel: room, trigger: 'pipe2' });
+    const reply = await responseTo('pipe2');
+    expect(String(reply.args.text)).toMatch(/^Pipeline — \d+ open deals/);
+    await s.slack.idle();
+    expect(s.fake.state.files.size).toBe(1); // only the earlier one
+    expect(s.fake.messages(room)).toHaveLength(before);
+  });
+
   it('won posts a closing summary; after the grace period the room is archived; reopen makes a fresh room', async () => {
     await s.slash('won signed today', { channel: room, trigger: 'won1' });
     await s.slack.idle();
@@ -298,7 +337,7 @@ describe('Slack: failures have a clear outcome and consistent data', () => {
   });
 
   it('every Web API method the app called is in the scope map (and so in the manifest)', () => {
-    const seen = [...new Set(s.fake.calls.map((c) => c.method).filter((m) => !m.startsWith('response_url:')))];
+    const seen = [...new Set(s.fake.calls.map((c) => c.method).filter((m) => !/^(response_url|upload_url):/.test(m)))];
     expect(seen.filter((m) => !(m in METHOD_SCOPES))).toEqual([]);
   });
 });

@@ -103,6 +103,17 @@ describe('WebClient against the fake, through toPlatformError', () => {
     expect(asked()).toBe(2);
   });
 
+  it('removes people from a room with conversations.kick; someone already gone is no error', async () => {
+    const p = new SlackPlatform({ client, log: silentLogger });
+    for (const id of ['UK1', 'UK2']) fake.addUser({ id, name: id });
+    const { roomId } = await p.createRoom(ws, { name: 'deal-kick', topic: 't' });
+    await p.invite(ws, roomId, ['UK1', 'UK2']);
+    await p.removeFromRoom(ws, roomId, ['UK1']);
+    await p.removeFromRoom(ws, roomId, ['UK1', 'UK2']); // UK1 is already out
+    expect([...fake.channel(roomId)!.members].sort()).toEqual(['UBOT']);
+    expect(fake.callsOf('conversations.kick').map((c) => c.args.user)).toEqual(['UK1', 'UK1', 'UK2']);
+  });
+
   it('refuses to lose a failure silently', async () => {
     const p = new SlackPlatform({ client, log: silentLogger });
     fake.failNext('pins.add', 'channel_not_found');

@@ -3,7 +3,7 @@
 // https://api.slack.com/surfaces/modals#displaying_errors
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../../app/context.ts';
-import { toLocale } from '../../../app/identity.ts';
+import { personLocale } from '../../../app/identity.ts';
 import { type InboxPool, receive } from '../../../app/inbox.ts';
 import type { WorkspaceRef } from '../../../app/ports.ts';
 import { parseCommand } from '../../../commands/parse.ts';
@@ -15,7 +15,7 @@ export const NEW_DEAL_VIEW = 'deal_new';
 export async function newDealModal(deps: Deps, ws: WorkspaceRef, userId: string, channelId: string) {
   const w = await deps.store.repos.findWorkspace(ws.platform, ws.externalId);
   const m = w && (await deps.store.repos.findMemberByExternalId(w.id, userId));
-  const L = toLocale(m?.locale) ?? toLocale(w?.locale) ?? 'en';
+  const L = personLocale(w, m);
   const input = (id: string, label: string, element: Record<string, unknown>, optional = false) => ({
     type: 'input',
     block_id: id,
