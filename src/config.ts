@@ -35,6 +35,23 @@ const Env = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),
   SLACK_API_URL: z.string().url().optional(),
+  // Lark/Feishu: https://open.feishu.cn/app -> your app -> Credentials / Events & Callbacks
+  LARK_APP_ID: z
+    .string()
+    .regex(/^cli_[0-9a-f]{16}$/i, 'must be an App ID such as cli_a1b2c3d4e5f60718')
+    .optional(),
+  LARK_APP_SECRET: z.string().min(1).optional(),
+  LARK_MODE: z.enum(['ws', 'webhook']).default('ws'),
+  LARK_VERIFICATION_TOKEN: z.string().min(1).optional(),
+  LARK_ENCRYPT_KEY: z.string().min(1).optional(),
+  LARK_DOMAIN: z
+    .string()
+    .refine(
+      (d) => d === 'feishu' || d === 'lark' || /^https?:\/\/[^\s]+$/.test(d),
+      'must be feishu, lark, or a base URL',
+    )
+    .default('feishu'),
+  LARK_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -52,6 +69,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       'Configuration error:\n  SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode).',
     );
   }
+  const larkProblem = !e.LARK_APP_ID
+    ? e.LARK_APP_SECRET && 'LARK_APP_ID: required with LARK_APP_SECRET.'
+    : !e.LARK_APP_SECRET
+      ? 'LARK_APP_SECRET: required with LARK_APP_ID.'
+      : e.LARK_MODE === 'webhook' && !e.LARK_ENCRYPT_KEY
+        ? 'LARK_ENCRYPT_KEY: required in webhook mode (LARK_MODE=webhook): without it nothing proves a request came from Lark. Set the Encrypt Key of Events & Callbacks, or use LARK_MODE=ws.'
+        : e.LARK_MODE === 'webhook' && !e.LARK_VERIFICATION_TOKEN
+          ? 'LARK_VERIFICATION_TOKEN: required in webhook mode (LARK_MODE=webhook).'
+          : undefined;
+  if (larkProblem) throw new Error(`Configuration error:\n  ${larkProblem}`);
+  const slackHttp = Boolean(e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN);
   return {
     database: e.DATABASE_URL
       ? { kind: 'postgresql' as const, url: e.DATABASE_URL }
@@ -73,6 +101,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
           signingSecret: e.SLACK_SIGNING_SECRET,
           appToken: e.SLACK_APP_TOKEN,
           apiUrl: e.SLACK_API_URL,
+        }
+      : null,
+    lark: e.LARK_APP_ID
+      ? {
+          appId: e.LARK_APP_ID,
+          appSecret: e.LARK_APP_SECRET!,
+          mode: e.LARK_MODE,
+          verificationToken: e.LARK_VERIFICATION_TOKEN,
+          encryptKey: e.LARK_ENCRYPT_KEY,
+          domain: e.LARK_DOMAIN,
+          // Slack's HTTP receiver has PORT; a Lark webhook beside it takes the next one.
+          port: e.LARK_PORT ?? (slackHttp ? e.PORT + 1 : e.PORT),
         }
       : null,
   };

@@ -1,10 +1,11 @@
-// Composition root: config → database → store → platform → jobs. Nothing else lives here.
+// Composition root: config → database → store → platforms → jobs. Nothing else lives here.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import cron from 'node-cron';
 import pino from 'pino';
 import type { Deps } from './app/context.ts';
+import type { InboxPool } from './app/inbox.ts';
 import { PlatformRegistry } from './app/platforms.ts';
 import { systemClock } from './app/ports.ts';
 import { applyProcessFile } from './app/process-config.ts';
@@ -17,13 +18,16 @@ import { DigestScheduler } from './jobs/digest-scheduler.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
 import { ConsolePlatform } from './platforms/console/console-platform.ts';
 import { CONSOLE_WORKSPACE, runRepl, TerminalWriter } from './platforms/console/repl.ts';
+import { createLarkApp } from './platforms/lark/app.ts';
 import { createSlackApp } from './platforms/slack/app.ts';
 import { openDatabase } from './store/database.ts';
 import { prismaStore } from './store/prisma-store.ts';
 
 /** Pause between two digest DMs, per platform: Slack's chat.postMessage allows about one message
- * per second per channel (https://api.slack.com/methods/chat.postMessage#rate_limiting). */
-const DIGEST_PACE_MS: Record<PlatformKind, number> = { slack: 250, lark: 250, console: 0 };
+ * per second per channel (https://api.slack.com/methods/chat.postMessage#rate_limiting); Lark's
+ * im.message.create 5 a second per person and 50 a second per app
+ * (https://open.feishu.cn/document/server-docs/im-v1/message/create). */
+const DIGEST_PACE_MS: Record<PlatformKind, number> = { slack: 250, lark: 200, console: 0 };
 
 /** Digests every minute for every registered platform, each with its own scheduler and pacing; a
  * tick never overlaps the previous one. */
@@ -73,7 +77,10 @@ async function main() {
   const config = loadConfig();
   const interactive = Boolean(process.stdin.isTTY);
   // The console prints the conversation on stdout; logs go to stderr so a piped transcript stays clean.
-  const log = pino({ level: config.slack ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn') }, pino.destination(2));
+  const log = pino(
+    { level: config.slack || config.lark ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn') },
+    pino.destination(2),
+  );
   keepServingOnStrayErrors(process, log);
   const db = await openDatabase(config.database);
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
@@ -89,7 +96,8 @@ async function main() {
     );
     log.info({ processes: processes.map((p) => p.key) }, 'process file loaded');
   }
-  // Every configured platform registers here; today one process serves Slack or the console.
+  // Every configured platform registers here: Slack and Lark side by side in one process (one
+  // Deps, one inbox pool, one outbox worker; digests per platform), the console when neither is.
   const platforms = new PlatformRegistry();
   // Work claimed by a dead process resumes at once instead of after its lease: on the embedded
   // database every claim is a dead process's (one process per data directory, a lock guards it);
@@ -114,6 +122,8 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
   const leaseMs = process.env.DEALROOM_LEASE_MS ? Number(process.env.DEALROOM_LEASE_MS) : undefined;
 
+  let deps: Deps | undefined;
+  let inbox: InboxPool | undefined;
   if (config.slack) {
     const slack = createSlackApp({
       ...config.slack,
@@ -127,11 +137,23 @@ async function main() {
     });
     await slack.start();
     log.info({ mode: config.slack.appToken ? 'socket' : `http :${config.port}` }, 'Dealroom on Slack');
-    const outbox = new OutboxWorker({ deps: slack.deps, leaseMs }).start();
-    const digests = startDigests(slack.deps, log);
-    const sweep = startHousekeeping(slack.deps, config.archiveAfterMs, log);
+    deps = slack.deps;
+    inbox = slack.inbox;
+    stops.push(() => slack.stop()); // refuses new requests (503), finishes the commands in progress, closes
+  }
+  if (config.lark) {
+    deps ??= { store, platforms, clock, log, defaults: config.defaults };
+    const lark = createLarkApp({ ...config.lark, deps, inbox, leaseMs });
+    const url = await lark.start();
+    log.info({ mode: config.lark.mode, domain: config.lark.domain, url }, 'Dealroom on Lark/Feishu');
+    // Lark stops taking events before the shared inbox drains (Slack's stop drains it).
+    stops.unshift(() => lark.stop());
+  }
+  if (deps) {
+    const outbox = new OutboxWorker({ deps, leaseMs }).start();
+    const digests = startDigests(deps, log);
+    const sweep = startHousekeeping(deps, config.archiveAfterMs, log);
     stops.push(
-      () => slack.stop(), // refuses new requests (503), finishes the commands in progress, closes
       () => outbox.stop(), // lets the step in progress finish
       async () => {
         for (const d of digests) await d.stop();
@@ -156,10 +178,10 @@ async function main() {
     },
   });
   platforms.register(platform);
-  const deps: Deps = { store, platforms, clock, log, defaults: config.defaults };
-  const outbox = new OutboxWorker({ deps, leaseMs }).start();
-  const digests = startDigests(deps, log);
-  const sweep = startHousekeeping(deps, config.archiveAfterMs, log);
+  const consoleDeps: Deps = { store, platforms, clock, log, defaults: config.defaults };
+  const outbox = new OutboxWorker({ deps: consoleDeps, leaseMs }).start();
+  const digests = startDigests(consoleDeps, log);
+  const sweep = startHousekeeping(consoleDeps, config.archiveAfterMs, log);
   stops.push(
     () => outbox.stop(),
     async () => {
@@ -167,7 +189,7 @@ async function main() {
       await sweep.stop();
     },
   );
-  await runRepl(deps, {
+  await runRepl(consoleDeps, {
     input: process.stdin,
     output: process.stdout,
     write,

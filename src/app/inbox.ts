@@ -16,7 +16,7 @@
 // What crosses the boundaries: adapter → app: InboundCommand (neutral: an Invocation and where to
 // answer); app → store: rows with a JSON payload; app → platform: respond / dm / publishHome.
 import type { Deps, Invocation } from './context.ts';
-import { handleCommand } from './dispatch.ts';
+import { handleCommand, type Reply } from './dispatch.ts';
 import type { Message } from './message.ts';
 import { postPictures } from './pictures.ts';
 import type { InboundEntry, WorkspaceRef } from './ports.ts';
@@ -50,10 +50,12 @@ export async function receive(deps: Deps, cmd: InboundCommand): Promise<boolean>
   return fresh;
 }
 
-/** Runs one received command and answers the speaker. */
-async function processEntry(deps: Deps, entry: InboundEntry): Promise<void> {
+/** Runs one received command and answers the speaker, unless `take` takes the reply (a listener
+ * that answers within the delivery's own request: Lark's card-click toast). */
+async function processEntry(deps: Deps, entry: InboundEntry, take?: (r: Reply) => boolean): Promise<void> {
   const { inv, answer } = entry.payload as unknown as InboundCommand;
   const reply = await handleCommand(deps, inv);
+  if (take?.(reply)) return;
   const ws: WorkspaceRef = { platform: inv.ws.platform, externalId: inv.ws.externalId };
   const platform = deps.platforms.get(ws.platform);
   if (answer.via === 'home') {
@@ -61,13 +63,16 @@ async function processEntry(deps: Deps, entry: InboundEntry): Promise<void> {
     return;
   }
   if (!reply.message) return;
+  // An answer DM is keyed by its delivery: a row run again after a crash answers with the same key,
+  // which a platform that de-duplicates by key (Lark's uuid) sends once.
+  const dmKey = { key: `answer:${entry.key}` };
   if (answer.via === 'form') {
-    if (!reply.ok || !reply.roomId) await platform.dm(ws, inv.userId, reply.message);
+    if (!reply.ok || !reply.roomId) await platform.dm(ws, inv.userId, reply.message, dmKey);
     return;
   }
   const fresh = deps.clock.now().getTime() - entry.receivedAt.getTime() < REPLY_HANDLE_TTL_MS;
   if (answer.handle && platform.respond && fresh) await platform.respond(ws, answer.handle, reply.message);
-  else await platform.dm(ws, inv.userId, reply.message as Message);
+  else await platform.dm(ws, inv.userId, reply.message as Message, dmKey);
   // The funnel picture of `pipeline`, after the text, in the speaker's DM: like the text answer it
   // shows only what the speaker may see, so it never goes where others would read it (a deal room).
   await postPictures(deps, ws, { userId: inv.userId }, reply.pictures);
@@ -92,6 +97,7 @@ export class InboxPool {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private waiters: (() => void)[] = [];
+  private readonly takers = new Map<string, (r: Reply) => boolean>();
   constructor(private readonly o: InboxPoolOptions) {}
 
   private get deps() {
@@ -153,10 +159,37 @@ export class InboxPool {
     this.inFlight.add(work);
   }
 
+  /** Waits up to `ms` for this pool to process the received command with this key, and takes its
+   * reply: the caller shows it (Lark answers a card click with a toast within 3 s), so the pool
+   * sends no other answer. Null when it was not done in time (or another process took the row):
+   * the row's own answer mode then applies. Call before `receive`, so a fast worker cannot finish
+   * first. */
+  awaitReply(key: string, ms: number): { reply: Promise<Reply | null>; cancel: () => void } {
+    let settle: (r: Reply | null) => void = () => {};
+    const reply = new Promise<Reply | null>((r) => {
+      settle = r;
+    });
+    const timer = setTimeout(() => cancel(), ms);
+    const cancel = () => {
+      clearTimeout(timer);
+      if (this.takers.get(key) === take) this.takers.delete(key);
+      settle(null);
+    };
+    const take = (r: Reply) => {
+      clearTimeout(timer);
+      this.takers.delete(key);
+      settle(r);
+      return true;
+    };
+    this.takers.set(key, take);
+    return { reply, cancel };
+  }
+
   private async runOne(row: InboundEntry): Promise<void> {
     const { store, clock, log } = this.deps;
     try {
-      await processEntry(this.deps, row);
+      // Asked once the reply is there: a listener that stopped waiting no longer takes it.
+      await processEntry(this.deps, row, (r) => this.takers.get(row.key)?.(r) ?? false);
       await store.repos.finishInbound(row.id, this.claimer, { status: 'done', doneAt: clock.now() });
     } catch (e) {
       // handleCommand answers every user error itself; what reaches here is the database or the

@@ -410,8 +410,14 @@ export interface ChatPlatform {
   /** Shows a person their home view (Slack's App Home tab). Optional. */
   publishHome?(ws: WorkspaceRef, userId: string, message: Message): Promise<void>;
   /** Finds a room the bot can see by its exact name, with its topic (optional). Lets a room
-   * created just before a crash be found and adopted instead of orphaned. */
-  findRoomByName?(ws: WorkspaceRef, name: string): Promise<{ roomId: string; name: string; topic: string } | null>;
+   * created just before a crash be found and adopted instead of orphaned. `topic` is what
+   * `createRoom` was given with that name: a platform that names rooms after the topic (Lark)
+   * searches by it. */
+  findRoomByName?(
+    ws: WorkspaceRef,
+    name: string,
+    topic?: string,
+  ): Promise<{ roomId: string; name: string; topic: string } | null>;
   /** Finds a user by handle for a plain `@name` the app has not seen yet (optional: platforms
    * whose directory is too large to search return null or leave it out). */
   findUserByName?(ws: WorkspaceRef, name: string): Promise<UserProfile | null>;

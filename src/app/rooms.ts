@@ -157,7 +157,7 @@ async function findOwnRoom(
 ): Promise<string | null> {
   if (!platform.findRoomByName) return null;
   for (let n = 1; n <= 20; n++) {
-    const found = await platform.findRoomByName(ws, n === 1 ? name : `${name}-${n}`);
+    const found = await platform.findRoomByName(ws, n === 1 ? name : `${name}-${n}`, topic);
     if (!found) return null;
     const owner = await deps.store.repos.findDealByRoom(deal.workspaceId, found.roomId);
     if (owner?.id === deal.id) return found.roomId;

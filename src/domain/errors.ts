@@ -37,6 +37,7 @@ export type PlatformErrorCode =
   | 'is_archived' // the room is archived
   | 'name_taken' // no free room name
   | 'message_not_found' // the message to update is gone
+  | 'user_not_found' // the platform does not know the person, or the bot may not reach them
   | 'missing_scope' // the app lacks a permission, or its credentials are wrong
   | 'network' // the platform could not be reached
   | 'api_error'; // anything else the platform refused (its own code is kept in `platformCode`)

@@ -84,6 +84,7 @@ const en: Catalog = {
   'platform.missing_scope': (p) => r`the app lacks a permission (${p.code}). Reinstall it from the manifest.`,
   'platform.api_error': (p) => r`the chat platform refused (${p.code}).`,
   'platform.unknown': () => r`an unexpected error on the chat platform.`,
+  'platform.user_not_found': () => r`the chat platform does not know that person, or the bot may not reach them.`,
 
   'stage.unknown': (p) =>
     r`“${p.input}” is not a stage. Stages: ${p.stages}.\nUsage: ${cmd('stage <stage> [override:<reason>]')}`,
@@ -380,6 +381,7 @@ const zh: Catalog = {
   'platform.missing_scope': (p) => r`应用缺少权限（${p.code}），请按清单重新安装。`,
   'platform.api_error': (p) => r`聊天平台拒绝了请求（${p.code}）。`,
   'platform.unknown': () => r`聊天平台出现意外错误。`,
+  'platform.user_not_found': () => r`聊天平台找不到此人，或机器人无权联系此人。`,
 
   'stage.unknown': (p) =>
     r`“${p.input}”不是一个阶段。可选阶段：${p.stages}。\n用法：${cmd('stage <阶段> [override:<理由>]')}`,

@@ -31,6 +31,8 @@ export class RecordingPlatform implements ChatPlatform {
   users = new Map<string, UserProfile>();
   private seq = 0;
   private failures = new Map<string, PlatformError[]>();
+  /** Messages deleted behind the app's back: updating one fails like on a real platform. */
+  deleted = new Set<string>();
 
   addUser(p: Partial<UserProfile> & { externalId: string }) {
     this.users.set(p.externalId, { name: p.externalId.toLowerCase(), displayName: '', ...p });
@@ -81,6 +83,7 @@ export class RecordingPlatform implements ChatPlatform {
     return { messageId: `m${++this.seq}` };
   }
   async update(ws: WorkspaceRef, roomId: string, messageId: string, message: Message) {
+    if (this.deleted.has(messageId)) throw new PlatformError('message_not_found', 'message_not_found', 'fake deleted');
     this.hit('update', { ws: ws.externalId, roomId, messageId, message });
   }
   async pin(ws: WorkspaceRef, roomId: string, messageId: string) {

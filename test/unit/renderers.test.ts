@@ -14,8 +14,10 @@ import {
   webLink,
 } from '../../src/app/message.ts';
 import { renderText, textOf } from '../../src/platforms/console/render-text.ts';
+import { LIMITS as LARK, toLarkCard } from '../../src/platforms/lark/card.ts';
 import { LIMITS, toBlockKit } from '../../src/platforms/slack/block-kit.ts';
 import { cutMrkdwn, toMrkdwn } from '../../src/platforms/slack/mrkdwn.ts';
+import { cardErrors } from '../fakes/fake-lark-state.ts';
 import { blockErrors } from '../fakes/fake-slack-state.ts';
 import { HOSTILE } from '../fixtures/hostile-text.ts';
 
@@ -164,6 +166,78 @@ describe('Slack: cuts keep text valid and inside the limits', () => {
     expect(kit.blocks).toHaveLength(LIMITS.blocksPerMessage);
     expect(kit.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '…' }] });
     expect(toBlockKit({ text: 'x', blocks: Array(60).fill({ type: 'divider' }) }, 100).blocks).toHaveLength(60);
+  });
+});
+
+/** Every markdown text of a Lark card, and the texts Lark shows as they are (titles, labels). */
+function larkTexts(json: string): { markdown: string[]; plain: string[] } {
+  const out = { markdown: [] as string[], plain: [] as string[] };
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.tag === 'markdown' && typeof o.content === 'string') out.markdown.push(o.content);
+      else if (o.tag === 'plain_text' && typeof o.content === 'string') out.plain.push(o.content);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(JSON.parse(json));
+  return out;
+}
+
+describe('Lark: user text can never become card markup', () => {
+  it.each(HOSTILE)('%s', (s) => {
+    const json = toLarkCard(everywhere(s));
+    expect(cardErrors(json)).toEqual([]);
+    const { markdown, plain } = larkTexts(json);
+    expect(markdown.length).toBeGreaterThan(5);
+    for (const md of markdown) {
+      // No tag, link, emphasis, strike or code from literal text: only entities stand for them.
+      expect(md).not.toMatch(/<|>|\[[^\]]*\]\(|~~|`/);
+      expect(md.replace(/\*\*[^*]+\*\*/g, '')).not.toMatch(/\*/); // only bold the renderer made
+      expect(md.length).toBeLessThanOrEqual(LARK.markdown);
+    }
+    // Plain-text slots show the text as typed (cut to their limit): nothing is parsed there.
+    expect(plain.some((p) => p.startsWith(s.slice(0, 20)))).toBe(true);
+  });
+
+  it('a person named in free text stays one live mention; a group mention never does', () => {
+    const json = toLarkCard({ text: 'x', blocks: [{ type: 'text', text: userText('call <@ou_2|Bob> and <@all>') }] });
+    expect(larkTexts(json).markdown).toEqual(['call <at id=ou_2></at> and @all']);
+  });
+
+  it('a long list keeps its title and its "…and N more" within a markdown component', () => {
+    const items = Array.from({ length: 5 }, (_, i) => `${i} ${'长的待办 & '.repeat(400)}`);
+    const json = toLarkCard({
+      text: 'digest',
+      blocks: [{ type: 'list', title: 'Overdue', items, more: '…and 7 more' }],
+    });
+    expect(cardErrors(json)).toEqual([]);
+    const [md] = larkTexts(json).markdown;
+    expect(md.length).toBeLessThanOrEqual(LARK.markdown);
+    expect(md.startsWith('**Overdue**\n• 0 ')).toBe(true);
+    expect(md.endsWith('\n…and 7 more')).toBe(true);
+    expect(md.split('\n• ')).toHaveLength(6);
+    expect(md).not.toMatch(/&(?!amp;|#\d+;)/); // no entity cut in half
+  });
+
+  it('stays under 30 KB however much text: trailing components give way to a last "…"', () => {
+    const json = toLarkCard({
+      text: 'x',
+      blocks: [
+        {
+          type: 'fields',
+          fields: Array.from({ length: 10 }, (_, i) => ({ label: `f${i}`, value: '长'.repeat(6000) })),
+        },
+        ...Array.from({ length: 30 }, () => ({ type: 'text' as const, text: '长'.repeat(6000) })),
+      ],
+    });
+    expect(cardErrors(json)).toEqual([]);
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(LARK.bytes);
+    const { markdown } = larkTexts(json);
+    expect(markdown[0].startsWith('**f0**\n长')).toBe(true); // the first fields are kept, each cut
+    expect(markdown[0].length).toBeLessThanOrEqual(LARK.field);
+    expect(markdown.at(-1)).toBe('…');
   });
 });
 
