@@ -117,6 +117,28 @@ export const REQUIREMENTS = {
 };
 const OWNER: Assignee = { kind: 'owner' };
 
+/** The two ends every shipped process shares. */
+const CLOSED_STAGES: Stage[] = [
+  {
+    key: 'won',
+    names: { en: 'Won', zh: '赢单' },
+    aliases: ['win', 'closed won', '成交'],
+    probability: 1,
+    terminal: 'won',
+    requires: [],
+    playbook: [],
+  },
+  {
+    key: 'lost',
+    names: { en: 'Lost', zh: '输单' },
+    aliases: ['lose', 'closed lost', '丢单'],
+    probability: 0,
+    terminal: 'lost',
+    requires: [],
+    playbook: [],
+  },
+];
+
 export const SOLUTION_SALE: Process = {
   key: 'solution',
   names: { en: 'Solution sale', zh: '解决方案销售' },
@@ -184,24 +206,7 @@ export const SOLUTION_SALE: Process = {
         },
       ],
     },
-    {
-      key: 'won',
-      names: { en: 'Won', zh: '赢单' },
-      aliases: ['win', 'closed won', '成交'],
-      probability: 1,
-      terminal: 'won',
-      requires: [],
-      playbook: [],
-    },
-    {
-      key: 'lost',
-      names: { en: 'Lost', zh: '输单' },
-      aliases: ['lose', 'closed lost', '丢单'],
-      probability: 0,
-      terminal: 'lost',
-      requires: [],
-      playbook: [],
-    },
+    ...CLOSED_STAGES,
   ],
   outcomes: [],
 };
@@ -236,24 +241,7 @@ export const TRANSACTIONAL_SALE: Process = {
         },
       ],
     },
-    {
-      key: 'won',
-      names: { en: 'Won', zh: '赢单' },
-      aliases: ['win', 'closed won', '成交'],
-      probability: 1,
-      terminal: 'won',
-      requires: [],
-      playbook: [],
-    },
-    {
-      key: 'lost',
-      names: { en: 'Lost', zh: '输单' },
-      aliases: ['lose', 'closed lost', '丢单'],
-      probability: 0,
-      terminal: 'lost',
-      requires: [],
-      playbook: [],
-    },
+    ...CLOSED_STAGES,
   ],
   outcomes: [],
 };
