@@ -166,11 +166,14 @@ export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'st
     const owner =
       deal.ownerId === actor.member.id ? actor.member : (await repos.findMemberById(deal.workspaceId, deal.ownerId))!;
     const today = todayIn(now, owner.timezone ?? actor.workspace.timezone);
+    // The room's members are read once for all of the playbook's room-role actions.
+    let roomMembers: Awaited<ReturnType<typeof repos.listDealMembers>> | undefined;
     const assigneeOf = async (a: Assignee): Promise<Member> => {
       if (a.kind === 'manager' && owner.managerId)
         return (await repos.findMemberById(deal.workspaceId, owner.managerId)) ?? owner;
       if (a.kind === 'room_role') {
-        const holder = (await repos.listDealMembers(deal.id)).find((m) => m.role === a.role);
+        roomMembers ??= await repos.listDealMembers(deal.id);
+        const holder = roomMembers.find((m) => m.role === a.role);
         if (holder) return (await repos.findMemberById(deal.workspaceId, holder.memberId)) ?? owner;
       }
       return owner;
