@@ -29,7 +29,7 @@ export async function postPictures(
 ): Promise<boolean> {
   if (!pictures?.length) return true;
   const platform = deps.platforms.get(ws.platform);
-  if (!platform.postImage) return false; // the text answer is all this platform shows
+  if (!platform.capabilities.pictures || !platform.postImage) return false; // the text answer is all it shows
   let all = true;
   for (const p of pictures) {
     try {

@@ -351,6 +351,9 @@ export interface PlatformCapabilities {
   forms: boolean;
   /** A personal home view listing a person's deals and actions (Slack's App Home tab). */
   homeTab: boolean;
+  /** Pictures (the funnel) are shown beside the text that carries the same numbers (`postImage`):
+   * Slack uploads a file, Lark sends an image message, the console writes a PNG. false: text only. */
+  pictures: boolean;
 }
 
 /** A picture to show people (the funnel): PNG bytes plus the words around them. */
@@ -398,8 +401,9 @@ export interface ChatPlatform {
   /** Whether a DM sent with this `key` reached the person: asked after a crash mid-send, before
    * sending again (optional: without it, an interrupted send is not repeated). */
   wasDelivered?(ws: WorkspaceRef, userId: string, key: string): Promise<boolean>;
-  /** Uploads a picture into a room or a DM (optional: without it, people get the text only, which
-   * every message that carries a picture already says in words). Slack: files.uploadV2. */
+  /** Uploads a picture into a room or a DM; present when `capabilities.pictures` is true (without
+   * it, people get the text only, which every message that carries a picture already says in
+   * words). Slack: files.uploadV2; Lark: im.v1.image.create, then an image message. */
   postImage?(ws: WorkspaceRef, target: ImageTarget, image: ImageUpload): Promise<void>;
   /** Profile of a platform user, or null when the platform does not know them. */
   resolveUser(ws: WorkspaceRef, userId: string): Promise<UserProfile | null>;

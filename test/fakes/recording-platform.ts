@@ -26,6 +26,7 @@ export class RecordingPlatform implements ChatPlatform {
     privateReplies: true,
     forms: true,
     homeTab: true,
+    pictures: false, // no postImage
   };
   calls: PlatformCall[] = [];
   users = new Map<string, UserProfile>();

@@ -36,6 +36,7 @@ export class ConsolePlatform implements ChatPlatform {
     privateReplies: true, // printed as "(only @you see this)"
     forms: false,
     homeTab: false,
+    pictures: true, // a PNG file, its path printed
   };
   private seq = 0;
   private readonly created = new Set<string>();

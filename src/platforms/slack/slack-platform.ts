@@ -81,6 +81,7 @@ export class SlackPlatform implements ChatPlatform {
     privateReplies: true, // ephemeral messages
     forms: true, // modals
     homeTab: true, // App Home
+    pictures: true, // files.uploadV2
   };
   private botUserId?: Promise<string>;
   private readonly profiles = new Map<string, { at: number; profile: UserProfile | null }>();
