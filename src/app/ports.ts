@@ -337,10 +337,12 @@ export interface UserProfile {
 /** What a platform can do, declared by its adapter: use cases read these instead of branching on
  * the platform's name. (Differences in syntax are the renderers' business, not capabilities.) */
 export interface PlatformCapabilities {
-  /** Rooms of closed deals are archived after the grace period (`archiveRoom`). Slack archives
-   * the channel; a platform without archiving may rename the room or mark it closed instead.
+  /** What happens to the room of a closed deal after the grace period (`archiveRoom`), so the
+   * closing post can say it in words that are true on this platform. 'archive': the room is
+   * archived (Slack: read-only, people cannot post). 'mark': the platform has no archive and the
+   * room is marked closed instead, staying open and readable (Lark: 🔒 before the group's name).
    * false: rooms of closed deals are left as they are. */
-  archive: boolean;
+  archive: 'archive' | 'mark' | false;
   /** The bot can bring an archived room back (`unarchiveRoom`), so a reopened deal keeps its room.
    * Slack: false — bot tokens cannot call conversations.unarchive, so a reopened deal gets a fresh
    * room, linked in history to the old one. https://docs.slack.dev/reference/methods/conversations.unarchive */

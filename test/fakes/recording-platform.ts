@@ -21,7 +21,7 @@ export class RecordingPlatform implements ChatPlatform {
   constructor(readonly kind: PlatformKind = 'slack') {}
   /** Slack's by default; a test may declare another platform's. */
   capabilities: PlatformCapabilities = {
-    archive: true,
+    archive: 'archive',
     unarchive: false,
     privateReplies: true,
     forms: true,

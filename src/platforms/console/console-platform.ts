@@ -31,7 +31,7 @@ export interface ConsoleOptions {
 export class ConsolePlatform implements ChatPlatform {
   readonly kind = 'console' as const;
   readonly capabilities: PlatformCapabilities = {
-    archive: true,
+    archive: 'archive',
     unarchive: true,
     privateReplies: true, // printed as "(only @you see this)"
     forms: false,

@@ -49,7 +49,7 @@ export class LarkPlatform implements ChatPlatform {
    * the speaker sees in a group (answers go to the person's chat with the bot), no forms, no home
    * tab. */
   readonly capabilities: PlatformCapabilities = {
-    archive: true,
+    archive: 'mark',
     unarchive: true,
     privateReplies: false,
     forms: false,

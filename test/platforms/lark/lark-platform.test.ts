@@ -108,7 +108,7 @@ describe('Lark adapter', () => {
 
   it('declares what Lark can do: mark closed and unmark, no private replies, forms or home tab', () => {
     expect(p.capabilities).toEqual({
-      archive: true,
+      archive: 'mark',
       unarchive: true,
       privateReplies: false,
       forms: false,
