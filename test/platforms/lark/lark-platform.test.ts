@@ -185,10 +185,10 @@ describe('Lark adapter', () => {
     });
 
     it.each([
-      ['no permission (im:resource)', { code: 99991672 }, 'missing_scope'],
-      ['no bot ability', { code: 234007 }, 'missing_scope'],
-      ['a rate limit longer than the retry wait', { rateLimit: 30 }, 'rate_limited'],
-    ] as const)('%s: reported as %s, nothing sent', async (_what, failure, code) => {
+      ['no permission (im:resource)', 'missing_scope', { code: 99991672 }],
+      ['no bot ability', 'missing_scope', { code: 234007 }],
+      ['a rate limit longer than the retry wait', 'rate_limited', { rateLimit: 30 }],
+    ] as const)('%s: reported as %s, nothing sent', async (_what, code, failure) => {
       const sends = fake.callsOf('message.create').length;
       fake.failNext('image.create', failure);
       await expect(p.postImage(ws, { userId: BOB }, picture)).rejects.toMatchObject({ code });
