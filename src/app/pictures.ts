@@ -4,8 +4,9 @@
 // and only when the platform can take the picture. A failed render or upload is logged and leaves
 // the text as the answer, followed by one short line saying the picture could not be sent and why
 // (a missing permission, a rate limit that outlasted the adapter's one retry), so nobody waits for
-// a picture that will not come; that line is best effort too. Not durable on purpose: `pipeline` and the digest are reads, so a lost
-// picture is re-made by asking again, and nothing a retry would have to undo was written.
+// a picture that will not come; that line is best effort too. Not durable on purpose: `pipeline`
+// and the digest are reads, so a lost picture is re-made by asking again, and nothing a retry
+// would have to undo was written.
 
 import type { FunnelStageRow } from '../domain/pipeline.ts';
 import type { Locale, Process } from '../domain/process.ts';
