@@ -337,10 +337,12 @@ export interface UserProfile {
 /** What a platform can do, declared by its adapter: use cases read these instead of branching on
  * the platform's name. (Differences in syntax are the renderers' business, not capabilities.) */
 export interface PlatformCapabilities {
-  /** Rooms of closed deals are archived after the grace period (`archiveRoom`). Slack archives
-   * the channel; a platform without archiving may rename the room or mark it closed instead.
+  /** What happens to the room of a closed deal after the grace period (`archiveRoom`), so the
+   * closing post can say it in words that are true on this platform. 'archive': the room is
+   * archived (Slack: read-only, people cannot post). 'mark': the platform has no archive and the
+   * room is marked closed instead, staying open and readable (Lark: 🔒 before the group's name).
    * false: rooms of closed deals are left as they are. */
-  archive: boolean;
+  archive: 'archive' | 'mark' | false;
   /** The bot can bring an archived room back (`unarchiveRoom`), so a reopened deal keeps its room.
    * Slack: false — bot tokens cannot call conversations.unarchive, so a reopened deal gets a fresh
    * room, linked in history to the old one. https://docs.slack.dev/reference/methods/conversations.unarchive */
@@ -351,6 +353,9 @@ export interface PlatformCapabilities {
   forms: boolean;
   /** A personal home view listing a person's deals and actions (Slack's App Home tab). */
   homeTab: boolean;
+  /** Pictures (the funnel) are shown beside the text that carries the same numbers (`postImage`):
+   * Slack uploads a file, Lark sends an image message, the console writes a PNG. false: text only. */
+  pictures: boolean;
 }
 
 /** A picture to show people (the funnel): PNG bytes plus the words around them. */
@@ -398,8 +403,9 @@ export interface ChatPlatform {
   /** Whether a DM sent with this `key` reached the person: asked after a crash mid-send, before
    * sending again (optional: without it, an interrupted send is not repeated). */
   wasDelivered?(ws: WorkspaceRef, userId: string, key: string): Promise<boolean>;
-  /** Uploads a picture into a room or a DM (optional: without it, people get the text only, which
-   * every message that carries a picture already says in words). Slack: files.uploadV2. */
+  /** Uploads a picture into a room or a DM; present when `capabilities.pictures` is true (without
+   * it, people get the text only, which every message that carries a picture already says in
+   * words). Slack: files.uploadV2; Lark: im.v1.image.create, then an image message. */
   postImage?(ws: WorkspaceRef, target: ImageTarget, image: ImageUpload): Promise<void>;
   /** Profile of a platform user, or null when the platform does not know them. */
   resolveUser(ws: WorkspaceRef, userId: string): Promise<UserProfile | null>;

@@ -105,11 +105,17 @@ const en: Catalog = {
   'close.lost': (p) =>
     r`${p.user} marked #${p.deal} as ${em('lost')} (${p.amount}) after ${p.days} days. Reason: ${p.reason}.`,
   'close.archive_note': () => 'This room will be archived after the grace period.',
+  'close.mark_note': () =>
+    'After the grace period this group will be marked closed (🔒 before its name); it stays readable.',
   'close.reopened': (p) => r`${p.user} reopened #${p.deal}; it is back in ${p.stage}.`,
   'close.reopened_reply': (p) => r`Deal #${p.deal} is open again.`,
   'room.repairing': (p) => r`Setting up the room of deal #${p.deal}: its people, its card and its pin.`,
   'room.repair_closed': (p) =>
     r`Deal #${p.deal} is closed and its room archived. ${cmd('reopen')} brings it back with a fresh room.`,
+  'room.repair_archived': (p) =>
+    r`Deal #${p.deal} is closed and its room archived. ${cmd('reopen')} brings the same room back.`,
+  'room.repair_marked': (p) =>
+    r`Deal #${p.deal} is closed and its group marked closed (🔒). ${cmd('reopen')} takes the mark off and opens it again.`,
   'close.closed_reply': (p) => r`Deal #${p.deal} is ${p.status}.`,
 
   'set.changed': (p) => r`${p.user} set the ${p.field} to ${p.value}.`,
@@ -253,6 +259,8 @@ const en: Catalog = {
   'pipeline.picture_alt': (p) =>
     r`Funnel picture of ${p.process}: deals, amount and weighted amount per stage (the same numbers as the text).`,
   'pipeline.picture_words': () => r`deals|weighted|converted`,
+  'pipeline.picture_failed': (p) =>
+    r`The funnel picture could not be sent: ${p.reason} The text above has the same numbers.`,
   'team.not_allowed': () =>
     r`Only an admin can set teams; a manager can add reps to their own team (${cmd('team @you @rep')}).`,
   'team.self': (p) => r`${p.user} can't report to themselves.`,
@@ -402,10 +410,14 @@ const zh: Catalog = {
   'close.lost': (p) =>
     r`${p.user} 将 #${p.deal} 标记为${em('输单')}（${p.amount}），历时 ${p.days} 天。原因：${p.reason}。`,
   'close.archive_note': () => '宽限期后本房间将归档。',
+  'close.mark_note': () => '宽限期后本群将标记为已关闭（群名前加 🔒），群内记录仍可查看。',
   'close.reopened': (p) => r`${p.user} 重新打开了 #${p.deal}，回到「${p.stage}」。`,
   'close.reopened_reply': (p) => r`商机 #${p.deal} 已重新打开。`,
   'room.repairing': (p) => r`正在整理商机 #${p.deal} 的房间：成员、卡片和置顶。`,
   'room.repair_closed': (p) => r`商机 #${p.deal} 已关闭，房间已归档。用 ${cmd('reopen')} 重新打开会建一个新房间。`,
+  'room.repair_archived': (p) => r`商机 #${p.deal} 已关闭，房间已归档。用 ${cmd('reopen')} 重新打开会恢复同一个房间。`,
+  'room.repair_marked': (p) =>
+    r`商机 #${p.deal} 已关闭，本群已标记为已关闭（🔒）。用 ${cmd('reopen')} 重新打开会去掉标记，继续使用本群。`,
   'close.closed_reply': (p) => r`商机 #${p.deal} 已${p.status}。`,
 
   'set.changed': (p) => r`${p.user} 把${p.field}改为 ${p.value}。`,
@@ -540,6 +552,7 @@ const zh: Catalog = {
   'pipeline.other_currency': (p) => r`${p.count} 个商机使用 ${p.currency} 以外的币种，已计数但未计入金额。`,
   'pipeline.picture_alt': (p) => r`${p.process}的漏斗图：各阶段的商机数、金额和加权金额（与文字中的数字相同）。`,
   'pipeline.picture_words': () => r`个|加权|转化率`,
+  'pipeline.picture_failed': (p) => r`漏斗图未能发送：${p.reason}上面的文字包含同样的数字。`,
   'team.not_allowed': () => r`只有管理员可以设置团队；经理可以把销售加入自己的团队（${cmd('team @你自己 @销售')}）。`,
   'team.self': (p) => r`${p.user} 不能向自己汇报。`,
   'team.cycle': (p) => r`${p.rep} 在团队里是 ${p.manager} 的上级，这样会形成循环。`,

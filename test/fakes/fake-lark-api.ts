@@ -9,7 +9,8 @@
 // https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BOT_OPEN_ID, type Body, LarkRefusal, LarkState } from './fake-lark-state.ts';
+import { Busboy } from '@fastify/busboy';
+import { BOT_OPEN_ID, type Body, LarkRefusal, LarkState, type UploadedPart } from './fake-lark-state.ts';
 
 export { BOT_OPEN_ID, LarkState } from './fake-lark-state.ts';
 
@@ -41,6 +42,7 @@ const ROUTES: [string, string, RegExp, Handler][] = [
     /^\/open-apis\/im\/v1\/chats\/([^/]+)\/members$/,
     (s, p, q, b) => s.addMembers(p[0], q, b),
   ],
+  ['image.create', 'POST', /^\/open-apis\/im\/v1\/images$/, (s, _p, _q, b) => s.createImage(b)],
   ['message.create', 'POST', /^\/open-apis\/im\/v1\/messages$/, (s, _p, q, b) => s.createMessage(q, b)],
   ['message.patch', 'PATCH', /^\/open-apis\/im\/v1\/messages\/([^/]+)$/, (s, p, _q, b) => s.patchMessage(p[0], b)],
   ['pin.create', 'POST', /^\/open-apis\/im\/v1\/pins$/, (s, _p, _q, b) => s.pin(b)],
@@ -128,12 +130,16 @@ export async function startFakeLark(o: FakeLarkOptions = {}): Promise<FakeLark> 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const u = new URL(req.url ?? '/', 'http://fake');
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
       let body: Body | undefined;
       try {
-        body = raw ? (JSON.parse(raw) as Body) : undefined;
+        body = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '')
+          ? await parseMultipart(req.headers, bytes)
+          : bytes.length
+            ? (JSON.parse(bytes.toString('utf8')) as Body)
+            : undefined;
       } catch {
         body = undefined;
       }
@@ -190,4 +196,31 @@ export async function startFakeLark(o: FakeLarkOptions = {}): Promise<FakeLark> 
         server.close(() => r());
       }),
   };
+}
+
+/** A multipart body (an upload) as fields: text parts as strings, file parts as UploadedPart. A
+ * part named `image` or `file` is binary even without a filename (the SDK sends a bare Buffer
+ * that way), so its bytes are kept as they came. */
+function parseMultipart(headers: http.IncomingHttpHeaders, bytes: Buffer): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const out: Body = {};
+    const bb = Busboy({
+      headers: { ...headers, 'content-type': String(headers['content-type']) },
+      limits: { fileSize: 64 * 1024 * 1024 },
+      isPartAFile: (name, _type, filename) => filename !== undefined || name === 'image' || name === 'file',
+    });
+    bb.on('field', (name, value) => {
+      out[name] = value;
+    });
+    bb.on('file', (name, stream, filename, _encoding, mimeType) => {
+      const parts: Buffer[] = [];
+      stream.on('data', (c: Buffer) => parts.push(c));
+      stream.on('end', () => {
+        out[name] = { bytes: Buffer.concat(parts), filename: filename || undefined, mimeType } satisfies UploadedPart;
+      });
+    });
+    bb.on('finish', () => resolve(out));
+    bb.on('error', reject);
+    bb.end(bytes);
+  });
 }

@@ -29,7 +29,39 @@ export const CODES = {
   noPermission: 99991672, // the app lacks a scope
   userNotFound: 41050, // contact: no authority over / no such user
   cardInvalid: 230099, // card content failed to parse or exceeds limits
+  // Image upload table of https://open.feishu.cn/document/server-docs/im-v1/image/create
+  uploadInvalid: 234001, // invalid request param (no image, wrong image_type)
+  uploadTooLarge: 234006, // images at most 10 MB
+  uploadNoBot: 234007, // the app has no bot ability
+  uploadEmpty: 234010, // a file of size 0
+  uploadNotImage: 234011, // not an image format Lark recognises
 } as const;
+
+/** One part of a multipart upload as the fake received it. */
+export interface UploadedPart {
+  bytes: Buffer;
+  filename?: string;
+  mimeType: string;
+}
+export interface FakeLarkImage {
+  image_key: string;
+  image_type: string;
+  bytes: Buffer;
+  filename?: string;
+  mimeType: string;
+}
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+/** Leading bytes of the formats the upload accepts (JPEG, PNG, WEBP, GIF, BMP, ICO, TIFF). */
+const IMAGE_MAGIC: [string, number[]][] = [
+  ['png', [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
+  ['jpeg', [0xff, 0xd8, 0xff]],
+  ['gif', [0x47, 0x49, 0x46, 0x38]],
+  ['webp', [0x52, 0x49, 0x46, 0x46]],
+  ['bmp', [0x42, 0x4d]],
+  ['ico', [0x00, 0x00, 0x01, 0x00]],
+  ['tiff', [0x49, 0x49, 0x2a, 0x00]],
+  ['tiff', [0x4d, 0x4d, 0x00, 0x2a]],
+];
 
 export interface FakeLarkUser {
   open_id: string;
@@ -111,6 +143,7 @@ export class LarkState {
   readonly chats = new Map<string, FakeChat>();
   readonly messages = new Map<string, FakeLarkMessage>();
   readonly pins = new Set<string>();
+  readonly images = new Map<string, FakeLarkImage>();
   private readonly uuids = new Map<string, string>();
   private seq = 0;
 
@@ -210,6 +243,27 @@ export class LarkState {
     if (missing.length && q.succeed_type !== '1') refuse(CODES.invalidParam, `invalid id_list: ${missing.join(',')}`);
     return { invalid_id_list: [], not_existed_id_list: missing, pending_approval_id_list: [] };
   }
+  /** POST /open-apis/im/v1/images (multipart: `image_type`, `image`): a message image, at most
+   * 10 MB, in a format Lark recognises. https://open.feishu.cn/document/server-docs/im-v1/image/create */
+  createImage(b: Body) {
+    if (b.image_type !== 'message' && b.image_type !== 'avatar')
+      refuse(CODES.uploadInvalid, 'Invalid request param. (image_type)');
+    const part = b.image as UploadedPart | undefined;
+    if (!part || !Buffer.isBuffer(part.bytes)) return refuse(CODES.uploadInvalid, 'Invalid request param. (image)');
+    if (part.bytes.length === 0) refuse(CODES.uploadEmpty, "File's size can't be 0.");
+    if (part.bytes.length > MAX_IMAGE_BYTES) refuse(CODES.uploadTooLarge, 'The file size exceed the max value.');
+    if (!IMAGE_MAGIC.some(([, m]) => m.every((x, i) => part.bytes[i] === x)))
+      refuse(CODES.uploadNotImage, "Can't regonige the image format.");
+    const image: FakeLarkImage = {
+      image_key: `img_v3_${String(++this.seq).padStart(6, '0')}`,
+      image_type: String(b.image_type),
+      bytes: part.bytes,
+      filename: part.filename,
+      mimeType: part.mimeType,
+    };
+    this.images.set(image.image_key, image);
+    return { image_key: image.image_key };
+  }
   /** POST /open-apis/im/v1/messages; a `uuid` seen before returns the first message (no new one). */
   createMessage(q: Q, b: Body) {
     const type = idType(q, 'receive_id_type', RECEIVE_ID_TYPES);
@@ -267,7 +321,17 @@ export class LarkState {
       const errs = cardErrors(b.content);
       if (errs.length) refuse(CODES.cardInvalid, `card invalid: ${errs.join('; ')}`);
     }
-    return JSON.parse(b.content) as unknown;
+    const content = JSON.parse(b.content) as { image_key?: unknown };
+    // An image message shows an image uploaded for messages before (im.v1.image.create).
+    if (b.msg_type === 'image' && this.images.get(String(content.image_key))?.image_type !== 'message')
+      refuse(CODES.invalidParam, `field validation failed: image_key ${String(content.image_key)}`);
+    return content as unknown;
+  }
+  /** The images a chat shows (image messages, oldest first), with their bytes. */
+  imagesIn(chatId: string) {
+    return this.messagesIn(chatId)
+      .filter((m) => m.msg_type === 'image')
+      .map((m) => this.images.get((m.content as { image_key: string }).image_key)!);
   }
   private view(m: FakeLarkMessage) {
     return { message_id: m.message_id, chat_id: m.chat_id, msg_type: m.msg_type };

@@ -21,11 +21,12 @@ export class RecordingPlatform implements ChatPlatform {
   constructor(readonly kind: PlatformKind = 'slack') {}
   /** Slack's by default; a test may declare another platform's. */
   capabilities: PlatformCapabilities = {
-    archive: true,
+    archive: 'archive',
     unarchive: false,
     privateReplies: true,
     forms: true,
     homeTab: true,
+    pictures: false, // no postImage
   };
   calls: PlatformCall[] = [];
   users = new Map<string, UserProfile>();

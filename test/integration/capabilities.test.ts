@@ -78,4 +78,24 @@ describe.each(BACKENDS)('platform capabilities on %s', (backend) => {
     await h.run('alice', 'won', room);
     expect(JSON.stringify(h.platform.of('post').at(-1)!.message!.text)).toContain('will be archived');
   });
+
+  it("marks closed (Lark): the closing post says the group will be marked closed, in the room's language; `room` says reopen takes the mark off", async () => {
+    h.platform.capabilities = { ...h.platform.capabilities, archive: 'mark', unarchive: true };
+    const room = (await h.run('alice', 'new Acme | Pilot')).roomId!;
+    await h.run('alice', 'won', room);
+    const en = JSON.stringify(h.platform.of('post').at(-1)!.message!.text);
+    expect(en).toContain('will be marked closed (🔒 before its name)');
+    expect(en).not.toContain('archived');
+    await h.prisma.workspace.updateMany({ where: { externalId: `T${n}` }, data: { locale: 'zh' } });
+    await h.run('alice', '#1 reopen', room);
+    await h.run('alice', 'lost no budget', room);
+    const zh = JSON.stringify(h.platform.of('post').at(-1)!.message!.text);
+    expect(zh).toContain('标记为已关闭（群名前加 🔒）');
+    expect(zh).not.toContain('归档');
+    h.clock.advance(2 * DAY);
+    await archiveClosedRooms(h.deps, h.platform, DAY, ws(`T${n}`));
+    const r = await h.run('alice', '#1 room');
+    expect(r.ok).toBe(false);
+    expect(r.text).toContain('takes the mark off');
+  });
 });

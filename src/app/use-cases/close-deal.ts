@@ -102,7 +102,11 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
     days: Math.max(0, Math.round((now.getTime() - deal.createdAt.getTime()) / 86_400_000)),
     open: open.length,
   });
-  const archiveNote = ctx.capabilities.archive ? [W === 'zh' ? '' : ' ', ...t(W, 'close.archive_note')] : [];
+  // What will happen to the room, in the words that are true on this platform (archived, or marked closed).
+  const archive = ctx.capabilities.archive;
+  const archiveNote = archive
+    ? [W === 'zh' ? '' : ' ', ...t(W, archive === 'mark' ? 'close.mark_note' : 'close.archive_note')]
+    : [];
   return {
     dealId: deal.id,
     refreshCard: true,

@@ -10,6 +10,7 @@ import { composeManagerDigest, composeRepNudge, isDigestManager } from '../diges
 import { displayName } from '../identity.ts';
 import { plain } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
+import type { FunnelPictureRequest } from '../pictures.ts';
 
 const DAY = 86_400_000;
 
@@ -56,10 +57,18 @@ export async function digestCommand(
       later: async () => (await composeRepNudge(deps, ws, me, now, { members })) ?? plain(t(L, 'digest.rep_quiet')),
     };
   }
+  // On the weekly day the preview is the weekly digest, so it carries the same funnel pictures the
+  // scheduled one attaches (composeManagerDigest fills them only then); they follow the text where
+  // the reply is read (the speaker's DM), after `later` has run.
+  const pictures: FunnelPictureRequest[] = [];
   return {
     later: async () => {
       const last = await deps.store.digests.lastSentDelivery(me.id, 'manager');
-      return composeManagerDigest(deps, ws, me, last?.until ?? new Date(now.getTime() - DAY), now, { members });
+      return composeManagerDigest(deps, ws, me, last?.until ?? new Date(now.getTime() - DAY), now, {
+        members,
+        pictures,
+      });
     },
+    pictures,
   };
 }

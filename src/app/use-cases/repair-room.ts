@@ -12,7 +12,12 @@ import type { Outcome } from '../outcome.ts';
 export async function repairRoom(ctx: TxContext, deal: Deal): Promise<Outcome> {
   // Slack does not let bots unarchive (https://api.slack.com/methods/conversations.unarchive): a
   // closed deal's archived room stays archived; reopening the deal is what brings a fresh one.
-  if (deal.roomArchivedAt) throw new UserError('room.repair_closed', { deal: deal.number });
+  // Where the platform can bring the room back (Lark takes its closed mark off), reopening does that.
+  if (deal.roomArchivedAt) {
+    const { archive, unarchive } = ctx.capabilities;
+    const key = archive === 'mark' ? 'room.repair_marked' : unarchive ? 'room.repair_archived' : 'room.repair_closed';
+    throw new UserError(key, { deal: deal.number });
+  }
   return {
     dealId: deal.id,
     ensureRoom: true,

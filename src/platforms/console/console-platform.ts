@@ -31,11 +31,12 @@ export interface ConsoleOptions {
 export class ConsolePlatform implements ChatPlatform {
   readonly kind = 'console' as const;
   readonly capabilities: PlatformCapabilities = {
-    archive: true,
+    archive: 'archive',
     unarchive: true,
     privateReplies: true, // printed as "(only @you see this)"
     forms: false,
     homeTab: false,
+    pictures: true, // a PNG file, its path printed
   };
   private seq = 0;
   private readonly created = new Set<string>();

@@ -22,6 +22,8 @@ const CODE_OF: Record<number, PlatformErrorCode> = {
   99991661: 'missing_scope', // missing access token
   99991663: 'missing_scope', // invalid access token
   10014: 'missing_scope', // wrong app secret
+  234002: 'missing_scope', // image upload: unauthorized (https://open.feishu.cn/document/server-docs/im-v1/image/create)
+  234007: 'missing_scope', // image upload: the app has no bot ability
 };
 
 interface AxiosLike {

@@ -14,6 +14,7 @@ export const API_SCOPES: Record<string, string[]> = {
   'im.chatMembers.create': ['im:chat'],
   'im.message.create': ['im:message:send_as_bot'], // rooms and p2p DMs
   'im.message.patch': ['im:message:send_as_bot'],
+  'im.image.create': ['im:resource'], // funnel pictures (or im:resource:upload)
   'im.pin.create': ['im:message.pins:write_only'],
   'contact.user.get': ['contact:user.base:readonly'],
 };

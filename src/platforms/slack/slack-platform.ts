@@ -75,12 +75,13 @@ const PROFILE_TTL_MS = 3600_000;
 export class SlackPlatform implements ChatPlatform {
   readonly kind = 'slack' as const;
   readonly capabilities: PlatformCapabilities = {
-    archive: true,
+    archive: 'archive',
     // Bot tokens cannot unarchive: https://docs.slack.dev/reference/methods/conversations.unarchive
     unarchive: false,
     privateReplies: true, // ephemeral messages
     forms: true, // modals
     homeTab: true, // App Home
+    pictures: true, // files.uploadV2
   };
   private botUserId?: Promise<string>;
   private readonly profiles = new Map<string, { at: number; profile: UserProfile | null }>();

@@ -99,8 +99,9 @@ describe.each(SUBJECTS)('%s adapter contract', (_name, make, traits) => {
   it('declares what it can do, and brings a closed room back when it says it can', async () => {
     const { platform, ws } = await boot();
     expect(Object.keys(platform.capabilities).sort()).toEqual(
-      ['archive', 'forms', 'homeTab', 'privateReplies', 'unarchive'].sort(),
+      ['archive', 'forms', 'homeTab', 'pictures', 'privateReplies', 'unarchive'].sort(),
     );
+    expect(platform.postImage !== undefined).toBe(platform.capabilities.pictures);
     if (!platform.capabilities.unarchive) return;
     expect(platform.unarchiveRoom).toBeDefined();
     if (!platform.unarchiveRoom) return;

@@ -130,7 +130,7 @@ describe.each(['webhook', 'ws'] as const)('Lark over %s', (mode) => {
     expect(JSON.stringify(last.content)).toContain('/deal new'); // what `mine` answers once the deal is won
   });
 
-  it("morning digests arrive as cards in the manager's chat with the bot", async () => {
+  it("morning digests arrive as cards in the manager's chat with the bot (Monday's with the funnel picture)", async () => {
     await s.deliver(
       messageEvent('/deal team @Alice @Bob Li', {
         from: ALICE,
@@ -146,8 +146,8 @@ describe.each(['webhook', 'ws'] as const)('Lark over %s', (mode) => {
     const r = await new DigestScheduler({ deps: s.app.deps, platform: 'lark' }).tick(); // Monday 10:00 in Shanghai: due
     expect(r.sent).toBeGreaterThanOrEqual(1);
     const digest = s.fake.state.messagesIn(chat).slice(before);
-    expect(digest).toHaveLength(1);
-    expect(digest[0].msg_type).toBe('interactive');
+    // Monday: the weekly digest's card, then the team's funnel picture as an image message.
+    expect(digest.map((m) => m.msg_type)).toEqual(['interactive', 'image']);
     expect(JSON.stringify(digest[0].content)).toMatch(/Acme/);
     expect(await new DigestScheduler({ deps: s.app.deps, platform: 'lark' }).tick()).toMatchObject({ sent: 0 }); // exactly once
   });

@@ -108,11 +108,12 @@ describe('Lark adapter', () => {
 
   it('declares what Lark can do: mark closed and unmark, no private replies, forms or home tab', () => {
     expect(p.capabilities).toEqual({
-      archive: true,
+      archive: 'mark',
       unarchive: true,
       privateReplies: false,
       forms: false,
       homeTab: false,
+      pictures: true,
     });
   });
 
@@ -144,5 +145,65 @@ describe('Lark adapter', () => {
     expect(calls.length).toBeGreaterThanOrEqual(2); // the second page
     expect(calls[0].query).toMatchObject({ sort_type: 'ByActiveTimeDesc', page_size: '100' });
     expect(await p.findRoomByName(ws, 'deal-nobody', '#99 Nobody')).toBeNull();
+  });
+
+  describe('pictures (im.v1.image.create, then an image message)', () => {
+    // A real PNG's first bytes are enough for Lark's format check; the rest is opaque to it.
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048, 7)]);
+    const picture = { png, filename: 'funnel-solution.png', title: 'Pipeline', altText: 'Funnel picture' };
+
+    it("uploads the PNG as a message image and sends it to the person's chat with the bot", async () => {
+      await p.postImage(ws, { userId: BOB }, picture);
+      const up = fake.callsOf('image.create').at(-1)!;
+      expect(up.auth).toMatch(/^Bearer t-/);
+      expect(up.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+      const [img] = fake.state.imagesIn(fake.state.p2p(BOB)!.chat_id);
+      // Sent with its name and type, the bytes unchanged.
+      expect(img).toMatchObject({ image_type: 'message', filename: 'funnel-solution.png', mimeType: 'image/png' });
+      expect(img.bytes.equals(png)).toBe(true);
+      const send = fake.callsOf('message.create').at(-1)!;
+      expect(send.query).toMatchObject({ receive_id_type: 'open_id' });
+      expect(send.body).toMatchObject({ receive_id: BOB, msg_type: 'image', uuid: expect.any(String) });
+      expect(JSON.parse(String(send.body!.content))).toEqual({ image_key: img.image_key });
+    });
+
+    it('posts into a group by chat_id', async () => {
+      const { roomId } = await p.createRoom(ws, { name: 'deal-pic', topic: '#21 Picture' });
+      await p.postImage(ws, { roomId }, picture);
+      expect(fake.state.imagesIn(roomId)).toHaveLength(1);
+      expect(fake.callsOf('message.create').at(-1)!.query).toMatchObject({ receive_id_type: 'chat_id' });
+    });
+
+    it('a short rate limit on either call is waited out once; the image arrives once', async () => {
+      const before = fake.state.imagesIn(fake.state.p2p(ALICE)?.chat_id ?? '').length;
+      fake.failNext('image.create', { rateLimit: 1 });
+      fake.failNext('message.create', { rateLimit: 2 });
+      waits.length = 0;
+      await p.postImage(ws, { userId: ALICE }, picture);
+      expect(waits).toEqual([1000, 2000]);
+      expect(fake.state.imagesIn(fake.state.p2p(ALICE)!.chat_id)).toHaveLength(before + 1);
+    });
+
+    it.each([
+      ['no permission (im:resource)', 'missing_scope', { code: 99991672 }],
+      ['no bot ability', 'missing_scope', { code: 234007 }],
+      ['a rate limit longer than the retry wait', 'rate_limited', { rateLimit: 30 }],
+    ] as const)('%s: reported as %s, nothing sent', async (_what, code, failure) => {
+      const sends = fake.callsOf('message.create').length;
+      fake.failNext('image.create', failure);
+      await expect(p.postImage(ws, { userId: BOB }, picture)).rejects.toMatchObject({ code });
+      expect(fake.callsOf('message.create')).toHaveLength(sends);
+    });
+
+    it.each([
+      ['empty', '234010', Buffer.alloc(0)],
+      ['not an image', '234011', Buffer.from('<svg/>')],
+      ['over 10 MB', '234006', Buffer.concat([png, Buffer.alloc(10 * 1024 * 1024)])],
+    ])('the fake refuses an upload that is %s like Lark (%s)', async (_what, platformCode, bytes) => {
+      await expect(p.postImage(ws, { userId: BOB }, { ...picture, png: bytes })).rejects.toMatchObject({
+        code: 'api_error',
+        platformCode,
+      });
+    });
   });
 });
