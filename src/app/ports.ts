@@ -231,7 +231,8 @@ export interface Repos {
 
   /** Keeps a file a member sent the bot; false when this delivery's file is already kept. */
   saveUpload(u: NewUpload): Promise<boolean>;
-  /** The member's newest upload of this kind received at or after `since` and not used yet. */
+  /** The member's newest upload of this kind received at or after `since`, unless it was used: a
+   * newer file supersedes the older ones, so those are never imported or loaded by mistake. */
   latestUpload(workspaceId: string, memberId: string, kind: UploadKind, since: Date): Promise<Upload | null>;
   /** Marks an upload consumed; false when it was already (a concurrent confirm got there first). */
   markUploadUsed(id: string, at: Date): Promise<boolean>;

@@ -559,10 +559,10 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     },
     async latestUpload(workspaceId, memberId, kind, since) {
       const r = await db.upload.findFirst({
-        where: { workspaceId, memberId, kind, usedAt: null, receivedAt: { gte: since } },
+        where: { workspaceId, memberId, kind, receivedAt: { gte: since } },
         orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
       });
-      return r ? { ...r, id: String(r.id), kind: r.kind as UploadKind } : null;
+      return r && !r.usedAt ? { ...r, id: String(r.id), kind: r.kind as UploadKind } : null;
     },
     async markUploadUsed(id, at) {
       return (await db.upload.updateMany({ where: { id: BigInt(id), usedAt: null }, data: { usedAt: at } })).count === 1;
