@@ -129,6 +129,25 @@ describe.each(BACKENDS)('Slack: files sent to the bot on %s', (backend) => {
     expect(await db.prisma.upload.count()).toBe(2);
   });
 
+  it('a delivery the inbox cannot store is not acknowledged; Slack\'s retry is then stored and answered once', async () => {
+    const repos = live().slack.deps.store.repos;
+    const receiveInbound = repos.receiveInbound;
+    repos.receiveInbound = async () => {
+      throw new Error('database unreachable');
+    };
+    const before = fake.messages('UALICE').length;
+    try {
+      const refused = await share('UALICE', [{ name: 'accounts.csv', bytes: csv(ACCOUNTS) }], 'EvRetry');
+      expect(refused.status).not.toBe(200); // Slack retries anything but a 2xx
+    } finally {
+      repos.receiveInbound = receiveInbound;
+    }
+    expect(fake.messages('UALICE').length).toBe(before);
+    expect((await share('UALICE', [{ name: 'accounts.csv', bytes: csv(ACCOUNTS) }], 'EvRetry')).status).toBe(200);
+    expect(fake.messages('UALICE').length).toBe(before + 1);
+    expect(await db.prisma.upload.count()).toBe(3);
+  });
+
   it('every rejected row is listed with its line and why, and how to fix it', async () => {
     await share('UALICE', [{ name: 'deals.csv', bytes: csv(DEALS_BAD) }]);
     const dm = lastDm('UALICE');
