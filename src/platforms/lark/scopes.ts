@@ -15,6 +15,8 @@ export const API_SCOPES: Record<string, string[]> = {
   'im.message.create': ['im:message:send_as_bot'], // rooms and p2p DMs
   'im.message.patch': ['im:message:send_as_bot'],
   'im.pin.create': ['im:message.pins:write_only'],
+  // a file an admin sent the bot (any one of im:message, im:message:readonly will do: the narrower)
+  'im.messageResource.get': ['im:message:readonly'],
   'contact.user.get': ['contact:user.base:readonly'],
 };
 
