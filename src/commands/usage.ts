@@ -70,7 +70,7 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     help: 'Show all commands, the details of one command with examples, or the sales process (help stages).',
     lang: 'Choose the language Dealroom speaks to you: zh (Chinese), en (English), or auto (your chat profile’s).',
     import:
-      'Import the CSV file you last sent the bot in a direct message (sending it gives you the dry run first); add rooms to also create the open deals\' rooms. Admins only.',
+      "Import the CSV file you last sent the bot in a direct message (sending it gives you the dry run first); add rooms to also create the open deals' rooms. Admins only.",
     digest: "See your manager digest now (or a rep's morning nudge), or set when and whether digests arrive.",
   },
   zh: {

@@ -11,9 +11,9 @@ import type { Locale } from '../domain/process.ts';
 import { digestMessages } from './digest-messages.ts';
 import { appMessages } from './messages.ts';
 import { parseMessages } from './parse-messages.ts';
-import { uploadMessages } from './upload-messages.ts';
 import type { Catalog, Params } from './sentence.ts';
 import { partsOf, type Rich } from './sentence.ts';
+import { uploadMessages } from './upload-messages.ts';
 
 export type { Params };
 

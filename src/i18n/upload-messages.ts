@@ -22,10 +22,12 @@ const en: Catalog = {
   'upload.csv_dry_run': (p) => r`${p.report}\nThis was a dry run of “${p.name}” (${p.kind}).`,
   'upload.csv_confirm': () =>
     r`To import it, send ${cmd('import confirm')} within 24 hours; ${cmd('import confirm rooms')} also creates the rooms of the open deals.`,
-  'upload.csv_fix': () => r`Fix the rows above and send the file again; only a file without rejected rows can be imported.`,
+  'upload.csv_fix': () =>
+    r`Fix the rows above and send the file again; only a file without rejected rows can be imported.`,
   'upload.process_valid': (p) =>
     r`“${p.name}” is a valid process file: processes ${p.processes}. ${cmd('process load')} without text puts it in force.`,
-  'upload.process_invalid': (p) => r`“${p.name}” is not a valid process file; fix these and send it again:\n${p.issues}`,
+  'upload.process_invalid': (p) =>
+    r`“${p.name}” is not a valid process file; fix these and send it again:\n${p.issues}`,
   'upload.process_issue': (p) => r`• line ${p.line}, ${p.field}: ${p.message}`,
   'upload.no_csv': () =>
     r`There is no CSV file to import: send the bot a .csv file in a direct message first (within the last 24 hours), read its dry run, then ${cmd('import confirm')}.`,
@@ -34,7 +36,8 @@ const en: Catalog = {
 };
 
 const zh: Catalog = {
-  'upload.admin_only': () => r`只有管理员可以向机器人发送用于导入或加载的文件。未读取或保存任何内容；请联系本工作区的管理员。`,
+  'upload.admin_only': () =>
+    r`只有管理员可以向机器人发送用于导入或加载的文件。未读取或保存任何内容；请联系本工作区的管理员。`,
   'upload.one_file': (p) =>
     r`你一次发送了 ${p.count} 个文件；请每条消息只发送一个文件（CSV 或流程文件），以便分别给出报告。`,
   'upload.wrong_type': (p) =>

@@ -565,7 +565,9 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       return r && !r.usedAt ? { ...r, id: String(r.id), kind: r.kind as UploadKind } : null;
     },
     async markUploadUsed(id, at) {
-      return (await db.upload.updateMany({ where: { id: BigInt(id), usedAt: null }, data: { usedAt: at } })).count === 1;
+      return (
+        (await db.upload.updateMany({ where: { id: BigInt(id), usedAt: null }, data: { usedAt: at } })).count === 1
+      );
     },
 
     async receiveInbound(e, now) {

@@ -4,7 +4,7 @@
 // - A CSV gets the import's dry run (src/app/csv.ts) as the answer, and is kept (table Upload) so
 //   `import confirm` imports it later, on any replica and after a restart.
 // - A process file is checked (src/domain/process-file.ts) and kept for `process load`.
-import { type CsvKind, COLUMNS as CSV_COLUMNS, importCsv, importCsvWith } from '../csv.ts';
+
 import type { CommandOf } from '../../commands/types.ts';
 import { PlatformError, UserError } from '../../domain/errors.ts';
 import type { Locale } from '../../domain/process.ts';
@@ -12,6 +12,7 @@ import { processesInUse } from '../../domain/process.ts';
 import { ProcessFileError, parseProcessFile } from '../../domain/process-file.ts';
 import { t } from '../../i18n/index.ts';
 import type { Deps, TxContext } from '../context.ts';
+import { COLUMNS as CSV_COLUMNS, type CsvKind, importCsv, importCsvWith } from '../csv.ts';
 import { personLocale, prefetchSpeaker } from '../identity.ts';
 import { join, type Message, plain, type Rich } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
@@ -37,7 +38,9 @@ export const UPLOAD_TTL_MS = 24 * 3600_000;
 
 const kindOf = (name: string): UploadKind | undefined => {
   const n = name.toLowerCase();
-  return (Object.keys(UPLOAD_LIMITS) as UploadKind[]).find((k) => UPLOAD_LIMITS[k].extensions.some((e) => n.endsWith(e)));
+  return (Object.keys(UPLOAD_LIMITS) as UploadKind[]).find((k) =>
+    UPLOAD_LIMITS[k].extensions.some((e) => n.endsWith(e)),
+  );
 };
 
 const size = (bytes: number) =>
@@ -107,12 +110,17 @@ export async function receiveFile(deps: Deps, f: InboundFile, answerKey: string)
   if (kind === 'process') return answer(checkProcessFile(L, file.name, text));
   const csvKind = csvKindOf(file.name, text);
   if (!csvKind) return answer(t(L, 'upload.csv_kind_unknown', { name: file.name }));
-  const dry = await importCsv(deps.store, ws, { [csvKind]: text }, {
-    dryRun: true,
-    locale: L,
-    now,
-    processes: processesInUse(),
-  });
+  const dry = await importCsv(
+    deps.store,
+    ws,
+    { [csvKind]: text },
+    {
+      dryRun: true,
+      locale: L,
+      now,
+      processes: processesInUse(),
+    },
+  );
   return answer(
     join(
       [
@@ -157,13 +165,18 @@ export async function confirmImport(ctx: TxContext, cmd: CommandOf<'import'>): P
   if (!upload || !(await repos.markUploadUsed(upload.id, now))) throw new UserError('upload.no_csv');
   const csvKind = csvKindOf(upload.name, upload.text);
   if (!csvKind) throw new UserError('upload.csv_kind_unknown', { name: upload.name });
-  const result = await importCsvWith(repos, actor.workspace, { [csvKind]: upload.text }, {
-    dryRun: false,
-    locale: L,
-    now,
-    rooms: cmd.rooms,
-    processes: processesInUse(),
-  });
+  const result = await importCsvWith(
+    repos,
+    actor.workspace,
+    { [csvKind]: upload.text },
+    {
+      dryRun: false,
+      locale: L,
+      now,
+      rooms: cmd.rooms,
+      processes: processesInUse(),
+    },
+  );
   // Refused (a row became invalid since the dry run): the error rolls the mark back with the rest.
   if (!result.imported) throw new UserError('upload.import_refused', { report: result.report, name: upload.name });
   return { reply: plain(t(L, 'upload.imported', { report: result.report, name: upload.name })) as Message };

@@ -269,8 +269,14 @@ export class SlackPlatform implements ChatPlatform {
       throw new PlatformError('network', 'fetch_failed', `Slack unreachable: ${String(e)}`, undefined, { cause: e });
     }
     if (res.status === 429)
-      throw new PlatformError('rate_limited', 'ratelimited', 'Slack rate limit', Number(res.headers.get('retry-after')) || 1);
-    if (res.status >= 500) throw new PlatformError('network', `http_${res.status}`, `Slack answered HTTP ${res.status}`);
+      throw new PlatformError(
+        'rate_limited',
+        'ratelimited',
+        'Slack rate limit',
+        Number(res.headers.get('retry-after')) || 1,
+      );
+    if (res.status >= 500)
+      throw new PlatformError('network', `http_${res.status}`, `Slack answered HTTP ${res.status}`);
     if (!res.ok) throw new PlatformError('api_error', `http_${res.status}`, `Slack answered HTTP ${res.status}`);
     if ((res.headers.get('content-type') ?? '').toLowerCase().startsWith('text/html')) {
       await res.body?.cancel();

@@ -5,12 +5,12 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/app/logger.ts';
 import { createSlackApp } from '../../../src/platforms/slack/app.ts';
 import { SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
 import { prismaStore } from '../../../src/store/prisma-store.ts';
-import { WebClient } from '@slack/web-api';
 import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack-api.ts';
 import { backends, openTestDb, type TestDb } from '../../support/db.ts';
 import { TestClock } from '../../support/harness.ts';
@@ -129,7 +129,7 @@ describe.each(BACKENDS)('Slack: files sent to the bot on %s', (backend) => {
     expect(await db.prisma.upload.count()).toBe(2);
   });
 
-  it('a delivery the inbox cannot store is not acknowledged; Slack\'s retry is then stored and answered once', async () => {
+  it("a delivery the inbox cannot store is not acknowledged; Slack's retry is then stored and answered once", async () => {
     const repos = live().slack.deps.store.repos;
     const receiveInbound = repos.receiveInbound;
     repos.receiveInbound = async () => {
@@ -185,9 +185,12 @@ describe.each(BACKENDS)('Slack: files sent to the bot on %s', (backend) => {
     expect(await db.prisma.upload.count()).toBe(uploads);
   });
 
-  it("a download Slack refuses (its sign-in page instead of the file) is said so, and nothing is stored", async () => {
+  it('a download Slack refuses (its sign-in page instead of the file) is said so, and nothing is stored', async () => {
     // The same adapter with a token Slack does not accept: Slack answers 200 text/html, not an error.
-    const wrong = new SlackPlatform({ client: new WebClient('xoxb-revoked', { slackApiUrl: fake.url }), log: silentLogger });
+    const wrong = new SlackPlatform({
+      client: new WebClient('xoxb-revoked', { slackApiUrl: fake.url }),
+      log: silentLogger,
+    });
     const platform = live().slack.platform;
     const own = platform.downloadFile;
     platform.downloadFile = wrong.downloadFile.bind(wrong);
@@ -207,9 +210,13 @@ describe.each(BACKENDS)('Slack: files sent to the bot on %s', (backend) => {
   it('the token never goes to a host that is not Slack, whatever URL the event names', async () => {
     const platform = live().slack.platform;
     await expect(
-      platform.downloadFile({ platform: 'slack', externalId: 'T1' }, { name: 'x.csv', ref: 'https://evil.example/x.csv' }, {
-        maxBytes: 10,
-      }),
+      platform.downloadFile(
+        { platform: 'slack', externalId: 'T1' },
+        { name: 'x.csv', ref: 'https://evil.example/x.csv' },
+        {
+          maxBytes: 10,
+        },
+      ),
     ).rejects.toMatchObject({ platformCode: 'foreign_file_url' });
   });
 

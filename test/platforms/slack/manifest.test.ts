@@ -30,7 +30,7 @@ describe.each(manifests)('%s', (_f, m) => {
     for (const e of BOT_EVENTS)
       if (e === 'message.im')
         // Read in front of Bolt (it acks events before listeners run): files shared in the bot's DM.
-        expect(src).toMatch(/subtype !== 'file_share'[^]*channel_type !== 'im'/);
+        expect(src).toMatch(/subtype !== 'file_share'[\s\S]*channel_type !== 'im'/);
       else expect(src).toContain(`app.event('${e}'`);
     expect(src).toContain('app.view(NEW_DEAL_VIEW');
     expect(NEW_DEAL_VIEW).toBe('deal_new');

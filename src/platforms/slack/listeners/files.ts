@@ -50,7 +50,13 @@ export function fileShareOf(body: unknown): InboundFile | null {
   // A retry of the same event carries the same event_id (the first file's id when there is none).
   const id = b.event_id ?? e.files[0]?.id;
   if (!id || !files.length) return null;
-  return { kind: 'file', ws: { platform: 'slack', externalId: b.team_id }, userId: e.user, requestKey: `file:${id}`, files };
+  return {
+    kind: 'file',
+    ws: { platform: 'slack', externalId: b.team_id },
+    userId: e.user,
+    requestKey: `file:${id}`,
+    files,
+  };
 }
 
 export function registerFiles(app: App, deps: Deps, inbox: InboxPool) {
