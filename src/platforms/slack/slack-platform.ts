@@ -71,6 +71,9 @@ export interface SlackPlatformOptions {
   clock?: Clock;
 }
 
+/** How long a file download may take (the inbox lease is a minute). */
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+
 /** How long a Slack profile (name, time zone, language) is reused before it is asked again. */
 const PROFILE_TTL_MS = 3600_000;
 
@@ -264,7 +267,11 @@ export class SlackPlatform implements ChatPlatform {
       throw new PlatformError('api_error', 'foreign_file_url', `Not a Slack file URL: ${url.origin}`);
     let res: Response;
     try {
-      res = await fetch(url, { headers: { authorization: `Bearer ${this.client.token ?? ''}` } });
+      // Bounded: a download that hangs must not hold an inbox worker past its lease.
+      res = await fetch(url, {
+        headers: { authorization: `Bearer ${this.client.token ?? ''}` },
+        signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+      });
     } catch (e) {
       throw new PlatformError('network', 'fetch_failed', `Slack unreachable: ${String(e)}`, undefined, { cause: e });
     }
@@ -284,7 +291,13 @@ export class SlackPlatform implements ChatPlatform {
     }
     if (!res.body) return Buffer.alloc(0);
     const body = res.body;
-    return readBounded(body, o.maxBytes, () => void body.cancel().catch(() => {}));
+    try {
+      return await readBounded(body, o.maxBytes, () => void body.cancel().catch(() => {}));
+    } catch (e) {
+      throw new PlatformError('network', 'download_interrupted', `Slack download broke off: ${String(e)}`, undefined, {
+        cause: e,
+      });
+    }
   }
 
   /** Looks for the keyed DM in the recent history of the app's DM with the person. */
