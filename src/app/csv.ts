@@ -419,21 +419,26 @@ export interface ImportResult {
   report: Rich;
 }
 
+type ImportOptions = { dryRun: boolean; locale: Locale; now: Date; processes?: readonly Process[]; rooms?: boolean };
+
 /** Checks, then (unless a dry run, and only when nothing is rejected) imports in one transaction. */
-export async function importCsv(
-  store: Store,
+export async function importCsv(store: Store, ws: Workspace, files: CsvFiles, o: ImportOptions): Promise<ImportResult> {
+  // A real import plans inside its transaction: what it checked is what it writes.
+  return o.dryRun
+    ? importCsvWith(store.repos, ws, files, o)
+    : store.transaction((repos) => importCsvWith(repos, ws, files, o));
+}
+
+/** `importCsv` within the caller's transaction (the chat command's `import confirm`). */
+export async function importCsvWith(
+  repos: Repos,
   ws: Workspace,
   files: CsvFiles,
-  o: { dryRun: boolean; locale: Locale; now: Date; processes?: readonly Process[]; rooms?: boolean },
+  o: ImportOptions,
 ): Promise<ImportResult> {
   const L = o.locale;
-  const run = async (repos: Repos) => {
-    const plan = await planImport(repos, ws, files, L, o.processes);
-    if (!plan.rejections.length && !o.dryRun) await writePlan(repos, ws, plan, o.now, o.rooms ?? false);
-    return plan;
-  };
-  // A real import plans inside its transaction: what it checked is what it writes.
-  const plan = o.dryRun ? await run(store.repos) : await store.transaction(run);
+  const plan = await planImport(repos, ws, files, L, o.processes);
+  if (!plan.rejections.length && !o.dryRun) await writePlan(repos, ws, plan, o.now, o.rooms ?? false);
   const counts = { accounts: plan.accounts.length, contacts: plan.contacts.length, deals: plan.deals.length };
   const lines = plan.rejections.map(
     (x) => r`• ${csvText(L, 'csv.rejected_line', { file: x.file, line: x.line, reason: x.reason })}`,

@@ -38,6 +38,7 @@ import { showActions, showInfo, showPipeline } from './use-cases/read-views.ts';
 import { recordOutcome } from './use-cases/record-outcome.ts';
 import { repairRoom } from './use-cases/repair-room.ts';
 import { setTeam, showTeam } from './use-cases/team.ts';
+import { confirmImport } from './use-cases/uploads.ts';
 
 export interface Reply {
   /** Shown only to the speaker (ephemeral on Slack). Absent when the room post says it all. */
@@ -276,5 +277,7 @@ async function run(
       return setLanguage(ctx, cmd);
     case 'digest':
       return digestCommand(deps, ctx, cmd, mentioned[0]);
+    case 'import':
+      return confirmImport(ctx, cmd);
   }
 }

@@ -22,6 +22,7 @@ import { postPictures } from './pictures.ts';
 import type { InboundEntry, WorkspaceRef } from './ports.ts';
 import { PROCESS_ID } from './process-id.ts';
 import { buildHome } from './use-cases/home.ts';
+import { type InboundFile, receiveFile } from './use-cases/uploads.ts';
 
 /** How long a platform's reply handle stays usable (Slack: 30 minutes). */
 const REPLY_HANDLE_TTL_MS = 30 * 60_000;
@@ -34,16 +35,21 @@ export interface InboundCommand {
   answer: { via: 'respond' | 'form' | 'home'; handle?: string };
 }
 
+/** Every kind of delivery the inbox keeps: a command (typed, clicked, submitted) or files sent to
+ * the bot (src/app/use-cases/uploads.ts). */
+export type Inbound = InboundCommand | InboundFile;
+
 /** Writes a delivery before it is acknowledged. False: a redelivery of one already received (ack
  * it and do nothing: the first one answers). Throws when the database cannot take it: do not ack. */
-export async function receive(deps: Deps, cmd: InboundCommand): Promise<boolean> {
-  const { inv } = cmd;
+export async function receive(deps: Deps, d: Inbound): Promise<boolean> {
+  const who = 'kind' in d ? d : { ...d.inv, ws: d.inv.ws };
   const { fresh } = await deps.store.repos.receiveInbound(
     {
-      platform: inv.ws.platform,
-      key: inv.requestKey,
-      lane: `${inv.ws.externalId}:${inv.userId}`,
-      payload: cmd as unknown as Record<string, unknown>,
+      platform: who.ws.platform,
+      key: who.requestKey,
+      // One lane per person: a file and the `import confirm` after it run in the order they came.
+      lane: `${who.ws.externalId}:${who.userId}`,
+      payload: d as unknown as Record<string, unknown>,
     },
     deps.clock.now(),
   );
@@ -53,7 +59,9 @@ export async function receive(deps: Deps, cmd: InboundCommand): Promise<boolean>
 /** Runs one received command and answers the speaker, unless `take` takes the reply (a listener
  * that answers within the delivery's own request: Lark's card-click toast). */
 async function processEntry(deps: Deps, entry: InboundEntry, take?: (r: Reply) => boolean): Promise<void> {
-  const { inv, answer } = entry.payload as unknown as InboundCommand;
+  const delivery = entry.payload as unknown as Inbound;
+  if ('kind' in delivery) return receiveFile(deps, delivery, `answer:${entry.key}`);
+  const { inv, answer } = delivery;
   const reply = await handleCommand(deps, inv);
   if (take?.(reply)) return;
   const ws: WorkspaceRef = { platform: inv.ws.platform, externalId: inv.ws.externalId };

@@ -228,7 +228,29 @@ export interface Repos {
   listClaimers(): Promise<string[]>;
   /** Gives back the leases and claims of these (dead) claimers: their work is taken up at once. */
   releaseClaims(claimers: string[]): Promise<void>;
+
+  /** Keeps a file a member sent the bot; false when this delivery's file is already kept. */
+  saveUpload(u: NewUpload): Promise<boolean>;
+  /** The member's newest upload of this kind received at or after `since`, unless it was used: a
+   * newer file supersedes the older ones, so those are never imported or loaded by mistake. */
+  latestUpload(workspaceId: string, memberId: string, kind: UploadKind, since: Date): Promise<Upload | null>;
+  /** Marks an upload consumed; false when it was already (a concurrent confirm got there first). */
+  markUploadUsed(id: string, at: Date): Promise<boolean>;
 }
+
+export type UploadKind = 'csv' | 'process';
+/** A file sent to the bot in a direct message (src/app/use-cases/uploads.ts). */
+export interface Upload {
+  id: string;
+  workspaceId: string;
+  memberId: string;
+  kind: UploadKind;
+  name: string;
+  text: string;
+  receivedAt: Date;
+  usedAt: Date | null;
+}
+export type NewUpload = Omit<Upload, 'id' | 'usedAt'> & { key: string };
 
 /** One inbound delivery (src/app/inbox.ts). `lane` orders processing: one person's commands in
  * one workspace run in the order they arrived. */
@@ -368,6 +390,15 @@ export interface ImageUpload {
   altText: string;
 }
 
+/** A file a person sent the bot, as the platform announced it; `ref` is the adapter's own address
+ * of it (Slack: its private download URL; Lark: message id and file key), opaque to the app. */
+export interface SharedFile {
+  name: string;
+  /** Bytes, when the platform says before the download (Slack does; Lark does not). */
+  size?: number;
+  ref: string;
+}
+
 /** Where a picture goes: a room, or a person's direct messages. */
 export type ImageTarget = { roomId: string } | { userId: string };
 
@@ -407,6 +438,11 @@ export interface ChatPlatform {
    * it, people get the text only, which every message that carries a picture already says in
    * words). Slack: files.uploadV2; Lark: im.v1.image.create, then an image message. */
   postImage?(ws: WorkspaceRef, target: ImageTarget, image: ImageUpload): Promise<void>;
+  /** The bytes of a file a person sent the bot (optional: without it, files are not read). Reads at
+   * most `maxBytes`: 'too_big' when the file is longer. Throws PlatformError: `network` or
+   * `rate_limited` are worth a retry; anything else is not (e.g. `missing_scope` when the platform
+   * refuses the bot's token). */
+  downloadFile?(ws: WorkspaceRef, file: SharedFile, o: { maxBytes: number }): Promise<Buffer | 'too_big'>;
   /** Profile of a platform user, or null when the platform does not know them. */
   resolveUser(ws: WorkspaceRef, userId: string): Promise<UserProfile | null>;
   /** Answers a person privately through the reply handle a delivery carried (Slack's

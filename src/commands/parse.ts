@@ -314,6 +314,8 @@ const LANGUAGES = table<'zh' | 'en' | 'auto'>({
 });
 const ON = new Set(['on', 'yes', 'true', '开', '开启']);
 const OFF = new Set(['off', 'no', 'false', '关', '关闭']);
+const CONFIRM = new Set(['confirm', 'yes', '确认']);
+const ROOMS = new Set(['rooms', 'room', '建群', '商机群']);
 const TEAM = new Set(['team', 'workspace', 'all', '团队', '全员']);
 
 function build(name: CommandName, inp: Input): Record<string, unknown> {
@@ -542,6 +544,13 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       if ((words[0] === 'nudges' || words[0] === '提醒') && words.length === 2 && onOff(words[1]) !== undefined)
         return { nudges: onOff(words[1]) };
       throw new Fail('parse.bad_digest', {});
+    }
+    case 'import': {
+      // `import confirm [rooms]` only: the dry run comes from sending the file itself.
+      const words = rest.map((t) => t.text.toLowerCase());
+      if (!CONFIRM.has(words[0] ?? '') || words.length > 2 || (words[1] && !ROOMS.has(words[1])))
+        throw new Fail('parse.bad_import', {});
+      return { rooms: words.length === 2 };
     }
     case 'lang': {
       if (!rest.length) return {};

@@ -174,6 +174,9 @@ export const Command = z.discriminatedUnion('name', [
   z.object({ name: z.literal('help'), topic: z.string().optional() }),
   /** `lang zh|en|auto`: the language Dealroom speaks to this person (auto: the platform profile's). */
   z.object({ name: z.literal('lang'), language: z.enum(['zh', 'en', 'auto']).optional() }),
+  /** `import confirm [rooms]`: imports the CSV file the admin last sent the bot (its dry run came
+   * back in their DM); `rooms` also creates the rooms of the open deals. */
+  z.object({ name: z.literal('import'), rooms: z.boolean() }),
   /** `digest` (mine now), `digest @rep` (their nudge), `digest time 07:45 [team]`, `digest weekends on|off`, `digest nudges on|off` */
   z.object({
     name: z.literal('digest'),

@@ -33,6 +33,7 @@ export const USAGE: Record<CommandName, string> = {
   team: '/deal team [<@manager> <@rep> …]',
   help: '/deal help [command | stages]',
   lang: '/deal lang [zh|en|auto]',
+  import: '/deal import confirm [rooms]',
   digest: '/deal digest [@rep] | digest time <HH:MM> [team] | digest weekends on|off | digest nudges on|off',
 };
 
@@ -68,6 +69,8 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     team: 'Show your team, or set a manager and their reps.',
     help: 'Show all commands, the details of one command with examples, or the sales process (help stages).',
     lang: 'Choose the language Dealroom speaks to you: zh (Chinese), en (English), or auto (your chat profile’s).',
+    import:
+      "Import the CSV file you last sent the bot in a direct message (sending it gives you the dry run first); add rooms to also create the open deals' rooms. Admins only.",
     digest: "See your manager digest now (or a rep's morning nudge), or set when and whether digests arrive.",
   },
   zh: {
@@ -99,6 +102,8 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     team: '查看团队，或设置一位经理及其下属销售。',
     help: '查看全部命令、某个命令的详细说明和示例，或销售流程（帮助 阶段）。',
     lang: '选择 Dealroom 对你使用的语言：zh（中文）、en（英文）或 auto（跟随聊天软件的设置）。',
+    import:
+      '导入你最近私信发给机器人的 CSV 文件（发送文件后会先收到试运行报告）；加 rooms 则同时为进行中的商机创建商机群。仅管理员可用。',
     digest: '立即查看经理摘要（或某位销售的晨间提醒），或设置摘要的时间与开关。',
   },
 };
@@ -158,6 +163,7 @@ export const VERB_ALIASES = table<CommandName>({
   帮助: 'help',
   语言: 'lang',
   language: 'lang',
+  导入: 'import',
   '?': 'help',
   '？': 'help',
 });

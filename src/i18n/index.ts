@@ -13,12 +13,13 @@ import { appMessages } from './messages.ts';
 import { parseMessages } from './parse-messages.ts';
 import type { Catalog, Params } from './sentence.ts';
 import { partsOf, type Rich } from './sentence.ts';
+import { uploadMessages } from './upload-messages.ts';
 
 export type { Params };
 
 const catalogs: Record<Locale, Catalog> = {
-  en: { ...parseMessages.en, ...appMessages.en, ...digestMessages.en },
-  zh: { ...parseMessages.zh, ...appMessages.zh, ...digestMessages.zh },
+  en: { ...parseMessages.en, ...appMessages.en, ...digestMessages.en, ...uploadMessages.en },
+  zh: { ...parseMessages.zh, ...appMessages.zh, ...digestMessages.zh, ...uploadMessages.zh },
 };
 
 export function t(locale: Locale, key: string, params: Params = {}): Rich {

@@ -55,6 +55,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       p.text
         ? r`“${p.text}” isn't an action number. Write the number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`
         : r`Which action? Add its number from the action list, e.g. 2 (#n picks the deal, not the action).${usageEn(p)}`,
+    'parse.bad_import': (p) =>
+      r`Send the bot a CSV file in a direct message first; its dry run tells you what would be imported. Then write ${cmd('import confirm')} (or ${cmd('import confirm rooms')} to also create the rooms).${usageEn(p)}`,
     'parse.bad_language': (p) =>
       r`“${p.text}” isn't a language I speak. Write ${cmd('lang zh')} for Chinese, ${cmd('lang en')} for English, or ${cmd('lang auto')} to follow your chat profile.${usageEn(p)}`,
     'parse.missing_query': (p) =>
@@ -130,6 +132,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
       p.text
         ? r`“${p.text}”不是待办编号。请写待办列表里的数字，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`
         : r`是哪个待办？请写上待办列表里的编号，例如 2（#n 表示商机编号，不是待办编号）。${usageZh(p)}`,
+    'parse.bad_import': (p) =>
+      r`请先在私信中向机器人发送 CSV 文件，试运行结果会告诉你将导入哪些数据；然后发送 ${cmd('导入 确认')}（或 ${cmd('导入 确认 建群')} 同时创建商机群）。${usageZh(p)}`,
     'parse.bad_language': (p) =>
       r`不支持“${p.text}”这种语言。中文请写 ${cmd('语言 zh')}，英文请写 ${cmd('语言 en')}，跟随聊天软件设置请写 ${cmd('语言 auto')}。${usageZh(p)}`,
     'parse.missing_query': (p) =>

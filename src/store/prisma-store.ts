@@ -11,6 +11,7 @@ import type {
   OutboxStep,
   Repos,
   Store,
+  UploadKind,
 } from '../app/ports.ts';
 import { DealroomError } from '../domain/errors.ts';
 import type {
@@ -550,6 +551,23 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     async oldestPendingStep() {
       const r = await db.outboxStep.findFirst({ where: { status: 'pending' }, orderBy: { id: 'asc' } });
       return r?.createdAt ?? null;
+    },
+
+    async saveUpload(u) {
+      const r = await db.upload.createMany({ data: [u], skipDuplicates: true });
+      return r.count === 1;
+    },
+    async latestUpload(workspaceId, memberId, kind, since) {
+      const r = await db.upload.findFirst({
+        where: { workspaceId, memberId, kind, receivedAt: { gte: since } },
+        orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+      });
+      return r && !r.usedAt ? { ...r, id: String(r.id), kind: r.kind as UploadKind } : null;
+    },
+    async markUploadUsed(id, at) {
+      return (
+        (await db.upload.updateMany({ where: { id: BigInt(id), usedAt: null }, data: { usedAt: at } })).count === 1
+      );
     },
 
     async receiveInbound(e, now) {

@@ -7,6 +7,9 @@
 // - business errors are HTTP 400 with a non-zero `code` and a `msg`
 // - rate limits are HTTP 429 with code 99991400 and `x-ogw-ratelimit-reset` (seconds)
 // https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control
+// - GET /open-apis/im/v1/messages/:message_id/resources/:file_key?type=file answers a file someone
+//   sent (addMessageFile) as bytes (application/octet-stream); an unknown one is HTTP 400
+//   code 234003 "File not in msg." https://open.feishu.cn/document/server-docs/im-v1/message/get-2
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Busboy } from '@fastify/busboy';
@@ -68,6 +71,8 @@ export interface FakeLark {
   reset(): void;
   /** queue `times` failures of a route ('*' = any API route after route-specific ones) */
   failNext(route: string, failure: LarkFailure, times?: number): void;
+  /** a file sent in message `messageId` under `fileKey` (what a `file` message event names) */
+  addMessageFile(messageId: string, fileKey: string, bytes: Buffer): void;
   /** replace a route's answer entirely: return [status, body] */
   override(route: string, fn: (c: LarkCall) => [number, unknown]): () => void;
   close(): Promise<void>;
@@ -82,6 +87,7 @@ export async function startFakeLark(o: FakeLarkOptions = {}): Promise<FakeLark> 
   const failures = new Map<string, LarkFailure[]>();
   const overrides = new Map<string, (c: LarkCall) => [number, unknown]>();
   const tokens = new Set<string>();
+  const messageFiles = new Map<string, Buffer>();
   let tokenSeq = 0;
 
   const answer = (call: LarkCall): [number, unknown, Record<string, string>?] => {
@@ -107,6 +113,13 @@ export async function startFakeLark(o: FakeLarkOptions = {}): Promise<FakeLark> 
       ];
     if (failure)
       return [failure.status ?? 400, { code: failure.code, msg: failure.msg ?? `fake failure ${failure.code}` }];
+    if (call.route === 'messageResource.get') {
+      const [, mid, key] = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(call.path) ?? [];
+      if (call.query.type !== 'file' && call.query.type !== 'image')
+        return [400, { code: 234001, msg: 'Invalid request param.' }];
+      const bytes = messageFiles.get(`${decodeURIComponent(mid ?? '')}/${decodeURIComponent(key ?? '')}`);
+      return bytes ? [200, bytes] : [400, { code: 234003, msg: 'File not in msg.' }];
+    }
     if (call.route === 'bot.info')
       return [200, { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: 'Dealroom', open_id: BOT_OPEN_ID } }];
     const route = ROUTES.find(([name]) => name === call.route);
@@ -123,6 +136,8 @@ export async function startFakeLark(o: FakeLarkOptions = {}): Promise<FakeLark> 
   const routeOf = (method: string, path: string) => {
     if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') return 'token';
     if (method === 'GET' && path === '/open-apis/bot/v3/info') return 'bot.info';
+    if (method === 'GET' && /^\/open-apis\/im\/v1\/messages\/[^/]+\/resources\/[^/]+$/.test(path))
+      return 'messageResource.get';
     if (method === 'POST' && path === '/callback/ws/endpoint') return 'ws.endpoint';
     return ROUTES.find(([, m, re]) => m === method && re.test(path))?.[0] ?? 'unknown';
   };
@@ -162,6 +177,12 @@ export async function startFakeLark(o: FakeLarkOptions = {}): Promise<FakeLark> 
       } catch (e) {
         [status, out] = [500, { code: 500, msg: `fake_lark_crashed: ${e instanceof Error ? e.stack : String(e)}` }];
       }
+      if (Buffer.isBuffer(out)) {
+        call.response = { status, body: { bytes: out.length } };
+        res.writeHead(status, { 'content-type': 'application/octet-stream', ...headers });
+        res.end(out);
+        return;
+      }
       call.response = { status, body: out };
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(JSON.stringify(out));
@@ -183,6 +204,9 @@ export async function startFakeLark(o: FakeLarkOptions = {}): Promise<FakeLark> 
     },
     failNext: (route, failure, times = 1) => {
       failures.set(route, [...(failures.get(route) ?? []), ...Array.from({ length: times }, () => failure)]);
+    },
+    addMessageFile: (messageId, fileKey, bytes) => {
+      messageFiles.set(`${messageId}/${fileKey}`, bytes);
     },
     override: (route, fn) => {
       overrides.set(route, fn);

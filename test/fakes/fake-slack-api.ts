@@ -6,6 +6,9 @@
 // - rate limits are HTTP 429 + Retry-After (seconds) (https://docs.slack.dev/apis/web-api/rate-limits)
 // Any POST to a path outside /api/ is a response_url: recorded as `response_url:<path>`, answered {ok:true};
 // except /upload/<file id>, the upload URL files.getUploadURLExternal hands out (recorded as `upload_url:<id>`).
+// GET /files-pri/<team>-<file id>/… serves a file's bytes (url_private / url_private_download) to the
+// bot token only; like Slack, a missing or wrong token gets the sign-in page (HTTP 200, text/html),
+// not an error (recorded as `file_download:<id>`). https://docs.slack.dev/messaging/working-with-files#authenticating
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -103,6 +106,8 @@ export interface FakeSlack {
   /** the whole workspace, for anything the helpers below do not cover */
   state: SlackState;
   addUser(u: FakeUserSeed): FakeUser;
+  /** a file `user` uploaded to share with the bot; returns the file object of its `file_share` event */
+  addUserFile(user: string, f: { name: string; bytes: Buffer; filetype?: string }): Answer;
   /** seed a channel; members default to [botUserId] (leave the bot out for a channel it is not in) */
   addChannel(c: FakeChannelSeed): FakeChannel;
   /** seed a message from a user (the bot may not chat.update it: cant_update_message) */
@@ -198,6 +203,30 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     return undefined;
   };
 
+  /** A file's private URL: the bytes for the bot token, Slack's sign-in page for anything else. */
+  function download(req: http.IncomingMessage, pathname: string, res: http.ServerResponse) {
+    const id = /^\/files-pri\/[^/]+-(F[^/]+)\//.exec(pathname)?.[1] ?? '';
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const f = state.files.get(id);
+    const call: RecordedCall = { method: `file_download:${id}`, args: {}, ...(bearer ? { token: bearer } : {}) };
+    calls.push(call);
+    if (bearer !== token) {
+      call.response = { status: 200, body: { html: 'sign-in page' } };
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><head><title>Sign in | Slack</title></head><body>Sign in to Slack</body></html>');
+      return;
+    }
+    if (!f?.bytes) {
+      call.response = { status: 404, body: {} };
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not Found');
+      return;
+    }
+    call.response = { status: 200, body: { size: f.bytes.length } };
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(f.bytes.length) });
+    res.end(f.bytes);
+  }
+
   /** A file's upload URL (files.getUploadURLExternal): takes the bytes, raw or as the one file of a
    * multipart form (the SDK sends the latter), and answers 200 `OK - <length>` like Slack's; no
    * token needed (the URL is the secret). An unknown or finished upload: 404. */
@@ -225,6 +254,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
     const contentType = req.headers['content-type'] ?? '';
+    if (req.method === 'GET' && url.pathname.startsWith('/files-pri/')) return download(req, url.pathname, res);
     if (req.method === 'POST' && url.pathname.startsWith('/upload/'))
       return upload(url.pathname, Buffer.concat(chunks), req.headers['content-type'] ?? '', res);
     const { args, error: bodyError } = await parseBody(Buffer.concat(chunks), contentType, url.searchParams);
@@ -322,6 +352,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       }),
 
     addUser: (u) => state.addUser(u),
+    addUserFile: (user, f) => state.addUserFile(user, f),
     addChannel: (c) => state.addChannel(c),
     addMessage: (channel, m) => state.addMessage(channel, m),
     channel: (ref) => state.lookup(ref),

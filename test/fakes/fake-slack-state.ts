@@ -419,6 +419,34 @@ export class SlackState {
     }
   }
 
+  /** A file a person uploaded (in Slack's client) and shared in their DM with the bot: the file
+   * object an Events API `file_share` message carries, with its private download URL.
+   * https://docs.slack.dev/reference/objects/file-object */
+  addUserFile(user: string, f: { name: string; bytes: Buffer; filetype?: string }): Answer {
+    const id = this.newId('F');
+    this.files.set(id, {
+      id,
+      name: f.name,
+      title: f.name,
+      length: f.bytes.length,
+      bytes: f.bytes,
+      completed: true,
+      channels: [],
+    });
+    const path = `/files-pri/${this.o.teamId}-${id}`;
+    return {
+      id,
+      name: f.name,
+      title: f.name,
+      user,
+      size: f.bytes.length,
+      filetype: f.filetype ?? (f.name.split('.').pop() ?? '').toLowerCase(),
+      mode: 'hosted',
+      url_private: `${this.uploadBase}${path}/${encodeURIComponent(f.name)}`,
+      url_private_download: `${this.uploadBase}${path}/download/${encodeURIComponent(f.name)}`,
+    };
+  }
+
   /** The bytes POSTed to a file's upload URL; false when no upload is waiting under that id. */
   receiveUpload(id: string, bytes: Buffer): boolean {
     const f = this.files.get(id);

@@ -135,3 +135,31 @@ export function menuEvent(eventKey: string, o: { from: string; eventId?: string;
     },
   };
 }
+
+/** im.message.receive_v1 with a `file` message: content `{"file_key","file_name"}` (no size).
+ * https://open.feishu.cn/document/server-docs/im-v1/message-content-description/message_content#file */
+export function fileEvent(
+  file: { key: string; name: string },
+  o: { from: string; chatId: string; chatType?: 'group' | 'p2p'; messageId?: string; eventId?: string },
+) {
+  return {
+    schema: '2.0',
+    header: header('im.message.receive_v1', o),
+    event: {
+      sender: {
+        sender_id: { open_id: o.from, union_id: `on_${o.from}`, user_id: o.from },
+        sender_type: 'user',
+        tenant_key: 'tenant-acme',
+      },
+      message: {
+        message_id: o.messageId ?? `om_file_${++seq}`,
+        chat_id: o.chatId,
+        chat_type: o.chatType ?? 'p2p',
+        message_type: 'file',
+        content: JSON.stringify({ file_key: file.key, file_name: file.name }),
+        create_time: String(Date.now()),
+        mentions: [],
+      },
+    },
+  };
+}

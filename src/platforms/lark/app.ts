@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Deps } from '../../app/context.ts';
 import { checkHealth } from '../../app/health.ts';
-import { type InboundCommand, InboxPool, receive } from '../../app/inbox.ts';
+import { type Inbound, InboxPool, receive } from '../../app/inbox.ts';
 import type { Logger } from '../../app/logger.ts';
 import type { WorkspaceRef } from '../../app/ports.ts';
 import { larkPlain } from './card.ts';
 import { openEnvelope } from './envelope.ts';
-import { commandFromCardAction, commandFromMessage, type LarkMention, messageText } from './inbound.ts';
+import { commandFromCardAction, commandFromMessage, type LarkMention, messageText, sharedFileOf } from './inbound.ts';
 import { LarkPlatform } from './lark-platform.ts';
 import { BOT_MENU } from './scopes.ts';
 import { larkWebhookHandler } from './webhook.ts';
@@ -60,7 +60,14 @@ interface MessageEvent {
   event_id?: string;
   tenant_key?: string;
   sender?: { sender_id?: { open_id?: string }; sender_type?: string };
-  message?: { chat_id?: string; chat_type?: string; message_type?: string; content?: string; mentions?: LarkMention[] };
+  message?: {
+    message_id?: string;
+    chat_id?: string;
+    chat_type?: string;
+    message_type?: string;
+    content?: string;
+    mentions?: LarkMention[];
+  };
 }
 interface MenuEvent {
   event_id?: string;
@@ -122,7 +129,7 @@ export function createLarkApp(o: LarkAppOptions) {
    * handler throws, the webhook answers 500 (the long connection: code 500) and Lark delivers the
    * event again (https://open.feishu.cn/document/server-docs/event-subscription-guide/event-subscription-configure-/request-url-configuration-case).
    * A re-delivered event_id is dropped here: its row exists. */
-  const accept = async (cmd: InboundCommand): Promise<boolean> => {
+  const accept = async (cmd: Inbound): Promise<boolean> => {
     if (draining) throw new Error('stopping; Lark will deliver this again');
     const fresh = await receive(deps, cmd);
     if (fresh) inbox.wake();
@@ -135,6 +142,14 @@ export function createLarkApp(o: LarkAppOptions) {
     const m = d.message;
     // Only people: the bot's own posts and other apps never drive commands (no loops).
     if (!userId || d.sender?.sender_type !== 'user' || !m || !d.event_id) return {};
+    // A file in the person's chat with the bot: kept in the inbox, downloaded by the worker
+    // (src/app/use-cases/uploads.ts). https://open.feishu.cn/document/server-docs/im-v1/message-content-description/message_content#file
+    const file = m.chat_type === 'p2p' ? sharedFileOf(m.message_type, m.message_id, m.content) : null;
+    if (file) {
+      const requestKey = `lark:event:${d.event_id}`;
+      await accept({ kind: 'file', ws: workspaceOf(d.tenant_key), userId, requestKey, files: [file] });
+      return {};
+    }
     const text = messageText(m.message_type, m.content);
     if (text === null) return {};
     const command = commandFromMessage(text, m.mentions ?? [], await platform.botId(), m.chat_type ?? 'group');

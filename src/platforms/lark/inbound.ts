@@ -3,6 +3,7 @@
 // JSON in `message.content`; each @mention is a placeholder `@_user_N` with its person in
 // `message.mentions[]`. Card clicks: https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-callback-communication
 import { ACTION_DONE, STAGE_SELECT } from '../../app/card.ts';
+import type { SharedFile } from '../../app/ports.ts';
 import type { CardActionValue } from './card.ts';
 
 export interface LarkMention {
@@ -91,4 +92,23 @@ export function commandFromCardAction(value: unknown, option: unknown): string |
     return m ? `stage #${m[1]} ${m[2]}` : null;
   }
   return null;
+}
+
+/** A `file` message as the file it carries: `content` is `{"file_key","file_name"}`; the adapter
+ * downloads it by message id and file key (LarkPlatform.downloadFile). Null for anything else. */
+export function sharedFileOf(
+  type: string | undefined,
+  messageId: string | undefined,
+  content: string | undefined,
+): SharedFile | null {
+  if (type !== 'file' || !messageId) return null;
+  let c: { file_key?: unknown; file_name?: unknown };
+  try {
+    c = JSON.parse(content ?? '') as typeof c;
+  } catch {
+    return null;
+  }
+  if (typeof c?.file_key !== 'string' || !c.file_key) return null;
+  const name = typeof c.file_name === 'string' && c.file_name ? c.file_name : c.file_key;
+  return { name, ref: JSON.stringify({ messageId, fileKey: c.file_key }) };
 }

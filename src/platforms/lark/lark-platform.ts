@@ -12,11 +12,13 @@ import {
   type ImageTarget,
   type ImageUpload,
   type PlatformCapabilities,
+  type SharedFile,
   systemClock,
   type UserProfile,
   type WorkspaceRef,
 } from '../../app/ports.ts';
 import { PlatformError } from '../../domain/errors.ts';
+import { readBounded } from '../bounded-read.ts';
 import { type RenderOptions, toLarkCard } from './card.ts';
 import { larkRefusal, toPlatformError } from './errors.ts';
 
@@ -247,6 +249,35 @@ export class LarkPlatform implements ChatPlatform {
     return null;
   }
 
+  /** A file sent in a message, by message id and file key (the bot must be in that chat):
+   * https://open.feishu.cn/document/server-docs/im-v1/message/get-2. The SDK asks for a stream, so a
+   * refusal's body (HTTP 400 with Lark's `code`) arrives as a stream too and its error mapping sees
+   * no code: the body is read here to map it like every other call. */
+  async downloadFile(_ws: WorkspaceRef, file: SharedFile, o: { maxBytes: number }) {
+    let ref: { messageId?: unknown; fileKey?: unknown };
+    try {
+      ref = JSON.parse(file.ref) as typeof ref;
+    } catch {
+      ref = {};
+    }
+    if (typeof ref.messageId !== 'string' || typeof ref.fileKey !== 'string')
+      throw new PlatformError('api_error', 'bad_file_ref', 'Not a Lark file reference');
+    const { messageId, fileKey } = ref;
+    const res = await this.call(async () => {
+      try {
+        const r = await this.client.im.messageResource.get({
+          path: { message_id: messageId, file_key: fileKey },
+          params: { type: 'file' },
+        });
+        return { code: 0, stream: r.getReadableStream() };
+      } catch (e) {
+        throw await withStreamedBody(e);
+      }
+    });
+    const stream = res.stream;
+    return readBounded(stream, o.maxBytes, () => stream.destroy());
+  }
+
   async resolveUser(_ws: WorkspaceRef, userId: string): Promise<UserProfile | null> {
     const cached = this.profiles.get(userId);
     const now = (this.o.clock ?? systemClock).now().getTime();
@@ -309,4 +340,19 @@ function validZone(tz: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** An axios error whose body is still a stream (a `responseType: 'stream'` call) with the body read
+ * and parsed, so toPlatformError sees Lark's `code` like on any other call. */
+async function withStreamedBody(e: unknown): Promise<unknown> {
+  const r = (e as { response?: { data?: unknown } }).response;
+  const data = r?.data as (AsyncIterable<Uint8Array> & { readable?: boolean }) | undefined;
+  if (!r || !data || typeof data !== 'object' || !(Symbol.asyncIterator in data)) return e;
+  try {
+    const text = await readBounded(data, 64 * 1024);
+    r.data = text === 'too_big' ? {} : JSON.parse(text.toString('utf8'));
+  } catch {
+    r.data = {};
+  }
+  return e;
 }

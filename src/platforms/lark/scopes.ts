@@ -16,6 +16,8 @@ export const API_SCOPES: Record<string, string[]> = {
   'im.message.patch': ['im:message:send_as_bot'],
   'im.image.create': ['im:resource'], // funnel pictures (or im:resource:upload)
   'im.pin.create': ['im:message.pins:write_only'],
+  // a file an admin sent the bot (any one of im:message, im:message:readonly will do: the narrower)
+  'im.messageResource.get': ['im:message:readonly'],
   'contact.user.get': ['contact:user.base:readonly'],
 };
 

@@ -10,6 +10,7 @@ import type { Clock, Store } from '../../app/ports.ts';
 import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
 import { registerEvents } from './listeners/events.ts';
+import { registerFiles } from './listeners/files.ts';
 import { registerViews } from './listeners/views.ts';
 import { guardHttpReceiver } from './request-guard.ts';
 import { SlackPlatform, toPlatformError } from './slack-platform.ts';
@@ -126,6 +127,7 @@ export function createSlackApp(o: SlackAppOptions) {
   registerActions(app, deps, inbox);
   registerViews(app, deps, inbox);
   registerEvents(app, deps);
+  registerFiles(app, deps, inbox);
   app.error(async (e) => {
     o.log.error({ err: e }, 'slack listener error');
   });

@@ -1,7 +1,11 @@
 // What the app registers and calls on Slack, in one place, so the manifest can be checked against
 // it (test/platforms/slack/manifest.test.ts). Scopes per method: https://api.slack.com/methods
 export const SLASH_COMMAND = '/deal';
-export const BOT_EVENTS = ['app_home_opened'] as const;
+/** `message.im`: messages in the bot's DM, for the files an admin sends it (listeners/files.ts). */
+export const BOT_EVENTS = ['app_home_opened', 'message.im'] as const;
+/** Scopes of what is not a Web API method: hearing DM messages, and downloading a file shared with
+ * the bot from its url_private_download (https://docs.slack.dev/messaging/working-with-files). */
+const OTHER_SCOPES = { 'message.im': ['im:history'], url_private_download: ['files:read'] };
 
 export const METHOD_SCOPES: Record<string, string[]> = {
   'auth.test': [],
@@ -26,4 +30,6 @@ export const METHOD_SCOPES: Record<string, string[]> = {
 };
 
 /** Bot scopes the app needs: those of every method it calls, plus `commands` for /deal. */
-export const BOT_SCOPES = [...new Set(['commands', ...Object.values(METHOD_SCOPES).flat()])].sort();
+export const BOT_SCOPES = [
+  ...new Set(['commands', ...Object.values(METHOD_SCOPES).flat(), ...Object.values(OTHER_SCOPES).flat()]),
+].sort();

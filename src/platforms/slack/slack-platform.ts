@@ -9,10 +9,12 @@ import type {
   ImageTarget,
   ImageUpload,
   PlatformCapabilities,
+  SharedFile,
   UserProfile,
   WorkspaceRef,
 } from '../../app/ports.ts';
 import { PlatformError, type PlatformErrorCode } from '../../domain/errors.ts';
+import { readBounded } from '../bounded-read.ts';
 import { LIMITS, toBlockKit } from './block-kit.ts';
 
 /** Slack channel names: lowercase letters, digits, hyphens and underscores, at most 80 chars.
@@ -68,6 +70,9 @@ export interface SlackPlatformOptions {
   /** The app's clock, for the profile cache's age (default: the system clock). */
   clock?: Clock;
 }
+
+/** How long a file download may take (the inbox lease is a minute). */
+const DOWNLOAD_TIMEOUT_MS = 30_000;
 
 /** How long a Slack profile (name, time zone, language) is reused before it is asked again. */
 const PROFILE_TTL_MS = 3600_000;
@@ -244,6 +249,56 @@ export class SlackPlatform implements ChatPlatform {
         alt_text: image.altText,
       }),
     );
+  }
+
+  /** A file a person shared with the bot, from its `url_private_download` with the bot token
+   * (https://docs.slack.dev/messaging/working-with-files#authenticating). Slack answers a missing or
+   * refused token with its sign-in page (HTTP 200, text/html), not an error: an HTML answer is a
+   * refusal, never the file. The token goes only to Slack's file host (or the API URL's host: a
+   * proxy, the tests' fake), whatever URL an event names. */
+  async downloadFile(_ws: WorkspaceRef, file: SharedFile, o: { maxBytes: number }) {
+    let url: URL;
+    try {
+      url = new URL(file.ref);
+    } catch {
+      throw new PlatformError('api_error', 'bad_file_url', 'The file has no download URL');
+    }
+    const api = new URL(this.client.slackApiUrl);
+    if (!(url.protocol === 'https:' && url.hostname === 'files.slack.com') && url.origin !== api.origin)
+      throw new PlatformError('api_error', 'foreign_file_url', `Not a Slack file URL: ${url.origin}`);
+    let res: Response;
+    try {
+      // Bounded: a download that hangs must not hold an inbox worker past its lease.
+      res = await fetch(url, {
+        headers: { authorization: `Bearer ${this.client.token ?? ''}` },
+        signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+      });
+    } catch (e) {
+      throw new PlatformError('network', 'fetch_failed', `Slack unreachable: ${String(e)}`, undefined, { cause: e });
+    }
+    if (res.status === 429)
+      throw new PlatformError(
+        'rate_limited',
+        'ratelimited',
+        'Slack rate limit',
+        Number(res.headers.get('retry-after')) || 1,
+      );
+    if (res.status >= 500)
+      throw new PlatformError('network', `http_${res.status}`, `Slack answered HTTP ${res.status}`);
+    if (!res.ok) throw new PlatformError('api_error', `http_${res.status}`, `Slack answered HTTP ${res.status}`);
+    if ((res.headers.get('content-type') ?? '').toLowerCase().startsWith('text/html')) {
+      await res.body?.cancel();
+      throw new PlatformError('missing_scope', 'login_page', 'Slack answered with its sign-in page: token refused');
+    }
+    if (!res.body) return Buffer.alloc(0);
+    const body = res.body;
+    try {
+      return await readBounded(body, o.maxBytes, () => void body.cancel().catch(() => {}));
+    } catch (e) {
+      throw new PlatformError('network', 'download_interrupted', `Slack download broke off: ${String(e)}`, undefined, {
+        cause: e,
+      });
+    }
   }
 
   /** Looks for the keyed DM in the recent history of the app's DM with the person. */
