@@ -104,8 +104,18 @@ export interface Repos {
     c: Pick<Contact, 'name'> & Partial<Omit<Contact, 'id' | 'accountId' | 'name'>>,
   ): Promise<Contact>;
   listContacts(accountId: string): Promise<Contact[]>;
-  /** Process and stage of every deal of every workspace (checking a process file before use). */
-  listDealStages(): Promise<{ workspaceId: string; number: number; process: string; stage: string }[]>;
+  /** Process and stage of deals (checking a process file before use): of one workspace, of the
+   * workspaces that loaded no process file of their own (`onBaseProcesses`), or of all. */
+  listDealStages(
+    f?: { workspaceId: string } | { onBaseProcesses: true },
+  ): Promise<{ workspaceId: string; number: number; process: string; stage: string }[]>;
+  /** Stores a workspace's process file as its next version and puts it in force (the workspace's
+   * `processVersion`); locks the workspace row until commit. `text` null: back to the default. */
+  saveProcessFile(
+    workspaceId: string,
+    f: Pick<StoredProcessFile, 'text' | 'source' | 'loadedById'>,
+  ): Promise<StoredProcessFile>;
+  findProcessFile(workspaceId: string, version: number): Promise<StoredProcessFile | null>;
   /** Every account and every contact of a workspace, oldest first (CSV export). */
   listWorkspaceAccounts(workspaceId: string): Promise<Account[]>;
   listWorkspaceContacts(workspaceId: string): Promise<Contact[]>;
@@ -228,6 +238,17 @@ export interface Repos {
   listClaimers(): Promise<string[]>;
   /** Gives back the leases and claims of these (dead) claimers: their work is taken up at once. */
   releaseClaims(claimers: string[]): Promise<void>;
+}
+
+/** One load of a workspace's process file. */
+export interface StoredProcessFile {
+  workspaceId: string;
+  version: number;
+  /** The file as loaded; null when the workspace went back to the default processes. */
+  text: string | null;
+  source: string;
+  loadedById: string;
+  loadedAt: Date;
 }
 
 /** One inbound delivery (src/app/inbox.ts). `lane` orders processing: one person's commands in

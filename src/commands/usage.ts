@@ -34,6 +34,7 @@ export const USAGE: Record<CommandName, string> = {
   help: '/deal help [command | stages]',
   lang: '/deal lang [zh|en|auto]',
   digest: '/deal digest [@rep] | digest time <HH:MM> [team] | digest weekends on|off | digest nudges on|off',
+  process: '/deal process [show] | process check <file> | process load <file> | process export | process reset',
 };
 
 export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, string> } = {
@@ -69,6 +70,8 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     help: 'Show all commands, the details of one command with examples, or the sales process (help stages).',
     lang: 'Choose the language Dealroom speaks to you: zh (Chinese), en (English), or auto (your chat profile’s).',
     digest: "See your manager digest now (or a rep's morning nudge), or set when and whether digests arrive.",
+    process:
+      "Admins: show this workspace's sales processes and where they come from, check or load a process file (pasted after the command, YAML or JSON), export the one in force to edit it, or reset to the default.",
   },
   zh: {
     new: '为客户新建一个商机房间，可同时填写金额、预计成交日期和同事。',
@@ -100,6 +103,8 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     help: '查看全部命令、某个命令的详细说明和示例，或销售流程（帮助 阶段）。',
     lang: '选择 Dealroom 对你使用的语言：zh（中文）、en（英文）或 auto（跟随聊天软件的设置）。',
     digest: '立即查看经理摘要（或某位销售的晨间提醒），或设置摘要的时间与开关。',
+    process:
+      '管理员：查看本工作区的销售流程及其来源，检查或加载流程文件（粘贴在命令后，YAML 或 JSON），导出当前流程以便修改，或恢复默认流程。',
   },
 };
 
@@ -158,6 +163,7 @@ export const VERB_ALIASES = table<CommandName>({
   帮助: 'help',
   语言: 'lang',
   language: 'lang',
+  流程: 'process',
   '?': 'help',
   '？': 'help',
 });

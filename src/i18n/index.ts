@@ -11,14 +11,15 @@ import type { Locale } from '../domain/process.ts';
 import { digestMessages } from './digest-messages.ts';
 import { appMessages } from './messages.ts';
 import { parseMessages } from './parse-messages.ts';
+import { processMessages } from './process-messages.ts';
 import type { Catalog, Params } from './sentence.ts';
 import { partsOf, type Rich } from './sentence.ts';
 
 export type { Params };
 
 const catalogs: Record<Locale, Catalog> = {
-  en: { ...parseMessages.en, ...appMessages.en, ...digestMessages.en },
-  zh: { ...parseMessages.zh, ...appMessages.zh, ...digestMessages.zh },
+  en: { ...parseMessages.en, ...appMessages.en, ...digestMessages.en, ...processMessages.en },
+  zh: { ...parseMessages.zh, ...appMessages.zh, ...digestMessages.zh, ...processMessages.zh },
 };
 
 export function t(locale: Locale, key: string, params: Params = {}): Rich {

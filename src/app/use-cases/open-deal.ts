@@ -3,7 +3,6 @@
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
 import type { Member, NewEvent } from '../../domain/model.ts';
-import { defaultProcessKey, processesInUse } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { join, plain } from '../message.ts';
@@ -19,8 +18,8 @@ export async function openDeal(
   const { repos, actor, now } = ctx;
   const ws = actor.workspace;
   // The process the rep picked for this sale (`process:transactional`), else the default one.
-  const known = processesInUse();
-  const process = known.find((p) => p.key === (cmd.process ?? defaultProcessKey()));
+  const known = ctx.processes.set.list;
+  const process = known.find((p) => p.key === (cmd.process ?? ctx.processes.set.defaultKey));
   if (!process)
     throw new UserError('new.unknown_process', {
       process: cmd.process ?? '',
