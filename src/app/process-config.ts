@@ -85,10 +85,16 @@ export class ProcessCatalog {
   }
 }
 
-/** A ``` fence around pasted text (chat clients add one for code) is not part of the file. */
+const FENCE = '`'.repeat(3);
+/** A code fence (three backticks, maybe a language) around pasted text is not part of the file:
+ * people paste a file into chat as a code block. */
 export function stripFence(text: string): string {
-  const m = /^\s*```[^\n]*\n([\s\S]*?)\n?```\s*$/.exec(text);
-  return m ? m[1] : text;
+  const body = text.trim();
+  if (!body.startsWith(FENCE) || !body.endsWith(FENCE) || body.length < 2 * FENCE.length) return text;
+  const inner = body.slice(FENCE.length, -FENCE.length);
+  const nl = inner.indexOf('\n');
+  // A first line that is only a word (`yaml`, `json`) or nothing is the fence's language.
+  return nl !== -1 && /^[A-Za-z]*\s*$/.test(inner.slice(0, nl)) ? inner.slice(nl + 1) : inner;
 }
 
 /**

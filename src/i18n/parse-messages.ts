@@ -69,7 +69,7 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.bad_process_action': (p) =>
       r`“${p.text}” isn't a process command. Use ${cmd('process')} (show), ${cmd('process check <file>')}, ${cmd('process load <file>')}, ${cmd('process export')} or ${cmd('process reset')}.${usageEn(p)}`,
     'parse.missing_process_file': (p) =>
-      r`Paste the process file (YAML or JSON) after ${cmd(`process ${p.action}`)}, on the same line or the next; ${cmd('process export')} gives the one in force to start from.${usageEn(p)}`,
+      r`Paste the process file (YAML or JSON) after ${cmd(r`process ${p.action}`)}, on the same line or the next; ${cmd('process export')} gives the one in force to start from.${usageEn(p)}`,
     'parse.bad_digest': (p) =>
       r`I couldn't read that digest setting. Examples: ${cmd('digest')}, ${cmd('digest @bob')}, ${cmd('digest time 07:45')}, ${cmd('digest weekends off')}.${usageEn(p)}`,
     'parse.bad_time': (p) =>
@@ -146,7 +146,7 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.bad_process_action': (p) =>
       r`“${p.text}” 不是流程命令。可用：${cmd('process')}（查看）、${cmd('process check <文件>')}、${cmd('process load <文件>')}、${cmd('process export')}、${cmd('process reset')}。${usageZh(p)}`,
     'parse.missing_process_file': (p) =>
-      r`请把流程文件（YAML 或 JSON）粘贴在 ${cmd(`process ${p.action}`)} 之后，可另起一行；先用 ${cmd('process export')} 导出当前流程再修改。${usageZh(p)}`,
+      r`请把流程文件（YAML 或 JSON）粘贴在 ${cmd(r`process ${p.action}`)} 之后，可另起一行；先用 ${cmd('process export')} 导出当前流程再修改。${usageZh(p)}`,
     'parse.bad_digest': (p) =>
       r`无法识别这个摘要设置。例如：${cmd('digest')}、${cmd('digest @小李')}、${cmd('digest time 07:45')}、${cmd('digest weekends off')}。${usageZh(p)}`,
     'parse.bad_time': (p) =>
