@@ -120,8 +120,9 @@ export interface Repos {
   listWorkspaceAccounts(workspaceId: string): Promise<Account[]>;
   listWorkspaceContacts(workspaceId: string): Promise<Contact[]>;
 
-  /** Hands out the workspace's next deal number (locks the workspace row until commit). */
-  nextDealNumber(workspaceId: string): Promise<number>;
+  /** Hands out the workspace's next deal number (locks the workspace row until commit), with the
+   * workspace's process version as of that lock. */
+  nextDealNumber(workspaceId: string): Promise<{ number: number; processVersion: number }>;
   createDeal(
     d: Omit<
       Deal,

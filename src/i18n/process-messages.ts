@@ -4,6 +4,8 @@
 import { type Catalog, cmd, em, r } from './sentence.ts';
 
 const en: Catalog = {
+  'new.processes_changed': () =>
+    r`The workspace's sales processes changed while this deal was being created; nothing was saved. Please send the command again.`,
   'process_admin.admins_only': () =>
     r`Only a workspace admin can see or change the sales processes. Ask an admin to run ${cmd('process')}.`,
   'process_admin.origin_built_in': () => r`These are Dealroom's built-in processes (this workspace loaded none).`,
@@ -35,6 +37,7 @@ const en: Catalog = {
 };
 
 const zh: Catalog = {
+  'new.processes_changed': () => r`创建商机时本工作区的销售流程刚被修改，未保存任何内容。请重新发送这条命令。`,
   'process_admin.admins_only': () => r`只有工作区管理员可以查看或修改销售流程。请让管理员运行 ${cmd('process')}。`,
   'process_admin.origin_built_in': () => r`这些是 Dealroom 内置的销售流程（本工作区尚未加载自己的流程）。`,
   'process_admin.origin_config': (p) => r`这些来自服务器的流程文件 ${em(p.file)}（本工作区尚未加载自己的流程）。`,

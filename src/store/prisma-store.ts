@@ -314,7 +314,7 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     },
     async nextDealNumber(workspaceId) {
       const w = await db.workspace.update({ where: { id: workspaceId }, data: { dealSeq: { increment: 1 } } });
-      return w.dealSeq;
+      return { number: w.dealSeq, processVersion: w.processVersion };
     },
     async createDeal(d) {
       const { closeDate, at, ...rest } = d;

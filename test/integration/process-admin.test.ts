@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessCatalog, stripFence } from '../../src/app/process-config.ts';
+import { openDeal } from '../../src/app/use-cases/open-deal.ts';
 import { DEFAULT_PROCESSES } from '../../src/domain/process.ts';
 import { parseProcessFile, processFileText } from '../../src/domain/process-file.ts';
 import { openDatabase } from '../../src/store/database.ts';
@@ -111,6 +112,36 @@ describe.each(BACKENDS)('/deal process on %s', (backend) => {
     expect(refused.ok).toBe(false);
     expect(refused.text).toContain('There is no sales process "enterprise"');
     expect((await other.run('carol', 'process')).text).toContain("These are Dealroom's built-in processes");
+  });
+
+  it('a deal being created while a file is loaded is refused, not created in a process the file dropped', async () => {
+    // The command read the workspace (and so its processes) before the load committed.
+    const stale = await h.prisma.workspace.findFirstOrThrow({ where: { externalId: 'T1' } });
+    const alice = await h.prisma.member.findFirstOrThrow({ where: { workspaceId: stale.id, name: 'alice' } });
+    const loaded = await h.deps.processes.forWorkspace(h.deps.store.repos, stale);
+    await h.prisma.workspace.update({ where: { id: stale.id }, data: { processVersion: { increment: 1 } } });
+    const before = await h.counts();
+    const attempt = h.deps.store.transaction((repos) =>
+      openDeal(
+        {
+          repos,
+          now: h.clock.now(),
+          processes: loaded,
+          capabilities: h.platform.capabilities,
+          actor: {
+            workspace: { ...stale, platform: 'slack' },
+            member: { ...alice, role: 'admin', language: null },
+            locale: 'en',
+            timezone: 'UTC',
+          },
+        },
+        { name: 'new', account: 'Late', title: 'Deal', process: 'enterprise', mentions: [] },
+        [],
+      ),
+    );
+    await expect(attempt).rejects.toMatchObject({ key: 'new.processes_changed' });
+    expect(await h.counts()).toEqual(before);
+    await h.prisma.workspace.update({ where: { id: stale.id }, data: { processVersion: stale.processVersion } });
   });
 
   it('a load or reset that would orphan a deal is refused with the list; nothing is written', async () => {

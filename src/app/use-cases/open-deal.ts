@@ -32,7 +32,10 @@ export async function openDeal(
   const twin = (await repos.listDeals(ws.id, { status: 'open' })).find(
     (d) => d.accountId === account.id && d.title.trim().toLowerCase() === title,
   );
-  const number = await repos.nextDealNumber(ws.id);
+  const { number, processVersion } = await repos.nextDealNumber(ws.id);
+  // A process file loaded since this command read the processes (`/deal process load` locks the
+  // same row): the process picked above may be gone, so nothing is saved.
+  if (processVersion !== ws.processVersion) throw new UserError('new.processes_changed');
   const deal = await repos.createDeal({
     workspaceId: ws.id,
     number,
