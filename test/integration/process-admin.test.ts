@@ -202,7 +202,10 @@ describe.each(BACKENDS)('/deal process on %s', (backend) => {
     let reads = 0;
     const repos = {
       ...h.deps.store.repos,
-      findProcessFile: (id: string, v: number) => (reads++, h.deps.store.repos.findProcessFile(id, v)),
+      findProcessFile: (id: string, v: number) => {
+        reads++;
+        return h.deps.store.repos.findProcessFile(id, v);
+      },
     };
     const catalog = new ProcessCatalog();
     for (let i = 0; i < 3; i++) await catalog.forWorkspace(repos, { id: ws.id, processVersion: 3 });

@@ -70,7 +70,9 @@ describe.each(BACKENDS)('processes on %s', (backend) => {
   it("a team's file: custom gates, playbooks for a room role and the manager, won by flag", async () => {
     const loaded = await h.run('alice', `process load\n${defaultFile}\n${customFile.replace(/^processes:\n/m, '')}`);
     expect(loaded.ok, loaded.text).toBe(true);
-    expect(loaded.text).toMatch(/^Loaded version 1: solution \(Solution sale, 6\), transactional \(Transactional sale, 4\), enterprise \(Enterprise sale, 5\)\./);
+    expect(loaded.text).toMatch(
+      /^Loaded version 1: solution \(Solution sale, 6\), transactional \(Transactional sale, 4\), enterprise \(Enterprise sale, 5\)\./,
+    );
     await h.run('alice', `team ${h.mention('mgr')} ${h.mention('alice')}`);
     const r = await h.run('alice', `new MegaCorp | Platform process:enterprise`);
     expect(r.ok, r.text).toBe(true);
