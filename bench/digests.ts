@@ -9,6 +9,7 @@ import type { Deps } from '../src/app/context.ts';
 import { composeManagerDigest, composeRepNudge } from '../src/app/digests.ts';
 import { silentLogger } from '../src/app/logger.ts';
 import { PlatformRegistry } from '../src/app/platforms.ts';
+import { ProcessCatalog } from '../src/app/process-config.ts';
 import { ConsolePlatform } from '../src/platforms/console/console-platform.ts';
 import { textOf } from '../src/platforms/console/render-text.ts';
 import { type Database, openDatabase } from '../src/store/database.ts';
@@ -41,6 +42,7 @@ async function measure(label: string, db: Database) {
     clock,
     log: silentLogger,
     defaults: { currency: 'USD', timezone: 'UTC', locale: 'en' },
+    processes: new ProcessCatalog(),
   };
   const ws = (await store.repos.findWorkspaceById(wsId))!;
   const members = await store.repos.listMembers(ws.id);

@@ -8,7 +8,7 @@ import type { Deps } from './app/context.ts';
 import type { InboxPool } from './app/inbox.ts';
 import { PlatformRegistry } from './app/platforms.ts';
 import { systemClock } from './app/ports.ts';
-import { applyProcessFile } from './app/process-config.ts';
+import { BUILT_IN, baseProcessesFromFile, ProcessCatalog } from './app/process-config.ts';
 import { isDeadLocalClaim } from './app/process-id.ts';
 import { housekeeping } from './app/rooms.ts';
 import { loadConfig } from './config.ts';
@@ -86,16 +86,14 @@ async function main() {
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
   const clock = systemClock;
   const store = prismaStore(db.prisma, clock);
-  if (config.processFile) {
-    // A team's own processes; refused at start (with the line and field, or the deals it would
-    // orphan) rather than run with a process the stored deals do not fit.
-    const processes = await applyProcessFile(
-      store.repos,
-      fs.readFileSync(config.processFile, 'utf8'),
-      config.processFile,
-    );
-    log.info({ processes: processes.map((p) => p.key) }, 'process file loaded');
-  }
+  // The processes of workspaces that loaded none of their own (`/deal process load`): the config
+  // file's, refused at start (with the line and field, or the deals it would orphan) rather than
+  // run with a process the stored deals do not fit; else the shipped ones.
+  const base = config.processFile
+    ? await baseProcessesFromFile(store.repos, fs.readFileSync(config.processFile, 'utf8'), config.processFile)
+    : BUILT_IN;
+  if (config.processFile) log.info({ processes: base.set.list.map((p) => p.key) }, 'process file loaded');
+  const processes = new ProcessCatalog(base);
   // Every configured platform registers here: Slack and Lark side by side in one process (one
   // Deps, one inbox pool, one outbox worker; digests per platform), the console when neither is.
   const platforms = new PlatformRegistry();
@@ -134,6 +132,7 @@ async function main() {
       defaults: config.defaults,
       platforms,
       leaseMs,
+      processes,
     });
     await slack.start();
     log.info({ mode: config.slack.appToken ? 'socket' : `http :${config.port}` }, 'Dealroom on Slack');
@@ -142,7 +141,7 @@ async function main() {
     stops.push(() => slack.stop()); // refuses new requests (503), finishes the commands in progress, closes
   }
   if (config.lark) {
-    deps ??= { store, platforms, clock, log, defaults: config.defaults };
+    deps ??= { store, platforms, clock, log, defaults: config.defaults, processes };
     const lark = createLarkApp({ ...config.lark, deps, inbox, leaseMs });
     const url = await lark.start();
     log.info({ mode: config.lark.mode, domain: config.lark.domain, url }, 'Dealroom on Lark/Feishu');
@@ -178,7 +177,7 @@ async function main() {
     },
   });
   platforms.register(platform);
-  const consoleDeps: Deps = { store, platforms, clock, log, defaults: config.defaults };
+  const consoleDeps: Deps = { store, platforms, clock, log, defaults: config.defaults, processes };
   const outbox = new OutboxWorker({ deps: consoleDeps, leaseMs }).start();
   const digests = startDigests(consoleDeps, log);
   const sweep = startHousekeeping(consoleDeps, config.archiveAfterMs, log);

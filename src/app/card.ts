@@ -1,5 +1,5 @@
 // The live deal card pinned in every room: stage progress, key fields, open actions with Done buttons.
-import { getProcess, type Locale, openStages, stageIndex, stageOf } from '../domain/process.ts';
+import { type Locale, openStages, type Process, stageIndex, stageOf } from '../domain/process.ts';
 import { t, tLabel } from '../i18n/index.ts';
 import type { DealView } from './deal-view.ts';
 import { formatDate, formatMoney, stageName } from './format.ts';
@@ -12,9 +12,9 @@ export const STAGE_SELECT = 'stage_select';
 /** Button values carry the deal number and action number: a click is `done #deal n`. */
 export const actionButtonValue = (dealNumber: number, n: number) => `${dealNumber}:${n}`;
 
-export function buildDealCard(v: DealView, locale: Locale, today: string): Message {
+/** `process`: the deal's own (from its workspace's set). */
+export function buildDealCard(v: DealView, process: Process, locale: Locale, today: string): Message {
   const { deal, account } = v;
-  const process = getProcess(deal.process);
   const current = stageIndex(process, deal.stage);
   const steps = openStages(process).map((s, i) => ({
     label: s.names[locale],

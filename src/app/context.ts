@@ -4,6 +4,7 @@ import type { Locale } from '../domain/process.ts';
 import type { Logger } from './logger.ts';
 import type { PlatformRegistry } from './platforms.ts';
 import type { Clock, PlatformCapabilities, Repos, Store, WorkspaceRef } from './ports.ts';
+import type { ProcessCatalog, WorkspaceProcesses } from './process-config.ts';
 
 export interface Deps {
   store: Store;
@@ -13,6 +14,8 @@ export interface Deps {
   log: Logger;
   /** Settings a workspace starts with when its first command arrives. */
   defaults: { currency: string; timezone: string; locale: string };
+  /** Each workspace's sales processes (parsed once per replica and version). */
+  processes: ProcessCatalog;
 }
 
 /** A command as it arrives from any platform, before parsing. */
@@ -41,4 +44,6 @@ export interface TxContext {
   now: Date;
   /** What the speaker's platform can do (archive, unarchive …). */
   capabilities: PlatformCapabilities;
+  /** The speaker's workspace's processes: every deal is read in its workspace's set. */
+  processes: WorkspaceProcesses;
 }

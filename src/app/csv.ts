@@ -360,7 +360,7 @@ async function writePlan(repos: Repos, ws: Workspace, plan: ImportPlan, now: Dat
   }
   for (const d of plan.deals) {
     const acc = await account(d.account);
-    const number = await repos.nextDealNumber(ws.id);
+    const { number } = await repos.nextDealNumber(ws.id);
     const created = await repos.createDeal({
       workspaceId: ws.id,
       number,

@@ -6,7 +6,7 @@ import { followUps, overdueActions, stalledAcross } from '../domain/follow-ups.t
 import { WINDOW_DAYS } from '../domain/funnel.ts';
 import type { Deal, Member, Workspace } from '../domain/model.ts';
 import { funnelChangesAcross, pipelineRows, weeklyReportAcross } from '../domain/pipeline.ts';
-import { defaultProcessKey, getProcess, type Locale, type Process, processesInUse } from '../domain/process.ts';
+import type { Locale, Process, ProcessSet } from '../domain/process.ts';
 import { reportsOf } from './authorize.ts';
 import type { Deps } from './context.ts';
 import { buildManagerDigest, buildRepNudge, type DigestLookups } from './digest-message.ts';
@@ -33,10 +33,11 @@ export const isWeeklyDay = (now: Date, zone: string) => DateTime.fromJSDate(now)
 
 /** The processes a digest's deals follow, in file order; the default one when there are none.
  * Each deal is measured in its own process (stages, stall thresholds, conversion). */
-function processesOf(deals: Deal[]): Process[] {
+async function processesOf(deps: Deps, ws: Workspace, deals: Deal[]): Promise<Process[]> {
+  const set: ProcessSet = (await deps.processes.forWorkspace(deps.store.repos, ws)).set;
   const used = new Set(deals.map((d) => d.process));
-  const list = processesInUse().filter((p) => used.has(p.key));
-  return list.length ? list : [getProcess(defaultProcessKey())];
+  const list = set.list.filter((p) => used.has(p.key));
+  return list.length ? list : [set.get(set.defaultKey)];
 }
 
 async function lookups(
@@ -84,7 +85,7 @@ export async function composeManagerDigest(
     from,
   );
   const open = deals.filter((d) => d.status === 'open');
-  const processes = processesOf(deals);
+  const processes = await processesOf(deps, ws, deals);
   const actions = await deps.store.digests.listOpenActionsForAssignees(ws.id, teamIds);
   const l = await lookups(
     deps,
@@ -146,7 +147,7 @@ export async function composeRepNudge(
   const members = o.members ?? (await deps.store.repos.listMembers(ws.id));
   const today = todayIn(now, memberZone(ws, rep));
   const open = await deps.store.repos.listDeals(ws.id, { ownerIds: [rep.id], status: 'open' });
-  const processes = processesOf(open);
+  const processes = await processesOf(deps, ws, open);
   const actions = await deps.store.digests.listOpenActionsForAssignees(ws.id, [rep.id]);
   const overdue = overdueActions(actions, today).flatMap((g) => g.actions);
   const follow = followUps(open, today);

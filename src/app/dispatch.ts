@@ -34,6 +34,7 @@ import { showHelp } from './use-cases/help.ts';
 import { showHistory } from './use-cases/history.ts';
 import { setLanguage } from './use-cases/language.ts';
 import { openDeal } from './use-cases/open-deal.ts';
+import { processCommand } from './use-cases/process-admin.ts';
 import { showActions, showInfo, showPipeline } from './use-cases/read-views.ts';
 import { recordOutcome } from './use-cases/record-outcome.ts';
 import { repairRoom } from './use-cases/repair-room.ts';
@@ -108,7 +109,13 @@ export async function handleCommand(deps: Deps, inv: Invocation): Promise<Reply>
       deps.store.transaction(async (repos) => {
         const { workspace, member } = await ensureSpeaker(repos, inv, pre, now, deps.defaults);
         const actor: Actor = { workspace, member, locale, timezone, roomId: inv.roomId };
-        const ctx: TxContext = { repos, actor, now, capabilities: deps.platforms.get(inv.ws.platform).capabilities };
+        const ctx: TxContext = {
+          repos,
+          actor,
+          now,
+          capabilities: deps.platforms.get(inv.ws.platform).capabilities,
+          processes: await deps.processes.forWorkspace(repos, workspace),
+        };
         const mentioned = await resolveMentions(repos, workspace, mentionsOf(cmd), pre.profiles, now, pre.known);
         const requestKey = READ_ONLY.has(cmd.name) ? undefined : inv.requestKey;
         let deal: Deal | null = null;
@@ -279,5 +286,7 @@ async function run(
       return digestCommand(deps, ctx, cmd, mentioned[0]);
     case 'import':
       return confirmImport(ctx, cmd);
+    case 'process':
+      return processCommand(ctx, deps.processes.base, cmd);
   }
 }

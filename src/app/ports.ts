@@ -104,14 +104,25 @@ export interface Repos {
     c: Pick<Contact, 'name'> & Partial<Omit<Contact, 'id' | 'accountId' | 'name'>>,
   ): Promise<Contact>;
   listContacts(accountId: string): Promise<Contact[]>;
-  /** Process and stage of every deal of every workspace (checking a process file before use). */
-  listDealStages(): Promise<{ workspaceId: string; number: number; process: string; stage: string }[]>;
+  /** Process and stage of deals (checking a process file before use): of one workspace, of the
+   * workspaces that loaded no process file of their own (`onBaseProcesses`), or of all. */
+  listDealStages(
+    f?: { workspaceId: string } | { onBaseProcesses: true },
+  ): Promise<{ workspaceId: string; number: number; process: string; stage: string }[]>;
+  /** Stores a workspace's process file as its next version and puts it in force (the workspace's
+   * `processVersion`); locks the workspace row until commit. `text` null: back to the default. */
+  saveProcessFile(
+    workspaceId: string,
+    f: Pick<StoredProcessFile, 'text' | 'source' | 'loadedById'>,
+  ): Promise<StoredProcessFile>;
+  findProcessFile(workspaceId: string, version: number): Promise<StoredProcessFile | null>;
   /** Every account and every contact of a workspace, oldest first (CSV export). */
   listWorkspaceAccounts(workspaceId: string): Promise<Account[]>;
   listWorkspaceContacts(workspaceId: string): Promise<Contact[]>;
 
-  /** Hands out the workspace's next deal number (locks the workspace row until commit). */
-  nextDealNumber(workspaceId: string): Promise<number>;
+  /** Hands out the workspace's next deal number (locks the workspace row until commit), with the
+   * workspace's process version as of that lock. */
+  nextDealNumber(workspaceId: string): Promise<{ number: number; processVersion: number }>;
   createDeal(
     d: Omit<
       Deal,
@@ -251,6 +262,16 @@ export interface Upload {
   usedAt: Date | null;
 }
 export type NewUpload = Omit<Upload, 'id' | 'usedAt'> & { key: string };
+/** One load of a workspace's process file. */
+export interface StoredProcessFile {
+  workspaceId: string;
+  version: number;
+  /** The file as loaded; null when the workspace went back to the default processes. */
+  text: string | null;
+  source: string;
+  loadedById: string;
+  loadedAt: Date;
+}
 
 /** One inbound delivery (src/app/inbox.ts). `lane` orders processing: one person's commands in
  * one workspace run in the order they arrived. */

@@ -186,6 +186,7 @@ async function cardStep(
   });
   const card = buildDealCard(
     await loadDealView(deps.store.repos, deal),
+    (await deps.processes.forWorkspace(deps.store.repos, workspace)).set.get(deal.process),
     roomLocale(workspace),
     todayIn(deps.clock.now(), workspace.timezone),
   );

@@ -34,6 +34,13 @@ export const EXAMPLES: { en: Record<CommandName, string[]>; zh: Record<CommandNa
     digest: ['digest', 'digest @bob', 'digest time 07:45', 'digest weekends off'],
     lang: ['lang zh', 'lang en', 'lang auto'],
     outcome: ['outcome proposal-accepted 2026-12-02 by:"Jane Doe"', 'outcome proposal-accepted'],
+    process: [
+      'process',
+      'process export',
+      'process check {"processes": [{"key": "solution", …}]}',
+      'process load {"processes": [{"key": "solution", …}]}',
+      'process reset',
+    ],
   },
   zh: {
     new: ['新建 华为 | 云迁移项目 金额:12万 成交:下周五 @小李', '新建 华为 | "一期:迁移"'],
@@ -66,5 +73,12 @@ export const EXAMPLES: { en: Record<CommandName, string[]>; zh: Record<CommandNa
     digest: ['摘要', '摘要 @小李', '摘要 时间 07:45', '摘要 周末 关'],
     lang: ['语言 zh', '语言 en', '语言 auto'],
     outcome: ['outcome proposal-accepted 2026-12-02 确认人:张伟'],
+    process: [
+      '流程',
+      '流程 导出',
+      '流程 检查 {"processes": [{"key": "solution", …}]}',
+      '流程 加载 {"processes": [{"key": "solution", …}]}',
+      '流程 重置',
+    ],
   },
 };

@@ -20,6 +20,8 @@ import {
   type Mention,
   type ParseContext,
   type ParseResult,
+  PROCESS_ACTIONS,
+  type ProcessAction,
   SET_FIELDS,
   type SetField,
   type Warning,
@@ -312,6 +314,21 @@ const LANGUAGES = table<'zh' | 'en' | 'auto'>({
   自动: 'auto',
   默认: 'auto',
 });
+const PROCESS_ACTION_WORDS = table<ProcessAction>({
+  查看: 'show',
+  显示: 'show',
+  validate: 'check',
+  检查: 'check',
+  校验: 'check',
+  import: 'load',
+  加载: 'load',
+  载入: 'load',
+  导入: 'load',
+  导出: 'export',
+  default: 'reset',
+  重置: 'reset',
+  恢复默认: 'reset',
+});
 const ON = new Set(['on', 'yes', 'true', '开', '开启']);
 const OFF = new Set(['off', 'no', 'false', '关', '关闭']);
 const CONFIRM = new Set(['confirm', 'yes', '确认']);
@@ -557,6 +574,21 @@ function build(name: CommandName, inp: Input): Record<string, unknown> {
       const language = rest.length === 1 ? LANGUAGES.get(rest[0].text.toLowerCase()) : undefined;
       if (!language) throw new Fail('parse.bad_language', { text: text(inp, rest) });
       return { language };
+    }
+    case 'process': {
+      // `process load <file>`: the file is the raw rest of the command, newlines and quotes kept.
+      const first = inp.args[0];
+      if (!first) return { action: 'show' };
+      const word = first.text.toLowerCase();
+      const action = (PROCESS_ACTIONS as readonly string[]).includes(word)
+        ? (word as ProcessAction)
+        : PROCESS_ACTION_WORDS.get(word);
+      if (!action || first.quoted) throw new Fail('parse.bad_process_action', { text: first.raw });
+      const body = inp.source.slice(first.end).replace(/^[ \t]*(\r?\n)?/, '');
+      const wantsText = action === 'check' || action === 'load';
+      if (!wantsText && body.trim()) throw new Fail('parse.unexpected_text', { text: body.trim() });
+      // No text: the process file the admin last sent the bot in a direct message.
+      return { action, text: wantsText && body.trim() ? body : undefined };
     }
     case 'help': {
       const topic = text(inp, rest);

@@ -67,6 +67,9 @@ export const SET_FIELDS = [
 export const SetField = z.enum(SET_FIELDS);
 export type SetField = z.infer<typeof SetField>;
 
+export const PROCESS_ACTIONS = ['show', 'check', 'load', 'export', 'reset'] as const;
+export type ProcessAction = (typeof PROCESS_ACTIONS)[number];
+
 /** `#12` before or after the verb: the deal the command acts on when not typed inside its room. */
 const dealRef = { deal: z.number().int().positive().optional() };
 
@@ -188,6 +191,13 @@ export const Command = z.discriminatedUnion('name', [
     scope: z.enum(['me', 'workspace']).optional(),
     weekends: z.boolean().optional(),
     nudges: z.boolean().optional(),
+  }),
+  /** `process [show|check|load|export|reset] [<file text>]` (admins): the workspace's processes. */
+  z.object({
+    name: z.literal('process'),
+    action: z.enum(PROCESS_ACTIONS),
+    /** check/load: the process file's text as typed, newlines kept. */
+    text: z.string().min(1).optional(),
   }),
 ]);
 export type Command = z.infer<typeof Command>;

@@ -35,6 +35,7 @@ export const USAGE: Record<CommandName, string> = {
   lang: '/deal lang [zh|en|auto]',
   import: '/deal import confirm [rooms]',
   digest: '/deal digest [@rep] | digest time <HH:MM> [team] | digest weekends on|off | digest nudges on|off',
+  process: '/deal process [show] | process check <file> | process load <file> | process export | process reset',
 };
 
 export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, string> } = {
@@ -72,6 +73,8 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     import:
       "Import the CSV file you last sent the bot in a direct message (sending it gives you the dry run first); add rooms to also create the open deals' rooms. Admins only.",
     digest: "See your manager digest now (or a rep's morning nudge), or set when and whether digests arrive.",
+    process:
+      "Admins: show this workspace's sales processes and where they come from, check or load a process file (pasted after the command, YAML or JSON), export the one in force to edit it, or reset to the default.",
   },
   zh: {
     new: '为客户新建一个商机房间，可同时填写金额、预计成交日期和同事。',
@@ -105,6 +108,8 @@ export const HELP: { en: Record<CommandName, string>; zh: Record<CommandName, st
     import:
       '导入你最近私信发给机器人的 CSV 文件（发送文件后会先收到试运行报告）；加 rooms 则同时为进行中的商机创建商机群。仅管理员可用。',
     digest: '立即查看经理摘要（或某位销售的晨间提醒），或设置摘要的时间与开关。',
+    process:
+      '管理员：查看本工作区的销售流程及其来源，检查或加载流程文件（粘贴在命令后，YAML 或 JSON），导出当前流程以便修改，或恢复默认流程。',
   },
 };
 
@@ -164,6 +169,7 @@ export const VERB_ALIASES = table<CommandName>({
   语言: 'lang',
   language: 'lang',
   导入: 'import',
+  流程: 'process',
   '?': 'help',
   '？': 'help',
 });

@@ -15,6 +15,8 @@ export interface Workspace {
   locale: string;
   digestTime: string;
   digestWeekends: boolean;
+  /** The workspace's process file in force (a `ProcessFile` version); 0 when it loaded none. */
+  processVersion: number;
 }
 
 export interface Member {

@@ -2,7 +2,7 @@
 // Every error names the line and the field, so an admin can fix the file without reading code.
 // The file is data only: requirements name entries of the registry in process.ts, never code.
 // `yaml` (eemeli/yaml) keeps each node's source range, which is how a zod path becomes a line.
-import { isMap, isNode, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isNode, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import {
   type Assignee,
@@ -268,4 +268,45 @@ export function parseProcessFile(content: string, source = 'process file'): Proc
     );
   }
   return r.data.processes.map(toProcess);
+}
+
+/** A process file's text (YAML) for processes in force: what `/deal process export` gives an admin
+ * to edit. `parseProcessFile` reads it back to the same processes. */
+export function processFileText(processes: readonly Process[]): string {
+  const file = {
+    processes: processes.map((p) => ({
+      key: p.key,
+      names: p.names,
+      ...(p.outcomes.length ? { outcomes: p.outcomes.map((o) => ({ key: o.key, names: o.names })) } : {}),
+      stages: p.stages.map((s) => ({
+        key: s.key,
+        names: s.names,
+        ...(s.aliases.length ? { aliases: s.aliases } : {}),
+        probability: s.probability,
+        ...(s.stallDays !== undefined ? { stalled_after_days: s.stallDays } : {}),
+        ...(s.terminal ? { terminal: s.terminal } : {}),
+        ...(s.requires.length
+          ? {
+              requires: s.requires.map(({ spec }) =>
+                spec.kind === 'field'
+                  ? { field: spec.field }
+                  : spec.kind === 'contact'
+                    ? { contact: spec.role }
+                    : { outcome: spec.outcome },
+              ),
+            }
+          : {}),
+        ...(s.playbook.length
+          ? {
+              playbook: s.playbook.map((a) => ({
+                text: a.text,
+                assignee: a.assignee.kind === 'room_role' ? `role:${a.assignee.role}` : a.assignee.kind,
+                due_in_days: a.dueInDays,
+              })),
+            }
+          : {}),
+      })),
+    })),
+  };
+  return stringify(file, { lineWidth: 0 });
 }

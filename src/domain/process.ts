@@ -249,28 +249,37 @@ export const TRANSACTIONAL_SALE: Process = {
 /** The processes a workspace has when it has written none of its own. */
 export const DEFAULT_PROCESSES: readonly Process[] = [SOLUTION_SALE, TRANSACTIONAL_SALE];
 export const DEFAULT_PROCESS = SOLUTION_SALE.key;
-let PROCESSES = new Map(DEFAULT_PROCESSES.map((p) => [p.key, p]));
 
-/** Replaces the processes in use (a loaded process file; the first is the default for new deals
- * when it has no `solution`). The caller checks `orphanedDeals` first. */
-export function useProcesses(list: readonly Process[]): void {
-  PROCESSES = new Map(list.map((p) => [p.key, p]));
+/** One workspace's processes (its own file, the config file, or the shipped ones): looked up by
+ * key, never through global state, so two workspaces can follow different processes. */
+export interface ProcessSet {
+  /** In file order. */
+  readonly list: readonly Process[];
+  /** The process new deals get when none is named: `solution` if there is one, else the first. */
+  readonly defaultKey: string;
+  has(key: string): boolean;
+  /** The process with this key; an unknown key is an error, never a silent fallback (a deal read
+   * with the wrong process would show wrong stages and pass wrong gates). */
+  get(key: string): Process;
 }
 
-/** The processes in use, in file order. */
-export const processesInUse = (): Process[] => [...PROCESSES.values()];
-
-/** The process new deals get when none is named: `solution` if there is one, else the first. */
-export const defaultProcessKey = (): string =>
-  PROCESSES.has(DEFAULT_PROCESS) ? DEFAULT_PROCESS : ([...PROCESSES.keys()][0] ?? DEFAULT_PROCESS);
-
-/** The process with this key; an unknown key is an error, never a silent fallback (a deal read
- * with the wrong process would show wrong stages and pass wrong gates). */
-export function getProcess(key: string): Process {
-  const p = PROCESSES.get(key);
-  if (!p) throw new Error(`Unknown sales process "${key}" (known: ${[...PROCESSES.keys()].join(', ')})`);
-  return p;
+export function processSet(list: readonly Process[]): ProcessSet {
+  const byKey = new Map(list.map((p) => [p.key, p]));
+  if (!byKey.size) throw new Error('A process set needs at least one process');
+  return {
+    list: [...byKey.values()],
+    defaultKey: byKey.has(DEFAULT_PROCESS) ? DEFAULT_PROCESS : [...byKey.keys()][0],
+    has: (key) => byKey.has(key),
+    get(key) {
+      const p = byKey.get(key);
+      if (!p) throw new Error(`Unknown sales process "${key}" (known: ${[...byKey.keys()].join(', ')})`);
+      return p;
+    },
+  };
 }
+
+/** The shipped processes, for workspaces that loaded none and when no config file is set. */
+export const BUILT_IN_PROCESSES: ProcessSet = processSet(DEFAULT_PROCESSES);
 
 /** Deals a set of processes would orphan: their process is gone, or their stage is not in it.
  * A process file that orphans any deal is refused with this list (history keeps stage keys, so a

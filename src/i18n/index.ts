@@ -11,6 +11,7 @@ import type { Locale } from '../domain/process.ts';
 import { digestMessages } from './digest-messages.ts';
 import { appMessages } from './messages.ts';
 import { parseMessages } from './parse-messages.ts';
+import { processMessages } from './process-messages.ts';
 import type { Catalog, Params } from './sentence.ts';
 import { partsOf, type Rich } from './sentence.ts';
 import { uploadMessages } from './upload-messages.ts';
@@ -18,8 +19,8 @@ import { uploadMessages } from './upload-messages.ts';
 export type { Params };
 
 const catalogs: Record<Locale, Catalog> = {
-  en: { ...parseMessages.en, ...appMessages.en, ...digestMessages.en, ...uploadMessages.en },
-  zh: { ...parseMessages.zh, ...appMessages.zh, ...digestMessages.zh, ...uploadMessages.zh },
+  en: { ...parseMessages.en, ...appMessages.en, ...digestMessages.en, ...uploadMessages.en, ...processMessages.en },
+  zh: { ...parseMessages.zh, ...appMessages.zh, ...digestMessages.zh, ...uploadMessages.zh, ...processMessages.zh },
 };
 
 export function t(locale: Locale, key: string, params: Params = {}): Rich {

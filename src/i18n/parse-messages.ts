@@ -68,6 +68,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.unexpected_text': (p) => r`I didn't expect “${p.text}” here. Remove it and try again.${usageEn(p)}`,
     'parse.team_needs_reps': (p) =>
       r`Mention the manager first, then at least one rep, e.g. ${cmd('team @maria @jon @li')}.${usageEn(p)}`,
+    'parse.bad_process_action': (p) =>
+      r`“${p.text}” isn't a process command. Use ${cmd('process')} (show), ${cmd('process check <file>')}, ${cmd('process load <file>')}, ${cmd('process export')} or ${cmd('process reset')}.${usageEn(p)}`,
     'parse.bad_digest': (p) =>
       r`I couldn't read that digest setting. Examples: ${cmd('digest')}, ${cmd('digest @bob')}, ${cmd('digest time 07:45')}, ${cmd('digest weekends off')}.${usageEn(p)}`,
     'parse.bad_time': (p) =>
@@ -143,6 +145,8 @@ export const parseMessages: { en: Catalog; zh: Catalog } = {
     'parse.unexpected_text': (p) => r`这里不需要“${p.text}”，请去掉后再试。${usageZh(p)}`,
     'parse.team_needs_reps': (p) =>
       r`请先 @ 经理，再 @ 至少一位销售，例如：${cmd('team @王经理 @小李 @小张')}。${usageZh(p)}`,
+    'parse.bad_process_action': (p) =>
+      r`“${p.text}” 不是流程命令。可用：${cmd('process')}（查看）、${cmd('process check <文件>')}、${cmd('process load <文件>')}、${cmd('process export')}、${cmd('process reset')}。${usageZh(p)}`,
     'parse.bad_digest': (p) =>
       r`无法识别这个摘要设置。例如：${cmd('digest')}、${cmd('digest @小李')}、${cmd('digest time 07:45')}、${cmd('digest weekends off')}。${usageZh(p)}`,
     'parse.bad_time': (p) =>

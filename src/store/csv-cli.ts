@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { COLUMNS, type CsvFiles, type CsvKind, importCsv } from '../app/csv.ts';
 import { exportCsv } from '../app/csv-export.ts';
 import { systemClock } from '../app/ports.ts';
+import { BUILT_IN, baseProcessesFromFile, ProcessCatalog } from '../app/process-config.ts';
 import { loadConfig } from '../config.ts';
 import type { PlatformKind, Workspace } from '../domain/model.ts';
 import { csvText } from '../i18n/csv-messages.ts';
@@ -64,7 +65,13 @@ async function main(argv: string[]): Promise<number> {
       console.error(`No accounts.csv, contacts.csv or deals.csv in ${dir}.`);
       return 2;
     }
+    // The workspace's own processes (`/deal process load`), else the config file's, else the shipped ones.
+    const base = config.processFile
+      ? await baseProcessesFromFile(store.repos, fs.readFileSync(config.processFile, 'utf8'), config.processFile)
+      : BUILT_IN;
+    const processes = (await new ProcessCatalog(base).forWorkspace(store.repos, ws)).set.list;
     const r = await importCsv(store, ws, files, {
+      processes,
       dryRun: values['dry-run'],
       rooms: values.rooms,
       locale,

@@ -46,6 +46,7 @@ function workspace(r: any): Workspace {
     locale: r.locale,
     digestTime: r.digestTime,
     digestWeekends: r.digestWeekends,
+    processVersion: r.processVersion ?? 0,
   };
 }
 function member(r: any): Member {
@@ -265,8 +266,14 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
     async listContacts(accountId) {
       return (await db.contact.findMany({ where: { accountId }, orderBy: { createdAt: 'asc' } })).map(contact);
     },
-    async listDealStages() {
+    async listDealStages(f) {
       return db.deal.findMany({
+        where:
+          f && 'workspaceId' in f
+            ? { workspaceId: f.workspaceId }
+            : f?.onBaseProcesses
+              ? { workspace: { processVersion: 0 } }
+              : {},
         select: { workspaceId: true, number: true, process: true, stage: true },
         orderBy: [{ workspaceId: 'asc' }, { number: 'asc' }],
       });
@@ -286,9 +293,29 @@ export function makeRepos(db: Tx, clock: Clock): Repos {
       return rows.map(contact);
     },
 
+    async saveProcessFile(workspaceId, f) {
+      // The increment locks the workspace row until commit: concurrent loads get successive versions.
+      const w = await db.workspace.update({ where: { id: workspaceId }, data: { processVersion: { increment: 1 } } });
+      const at = clock.now();
+      await db.processFile.create({ data: { workspaceId, version: w.processVersion, ...f, loadedAt: at } });
+      return { workspaceId, version: w.processVersion, ...f, loadedAt: at };
+    },
+    async findProcessFile(workspaceId, version) {
+      const r = await db.processFile.findUnique({ where: { workspaceId_version: { workspaceId, version } } });
+      return (
+        r && {
+          workspaceId: r.workspaceId,
+          version: r.version,
+          text: r.text,
+          source: r.source,
+          loadedById: r.loadedById,
+          loadedAt: r.loadedAt,
+        }
+      );
+    },
     async nextDealNumber(workspaceId) {
       const w = await db.workspace.update({ where: { id: workspaceId }, data: { dealSeq: { increment: 1 } } });
-      return w.dealSeq;
+      return { number: w.dealSeq, processVersion: w.processVersion };
     },
     async createDeal(d) {
       const { closeDate, at, ...rest } = d;

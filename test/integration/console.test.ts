@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/app/context.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import { PlatformRegistry } from '../../src/app/platforms.ts';
+import { ProcessCatalog } from '../../src/app/process-config.ts';
 import { ConsolePlatform } from '../../src/platforms/console/console-platform.ts';
 import { CONSOLE_WORKSPACE, runRepl } from '../../src/platforms/console/repl.ts';
 import { prismaStore } from '../../src/store/prisma-store.ts';
@@ -40,6 +41,7 @@ async function session(text: string, as = 'alice'): Promise<string> {
     clock,
     log: silentLogger,
     defaults: { currency: 'CNY', timezone: 'Asia/Shanghai', locale: 'en' },
+    processes: new ProcessCatalog(),
   };
   const ws = async () => store.repos.findWorkspace('console', CONSOLE_WORKSPACE.externalId);
   await runRepl(deps, {

@@ -9,6 +9,7 @@ import { handleCommand } from '../../src/app/dispatch.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import { PlatformRegistry } from '../../src/app/platforms.ts';
 import { systemClock } from '../../src/app/ports.ts';
+import { ProcessCatalog } from '../../src/app/process-config.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { prismaStore } from '../../src/store/prisma-store.ts';
 import { RecordingPlatform } from '../fakes/recording-platform.ts';
@@ -38,6 +39,7 @@ describe('npm run import / export', () => {
       clock: systemClock,
       log: silentLogger,
       defaults: { currency: 'USD', timezone: 'UTC', locale: 'en' as const },
+      processes: new ProcessCatalog(),
     };
     const say = (userId: string, text: string) =>
       handleCommand(deps, { ws: { platform: 'slack', externalId: 'T1' }, userId, text });

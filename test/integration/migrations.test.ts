@@ -89,6 +89,35 @@ describe('migrations', () => {
     expect(fs.existsSync(path.join(dir, 'dealroom.lock'))).toBe(false);
   });
 
+  it('workspace process files: existing workspaces keep the default processes (version 0); one row per version', async () => {
+    // The migrations before this one, then a workspace, then this one: what a deployed database sees.
+    const all = readMigrations();
+    const at = all.findIndex((m) => m.name.endsWith('_workspace_process_files'));
+    expect(at).toBeGreaterThan(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-mig-'));
+    const copy = (list: typeof all) => {
+      for (const m of list) {
+        fs.mkdirSync(path.join(dir, m.name), { recursive: true });
+        fs.writeFileSync(path.join(dir, m.name, 'migration.sql'), m.sql);
+      }
+    };
+    const pg = new PGlite('memory://');
+    copy(all.slice(0, at));
+    await applyMigrations(new PrismaPGlite(pg), dir);
+    await pg.query(
+      `INSERT INTO "Workspace" (id, platform, "externalId", "createdAt") VALUES ('00000000-0000-4000-8000-000000000001', 'slack', 'T1', '2026-01-01T00:00:00Z')`,
+    );
+    copy(all.slice(at, at + 1));
+    expect(await applyMigrations(new PrismaPGlite(pg), dir)).toEqual([all[at].name]);
+    const ws = await pg.query<{ processVersion: number }>('SELECT "processVersion" FROM "Workspace"');
+    expect(ws.rows).toEqual([{ processVersion: 0 }]);
+    const row = `('00000000-0000-4000-8000-000000000001', 1, 'processes: []', 'chat', '00000000-0000-4000-8000-000000000002', '2026-01-02T00:00:00Z')`;
+    const insert = `INSERT INTO "ProcessFile" ("workspaceId", version, text, source, "loadedById", "loadedAt") VALUES ${row}`;
+    await pg.query(insert);
+    await expect(pg.query(insert)).rejects.toThrow(/duplicate key/);
+    await expect(pg.query(insert.replace('-000000000001', '-000000000009'))).rejects.toThrow(/foreign key/);
+  }, 180_000); // the WebAssembly schema engine: slow on a busy 2-core machine, not a speed test
+
   it('applying to an up-to-date database applies nothing', async () => {
     const pg = new PGlite('memory://');
     expect((await applyMigrations(new PrismaPGlite(pg))).length).toBeGreaterThan(0);

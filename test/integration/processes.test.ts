@@ -4,8 +4,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyProcessFile, ProcessChangeRefused } from '../../src/app/process-config.ts';
-import { DEFAULT_PROCESSES, processesInUse, useProcesses } from '../../src/domain/process.ts';
 import { backends, openTestDb, type TestDb } from '../support/db.ts';
 import { harness } from '../support/harness.ts';
 
@@ -22,7 +20,6 @@ describe.each(BACKENDS)('processes on %s', (backend) => {
     h = harness(db);
   });
   afterAll(async () => {
-    useProcesses(DEFAULT_PROCESSES);
     await db.destroy();
   });
   const deal = (number: number) => h.prisma.deal.findFirstOrThrow({ where: { number } });
@@ -71,12 +68,11 @@ describe.each(BACKENDS)('processes on %s', (backend) => {
   });
 
   it("a team's file: custom gates, playbooks for a room role and the manager, won by flag", async () => {
-    await applyProcessFile(
-      h.deps.store.repos,
-      `${defaultFile}\n${customFile.replace(/^processes:\n/m, '')}`,
-      'both.yaml',
+    const loaded = await h.run('alice', `process load\n${defaultFile}\n${customFile.replace(/^processes:\n/m, '')}`);
+    expect(loaded.ok, loaded.text).toBe(true);
+    expect(loaded.text).toMatch(
+      /^Loaded version 1: solution \(Solution sale, 6\), transactional \(Transactional sale, 4\), enterprise \(Enterprise sale, 5\)\./,
     );
-    expect(processesInUse().map((p) => p.key)).toEqual(['solution', 'transactional', 'enterprise']);
     await h.run('alice', `team ${h.mention('mgr')} ${h.mention('alice')}`);
     const r = await h.run('alice', `new MegaCorp | Platform process:enterprise`);
     expect(r.ok, r.text).toBe(true);
@@ -124,19 +120,22 @@ describe.each(BACKENDS)('processes on %s', (backend) => {
   });
 
   it('a file that would orphan deals is refused with their list and changes nothing', async () => {
-    const before = processesInUse().map((p) => p.key);
-    await expect(applyProcessFile(h.deps.store.repos, defaultFile, 'processes.yaml')).rejects.toThrow(
-      ProcessChangeRefused,
-    );
-    await expect(applyProcessFile(h.deps.store.repos, defaultFile, 'processes.yaml')).rejects.toThrow(
-      'processes.yaml would orphan 1 deal(s) whose process or stage it does not have: #3 (enterprise / signed).',
-    );
+    const before = await h.counts();
+    const files = () => h.prisma.processFile.count();
+    for (const verb of ['load', 'check', 'reset']) {
+      const r = await h.run('alice', verb === 'reset' ? 'process reset' : `process ${verb} ${defaultFile}`);
+      expect(r.ok).toBe(false);
+      expect(r.text).toContain(
+        'That file would orphan 1 deal(s) whose process or stage it does not have: #3 (enterprise / signed). Nothing was changed.',
+      );
+    }
     // Renaming a stage's key orphans the deals in it too (history keeps keys).
     const renamed = defaultFile.replace('- key: quote', '- key: quotation') + customFile.replace(/^processes:\n/m, '');
-    await expect(applyProcessFile(h.deps.store.repos, renamed, 'renamed.yaml')).rejects.toThrow(
-      /#1 \(transactional \/ quote\)/,
-    );
-    expect(processesInUse().map((p) => p.key)).toEqual(before);
+    expect((await h.run('alice', `process load ${renamed}`)).text).toMatch(/#1 \(transactional \/ quote\)/);
+    expect(await h.counts()).toEqual(before);
+    expect(await files()).toBe(1);
+    expect((await h.prisma.workspace.findFirstOrThrow()).processVersion).toBe(1);
+    expect((await h.run('alice', 'process')).text).toContain('Enterprise sale (enterprise)');
   });
 
   it('set process: a stage the new process lacks needs a mapping; with one, history stays as it was', async () => {

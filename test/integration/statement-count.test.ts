@@ -3,6 +3,8 @@
 // card, DMs) run after the commit. BEGIN/COMMIT are not counted. Ceilings, not exact values: a
 // change that reads a row twice again, or re-selects after a write, fails here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROCESSES } from '../../src/domain/process.ts';
+import { processFileText } from '../../src/domain/process-file.ts';
 import { backends, openTestDb, type TestDb } from '../support/db.ts';
 import { harness } from '../support/harness.ts';
 
@@ -72,5 +74,19 @@ describe.each(BACKENDS)('statements per command on %s', (backend) => {
     expect(first.r.ok && again.r.ok).toBe(true);
     expect(again.sql.filter((s) => /^\s*(INSERT|UPDATE|DELETE)/.test(s) && !/WITH r AS/.test(s))).toEqual([]);
     expect(again.total).toBeLessThanOrEqual(4);
+  });
+
+  it('a workspace with its own process file: the same ceilings once this replica has parsed it', async () => {
+    expect((await h.run('alice', `process load ${processFileText(DEFAULT_PROCESSES)}`)).ok).toBe(true);
+    // The first command after a load reads the file (once per replica and version); then none do.
+    room = (await h.run('alice', 'new Beta | CRM amount:10k close:2026-12-31')).roomId!;
+    for (const [text, commandCeiling, totalCeiling] of TABLE.slice(0, 3)) {
+      const m = await measure('alice', text, `key:own:${text}`);
+      expect(m.r.ok, m.r.text).toBe(true);
+      const shown = m.sql.map((s) => s.trim().slice(0, 90)).join('\n');
+      expect(shown).not.toContain('ProcessFile');
+      expect(m.command, shown).toBeLessThanOrEqual(commandCeiling);
+      expect(m.total, shown).toBeLessThanOrEqual(totalCeiling);
+    }
   });
 });

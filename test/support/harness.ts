@@ -4,6 +4,7 @@ import type { Deps } from '../../src/app/context.ts';
 import { handleCommand } from '../../src/app/dispatch.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import { PlatformRegistry } from '../../src/app/platforms.ts';
+import { ProcessCatalog } from '../../src/app/process-config.ts';
 import { renderText } from '../../src/platforms/console/render-text.ts';
 import { prismaStore } from '../../src/store/prisma-store.ts';
 import { RecordingPlatform } from '../fakes/recording-platform.ts';
@@ -27,6 +28,7 @@ export function harness(db: TestDb, opts: { now?: string; team?: string } = {}) 
     clock,
     log,
     defaults: { currency: 'USD', timezone: 'Asia/Shanghai', locale: 'en' },
+    processes: new ProcessCatalog(),
   };
   const team = opts.team ?? 'T1';
   for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'mgr', 'boss'])

@@ -4,7 +4,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { funnelPicture, rasterise, resvgOptions } from '../../src/app/funnel-chart.ts';
 import { pipelineRows } from '../../src/domain/pipeline.ts';
-import { getProcess, openStages } from '../../src/domain/process.ts';
+import { BUILT_IN_PROCESSES, openStages } from '../../src/domain/process.ts';
 import { exampleFunnel } from '../fixtures/funnel-example.ts';
 
 /** Width and height from a PNG's IHDR chunk (right after the 8-byte signature). */
@@ -27,7 +27,7 @@ describe('funnel picture', () => {
   it.each(['en', 'zh'] as const)('%s: every stage label is in the SVG, and the PNG is a real image', async (locale) => {
     const input = exampleFunnel(locale);
     const { svg, png } = await funnelPicture(input);
-    for (const s of openStages(getProcess('solution'))) expect(svg).toContain(s.names[locale]);
+    for (const s of openStages(BUILT_IN_PROCESSES.get('solution'))) expect(svg).toContain(s.names[locale]);
     if (locale === 'zh')
       for (const w of ['潜在客户', '准意向', '方案', '商务谈判', '销售漏斗', '转化率 42%']) expect(svg).toContain(w);
     else for (const w of ['Lead', 'Negotiation', 'Pipeline', 'converted 42%', '$245,000']) expect(svg).toContain(w);
@@ -50,7 +50,7 @@ describe('funnel picture', () => {
 
   it('rows count every deal, sum amounts exactly in one currency, weight by probability', () => {
     const rows = pipelineRows(
-      getProcess('solution'),
+      BUILT_IN_PROCESSES.get('solution'),
       [
         { stage: 'qualified', amount: '99999999999999.99', currency: 'USD' },
         { stage: 'qualified', amount: '99999999999999.99', currency: 'USD' },

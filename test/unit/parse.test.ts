@@ -223,6 +223,20 @@ const good: [string, Command][] = [
   ['team', { name: 'team', reps: [] }],
   ['team <@U123|jane> @bob <@U9>', { name: 'team', manager: jane, reps: [bob, u9] }],
   ['团队 @bob @alice', { name: 'team', manager: bob, reps: [{ kind: 'name', name: 'alice' }] }],
+  // process (admins): the file is the raw rest of the command, newlines and quotes kept
+  ['process', { name: 'process', action: 'show' }],
+  ['流程 查看', { name: 'process', action: 'show' }],
+  ['process EXPORT', { name: 'process', action: 'export' }],
+  // No text: the process file the admin last sent the bot.
+  ['process load', { name: 'process', action: 'load', text: undefined }],
+  ['process check   \n  ', { name: 'process', action: 'check', text: undefined }],
+  ['流程 重置', { name: 'process', action: 'reset' }],
+  [
+    'process load\nprocesses:\n  - key: a # "x: y"\n    names: { en: "A", zh: 甲 }',
+    { name: 'process', action: 'load', text: 'processes:\n  - key: a # "x: y"\n    names: { en: "A", zh: 甲 }' },
+  ],
+  ['流程 检查 {"processes": []}', { name: 'process', action: 'check', text: '{"processes": []}' }],
+  ['process check ```\nprocesses: []\n```', { name: 'process', action: 'check', text: '```\nprocesses: []\n```' }],
 ];
 
 describe('parseCommand: good input', () => {
@@ -234,6 +248,10 @@ describe('parseCommand: good input', () => {
 
 const bad: [string, string][] = [
   ['frobnicate', 'parse.unknown_verb'],
+  ['process upload x', 'parse.bad_process_action'],
+  ['process "load" x', 'parse.bad_process_action'],
+  ['process export now', 'parse.unexpected_text'],
+  ['#3 process', 'parse.deal_not_allowed'],
   ['stge proposal', 'parse.unknown_verb'],
   ['"stage" proposal', 'parse.unknown_verb'],
   ['new #3 Acme | Renewal', 'parse.deal_not_allowed'],

@@ -4,15 +4,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  BUILT_IN_PROCESSES,
   DEFAULT_PROCESSES,
   type GateInput,
-  getProcess,
   isAdvance,
   missingRequirements,
   type Process,
   terminalStage,
 } from '../../src/domain/process.ts';
-import { type ProcessFileError, parseProcessFile } from '../../src/domain/process-file.ts';
+import { type ProcessFileError, parseProcessFile, processFileText } from '../../src/domain/process-file.ts';
 
 const examples = path.resolve(import.meta.dirname, '../../examples');
 const read = (f: string) => fs.readFileSync(path.join(examples, f), 'utf8');
@@ -94,9 +94,19 @@ describe('loading process files', () => {
     expect(stage?.requires.filter((r) => !r.met(all))).toEqual([]);
   });
 
-  it('getProcess refuses an unknown key instead of falling back', () => {
-    expect(getProcess('transactional').key).toBe('transactional');
-    expect(() => getProcess('nope')).toThrow(/Unknown sales process "nope"/);
+  it("a workspace's process set refuses an unknown key instead of falling back", () => {
+    expect(BUILT_IN_PROCESSES.get('transactional').key).toBe('transactional');
+    expect(() => BUILT_IN_PROCESSES.get('nope')).toThrow(/Unknown sales process "nope"/);
+    expect(BUILT_IN_PROCESSES.defaultKey).toBe('solution');
+  });
+
+  it('processes in force export as a file that reads back to the same processes', () => {
+    const custom = parseProcessFile(read('processes.custom.yaml'));
+    for (const list of [DEFAULT_PROCESSES, custom]) {
+      const text = processFileText(list);
+      expect(text).toMatch(/^processes:\n {2}- key: /);
+      expect(parseProcessFile(text, 'export.yaml').map(data)).toEqual(list.map(data));
+    }
   });
 });
 

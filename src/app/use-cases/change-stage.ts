@@ -6,7 +6,6 @@ import type { Deal, Member, NewEvent } from '../../domain/model.ts';
 import {
   type Assignee,
   type GateInput,
-  getProcess,
   isAdvance,
   type Locale,
   matchStage,
@@ -87,7 +86,7 @@ function requirementName(q: Requirement, L: Locale, process: Process): Rich {
 export async function changeStage(ctx: TxContext, deal: Deal, cmd: CommandOf<'stage'>): Promise<Outcome> {
   const { repos, actor, now } = ctx;
   const L = actor.locale;
-  const process = getProcess(deal.process);
+  const process = ctx.processes.set.get(deal.process);
   const { stage: target, candidates } = matchStage(process, cmd.stage);
   if (!target) {
     if (candidates.length > 1)

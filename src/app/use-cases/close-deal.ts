@@ -1,7 +1,7 @@
 // `won [note]`, `lost <reason>`, `reopen`: the end of a deal (or its return), each in history.
 import { UserError } from '../../domain/errors.ts';
 import type { Deal } from '../../domain/model.ts';
-import { getProcess, openStages, terminalStage } from '../../domain/process.ts';
+import { openStages, terminalStage } from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { formatMoney, stageName } from '../format.ts';
@@ -15,7 +15,7 @@ export async function closeDeal(ctx: TxContext, deal: Deal, cmd: CloseCommand): 
   const { repos, actor, now } = ctx;
   const L = actor.locale;
   const W = roomLocale(actor.workspace);
-  const process = getProcess(deal.process);
+  const process = ctx.processes.set.get(deal.process);
   const who = mention(actor.member.externalId);
 
   if (cmd.name === 'reopen') {

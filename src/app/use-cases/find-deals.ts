@@ -2,7 +2,7 @@
 // rules, applied by visibleDeals): by how they ended, by owner, stage or account, or by text.
 import type { CommandOf } from '../../commands/types.ts';
 import type { Deal, Member } from '../../domain/model.ts';
-import { defaultProcessKey, getProcess, matchStage, processesInUse } from '../../domain/process.ts';
+import { matchStage } from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { formatDate, formatMoney, stageName } from '../format.ts';
@@ -38,7 +38,7 @@ async function dealLines(ctx: TxContext, deals: Deal[], note?: (d: Deal) => Text
   return deals.map((d) => {
     const owner = people.get(d.ownerId);
     const extra = note?.(d);
-    return r`#${d.number} ${accounts.get(d.accountId) ?? '?'} — ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)} · ${owner ? mention(owner.externalId) : '?'}${extra && !isEmpty(extra) ? r` · ${extra}` : ''}`;
+    return r`#${d.number} ${accounts.get(d.accountId) ?? '?'} — ${d.title} · ${stageName(ctx.processes.set.get(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)} · ${owner ? mention(owner.externalId) : '?'}${extra && !isEmpty(extra) ? r` · ${extra}` : ''}`;
   });
 }
 
@@ -54,9 +54,10 @@ export async function listDeals(
   if (cmd.name === 'list' && cmd.stage) {
     // The stage is read in each deal's own process (`quote` is a transactional stage only).
     const want = cmd.stage;
-    const matched = new Map(processesInUse().map((p) => [p.key, matchStage(p, want).stage?.key]));
+    const set = ctx.processes.set;
+    const matched = new Map(set.list.map((p) => [p.key, matchStage(p, want).stage?.key]));
     if (![...matched.values()].some(Boolean))
-      throw unknownStage(getProcess(defaultProcessKey()), want, L, (s) =>
+      throw unknownStage(set.get(set.defaultKey), want, L, (s) =>
         L === 'zh' ? `列表 阶段:${s.names.zh}` : `list stage:${s.key}`,
       );
     deals = deals.filter((d) => matched.get(d.process) === d.stage);

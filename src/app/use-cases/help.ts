@@ -8,7 +8,7 @@ import { OPTION_KEYS } from '../../commands/parse.ts';
 import { type CommandName, LIMITS } from '../../commands/types.ts';
 import { HELP, suggestVerb, USAGE, VERB_ALIASES } from '../../commands/usage.ts';
 import { UserError } from '../../domain/errors.ts';
-import { DEFAULT_PROCESS, getProcess, type Locale } from '../../domain/process.ts';
+import type { Locale, Process } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
 import { cmd } from '../../i18n/sentence.ts';
 import type { TxContext } from '../context.ts';
@@ -26,10 +26,10 @@ const CHINESE_KEYS = [...new Set(Object.values(OPTION_KEYS).flatMap((keys) => ke
   .map((k) => `${k}:`)
   .join(' ');
 
-const STAGE_TOPICS = new Set(['stages', 'process', 'pipeline stages', '流程', '阶段列表', '销售流程']);
+// `help process` is the `process` command's help (it lists the processes with their stages).
+const STAGE_TOPICS = new Set(['stages', 'pipeline stages', '阶段列表', '销售流程']);
 
-function stagesHelp(L: Locale): Message {
-  const process = getProcess(DEFAULT_PROCESS);
+function stagesHelp(L: Locale, process: Process): Message {
   const items = process.stages.map((s) => {
     const needs = s.requires.length
       ? join(
@@ -71,7 +71,7 @@ export async function showHelp(ctx: TxContext, topic?: string): Promise<Outcome>
   if (topic) {
     // `help stage`, also written with the command's own prefix (`help deal stage`, `help /<slash> stage`).
     const word = topic.toLowerCase().replace(/^(\/\S+|deal)\s+/, '');
-    if (STAGE_TOPICS.has(word)) return { reply: stagesHelp(L) };
+    if (STAGE_TOPICS.has(word)) return { reply: stagesHelp(L, ctx.processes.set.get(ctx.processes.set.defaultKey)) };
     const one = names.find((n) => n === word);
     if (!one) {
       const near = suggestVerb(word);

@@ -3,7 +3,7 @@
 // rewritten: old events are translated here, at read time.
 import { UserError } from '../../domain/errors.ts';
 import type { Deal, DealEvent, Member } from '../../domain/model.ts';
-import { getProcess, type Locale, type Process } from '../../domain/process.ts';
+import type { Locale, Process } from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { formatDate, formatInstant, formatMoney, stageName } from '../format.ts';
@@ -145,7 +145,7 @@ export async function showHistory(ctx: TxContext, deal: Deal, page = 1): Promise
   // Newest first: page 1 is the latest HISTORY_PAGE changes.
   const newestFirst = [...events].reverse();
   const shown = newestFirst.slice((page - 1) * HISTORY_PAGE, page * HISTORY_PAGE);
-  const process = getProcess(deal.process);
+  const process = ctx.processes.set.get(deal.process);
   const lines = shown.map(
     (e) => r`${formatInstant(e.at, ctx.actor.timezone, L)}  ${describeEvent(e, L, names, process)}`,
   );

@@ -1,6 +1,5 @@
 // A person's own view (Slack App Home, `/deal mine` elsewhere): their open deals and open actions.
 
-import { getProcess } from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import { ACTION_DONE, actionButtonValue } from '../card.ts';
 import type { Deps } from '../context.ts';
@@ -19,6 +18,7 @@ export async function buildHome(deps: Deps, ws: WorkspaceRef, userId: string): P
     blocks.push({ type: 'text', text: t(L, 'home.welcome') });
     return { text: tLabel(L, 'home.title'), blocks };
   }
+  const processes = (await deps.processes.forWorkspace(repos, workspace)).set;
   const today = todayIn(deps.clock.now(), member.timezone ?? workspace.timezone);
   const deals = await repos.listDeals(workspace.id, { status: 'open', memberId: member.id, limit: 30 });
   blocks.push({ type: 'text', text: [strong(tLabel(L, 'home.deals', { count: deals.length }))] });
@@ -27,7 +27,7 @@ export async function buildHome(deps: Deps, ws: WorkspaceRef, userId: string): P
     const link = d.roomId ? [' ', roomLink(d.roomId)] : '';
     blocks.push({
       type: 'text',
-      text: r`#${d.number} ${d.title} · ${stageName(getProcess(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)}${link}`,
+      text: r`#${d.number} ${d.title} · ${stageName(processes.get(d.process), d.stage, L)} · ${formatMoney(d.amount, d.currency, L)} · ${formatDate(d.closeDate, L)}${link}`,
     });
   }
   blocks.push({ type: 'divider' });

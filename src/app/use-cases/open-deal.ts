@@ -3,7 +3,6 @@
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
 import type { Member, NewEvent } from '../../domain/model.ts';
-import { defaultProcessKey, processesInUse } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { join, plain } from '../message.ts';
@@ -19,8 +18,8 @@ export async function openDeal(
   const { repos, actor, now } = ctx;
   const ws = actor.workspace;
   // The process the rep picked for this sale (`process:transactional`), else the default one.
-  const known = processesInUse();
-  const process = known.find((p) => p.key === (cmd.process ?? defaultProcessKey()));
+  const known = ctx.processes.set.list;
+  const process = known.find((p) => p.key === (cmd.process ?? ctx.processes.set.defaultKey));
   if (!process)
     throw new UserError('new.unknown_process', {
       process: cmd.process ?? '',
@@ -33,7 +32,10 @@ export async function openDeal(
   const twin = (await repos.listDeals(ws.id, { status: 'open' })).find(
     (d) => d.accountId === account.id && d.title.trim().toLowerCase() === title,
   );
-  const number = await repos.nextDealNumber(ws.id);
+  const { number, processVersion } = await repos.nextDealNumber(ws.id);
+  // A process file loaded since this command read the processes (`/deal process load` locks the
+  // same row): the process picked above may be gone, so nothing is saved.
+  if (processVersion !== ws.processVersion) throw new UserError('new.processes_changed');
   const deal = await repos.createDeal({
     workspaceId: ws.id,
     number,

@@ -4,7 +4,7 @@ import type { CommandOf } from '../../commands/types.ts';
 import { Exact } from '../../domain/funnel.ts';
 import type { Deal, Member } from '../../domain/model.ts';
 import { pipelineRows } from '../../domain/pipeline.ts';
-import { defaultProcessKey, getProcess, type Locale, processesInUse } from '../../domain/process.ts';
+import type { Locale } from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import { reportsOf } from '../authorize.ts';
 import { buildDealCard } from '../card.ts';
@@ -21,7 +21,12 @@ const LIMIT = 15;
 
 export async function showInfo(ctx: TxContext, deal: Deal): Promise<Outcome> {
   const v = await loadDealView(ctx.repos, deal);
-  const card = buildDealCard(v, ctx.actor.locale, todayIn(ctx.now, ctx.actor.timezone));
+  const card = buildDealCard(
+    v,
+    ctx.processes.set.get(deal.process),
+    ctx.actor.locale,
+    todayIn(ctx.now, ctx.actor.timezone),
+  );
   const L = ctx.actor.locale;
   const extra: Block[] = [];
   if (v.contacts.length) {
@@ -110,9 +115,8 @@ export async function showPipeline(ctx: TxContext): Promise<Outcome> {
   const currency = ctx.actor.workspace.defaultCurrency;
   // One funnel per process the deals follow (each has its own stages and probabilities); the
   // default process is shown even when empty. Sums are exact decimals, in one currency.
-  const processes = processesInUse().filter(
-    (p) => p.key === defaultProcessKey() || deals.some((d) => d.process === p.key),
-  );
+  const set = ctx.processes.set;
+  const processes = set.list.filter((p) => p.key === set.defaultKey || deals.some((d) => d.process === p.key));
   const sections = processes.map((p) => ({
     p,
     rows: pipelineRows(

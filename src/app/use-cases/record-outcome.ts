@@ -4,7 +4,7 @@
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
 import type { Deal, DealEvent } from '../../domain/model.ts';
-import { getProcess, type OutcomeDef, type Process } from '../../domain/process.ts';
+import type { OutcomeDef, Process } from '../../domain/process.ts';
 import { t } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { formatDate } from '../format.ts';
@@ -32,7 +32,7 @@ export async function recordOutcome(ctx: TxContext, deal: Deal, cmd: CommandOf<'
   const { repos, actor, now } = ctx;
   const L = actor.locale;
   const W = roomLocale(actor.workspace);
-  const process = getProcess(deal.process);
+  const process = ctx.processes.set.get(deal.process);
   const outcome = findOutcome(process, cmd.outcome);
   if (!outcome)
     throw new UserError('outcome.unknown', {

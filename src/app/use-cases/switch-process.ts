@@ -5,7 +5,7 @@
 import type { CommandOf } from '../../commands/types.ts';
 import { UserError } from '../../domain/errors.ts';
 import type { Deal } from '../../domain/model.ts';
-import { getProcess, type Locale, type Process, processesInUse, stageOf } from '../../domain/process.ts';
+import { type Locale, type Process, stageOf } from '../../domain/process.ts';
 import { t, tLabel } from '../../i18n/index.ts';
 import type { TxContext } from '../context.ts';
 import { stageName } from '../format.ts';
@@ -25,8 +25,8 @@ export async function switchProcess(ctx: TxContext, deal: Deal, cmd: CommandOf<'
   const W = roomLocale(actor.workspace);
   if (deal.status !== 'open')
     throw new UserError('deal.closed', { deal: deal.number, status: tLabel(L, `status.${deal.status}`) });
-  const from = getProcess(deal.process);
-  const known = processesInUse();
+  const from = ctx.processes.set.get(deal.process);
+  const known = ctx.processes.set.list;
   const to = known.find((p) => p.key === cmd.process);
   if (!to)
     throw new UserError('process.unknown', {

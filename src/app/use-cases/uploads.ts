@@ -8,7 +8,6 @@
 import type { CommandOf } from '../../commands/types.ts';
 import { PlatformError, UserError } from '../../domain/errors.ts';
 import type { Locale } from '../../domain/process.ts';
-import { processesInUse } from '../../domain/process.ts';
 import { ProcessFileError, parseProcessFile } from '../../domain/process-file.ts';
 import { t } from '../../i18n/index.ts';
 import type { Deps, TxContext } from '../context.ts';
@@ -118,7 +117,7 @@ export async function receiveFile(deps: Deps, f: InboundFile, answerKey: string)
       dryRun: true,
       locale: L,
       now,
-      processes: processesInUse(),
+      processes: (await deps.processes.forWorkspace(deps.store.repos, ws)).set.list,
     },
   );
   return answer(
@@ -174,7 +173,7 @@ export async function confirmImport(ctx: TxContext, cmd: CommandOf<'import'>): P
       locale: L,
       now,
       rooms: cmd.rooms,
-      processes: processesInUse(),
+      processes: ctx.processes.set.list,
     },
   );
   // Refused (a row became invalid since the dry run): the error rolls the mark back with the rest.

@@ -7,6 +7,7 @@ import { InboxPool } from '../../app/inbox.ts';
 import type { Logger } from '../../app/logger.ts';
 import { PlatformRegistry } from '../../app/platforms.ts';
 import type { Clock, Store } from '../../app/ports.ts';
+import { ProcessCatalog } from '../../app/process-config.ts';
 import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
 import { registerEvents } from './listeners/events.ts';
@@ -29,6 +30,8 @@ export interface SlackAppOptions {
   clock: Clock;
   log: Logger;
   defaults: Deps['defaults'];
+  /** Each workspace's processes (default: the shipped ones for workspaces that loaded none). */
+  processes?: ProcessCatalog;
   maxRetryWaitMs?: number;
   /** Inbound commands processed at once (the inbox pool's size). */
   concurrency?: number;
@@ -104,7 +107,14 @@ export function createSlackApp(o: SlackAppOptions) {
     clock: o.clock,
   });
   const platforms = (o.platforms ?? new PlatformRegistry()).register(platform);
-  const deps: Deps = { store: o.store, platforms, clock: o.clock, log: o.log, defaults: o.defaults };
+  const deps: Deps = {
+    store: o.store,
+    platforms,
+    clock: o.clock,
+    log: o.log,
+    defaults: o.defaults,
+    processes: o.processes ?? new ProcessCatalog(),
+  };
   // Listeners go on working after their ack (https://api.slack.com/interactivity/handling#acknowledgment_response).
   // Track each one to its end, so a stop and a test can wait for the work in flight instead of guessing.
   const inFlight = new Set<Promise<unknown>>();

@@ -4,6 +4,7 @@ import type { Deps } from '../../../src/app/context.ts';
 import type { InboxPool } from '../../../src/app/inbox.ts';
 import { silentLogger } from '../../../src/app/logger.ts';
 import { PlatformRegistry } from '../../../src/app/platforms.ts';
+import { ProcessCatalog } from '../../../src/app/process-config.ts';
 import { createLarkApp, type LarkAppOptions } from '../../../src/platforms/lark/app.ts';
 import { prismaStore } from '../../../src/store/prisma-store.ts';
 import { type FakeLark, startFakeLark } from '../../fakes/fake-lark-api.ts';
@@ -46,6 +47,7 @@ export async function bootLark(
     clock,
     log: o.log ?? silentLogger,
     defaults: { currency: 'CNY', timezone: 'Asia/Shanghai', locale: 'zh' },
+    processes: new ProcessCatalog(),
   };
   const app = createLarkApp({
     appId: fake.appId,

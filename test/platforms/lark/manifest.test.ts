@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/app/logger.ts';
 import { PlatformRegistry } from '../../../src/app/platforms.ts';
+import { ProcessCatalog } from '../../../src/app/process-config.ts';
 import { createLarkApp } from '../../../src/platforms/lark/app.ts';
 import { API_SCOPES, BOT_MENU, CALLBACKS, EVENTS, TENANT_SCOPES } from '../../../src/platforms/lark/scopes.ts';
 import { LARK_PATHS } from '../../../src/platforms/lark/webhook.ts';
@@ -37,6 +38,7 @@ describe('manifest/lark-app.json', () => {
         clock: { now: () => new Date(0) },
         log: silentLogger,
         defaults: { currency: 'USD', timezone: 'UTC', locale: 'en' },
+        processes: new ProcessCatalog(),
       },
     });
     const handled = [...(app.dispatcher as unknown as { handles: Map<string, unknown> }).handles.keys()];

@@ -230,6 +230,22 @@ describe.each(BACKENDS)('Slack: files sent to the bot on %s', (backend) => {
     expect(lastDm('UCAROL')).toContain('「team.yml」是有效的流程文件：包含流程 enterprise');
     const kept = await db.prisma.upload.findFirst({ where: { kind: 'process' }, orderBy: { id: 'desc' } });
     expect(kept?.text).toBe(text);
+    // `process check` / `process load` with no text take that file: check writes nothing, load puts
+    // it in force (the workspace's next version) and uses the upload, so a second load finds none.
+    expect(await slash('UBOB', 'process load')).toContain('Only a workspace admin');
+    expect(await slash('UCAROL', '流程 检查')).toContain('enterprise');
+    expect((await db.prisma.workspace.findFirstOrThrow()).processVersion).toBe(0);
+    expect(await slash('UCAROL', '流程 加载')).toContain('enterprise');
+    const ws = await db.prisma.workspace.findFirstOrThrow();
+    expect(ws.processVersion).toBe(1);
+    const loaded = await db.prisma.processFile.findFirstOrThrow({ where: { workspaceId: ws.id, version: 1 } });
+    expect(loaded).toMatchObject({ text, source: 'team.yml' });
+    expect((await db.prisma.upload.findUniqueOrThrow({ where: { id: kept!.id } })).usedAt).not.toBeNull();
+    expect(await slash('UCAROL', '流程 加载')).toContain('没有可加载的流程文件');
+    expect(await slash('UALICE', 'process check')).toContain('There is no process file to check');
+    // Back to the shipped processes for the tests below.
+    expect(await slash('UCAROL', 'process reset')).not.toBe('');
+    expect((await db.prisma.workspace.findFirstOrThrow()).processVersion).toBe(2);
   });
 
   it('import confirm on another replica (this one stopped) imports the latest CSV once', async () => {
