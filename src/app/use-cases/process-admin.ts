@@ -10,8 +10,8 @@ import type { TxContext } from '../context.ts';
 import { formatInstant } from '../format.ts';
 import { type Block, join, type Message, mention, plain, r, type Text } from '../message.ts';
 import type { Outcome } from '../outcome.ts';
-import { UPLOAD_TTL_MS } from './uploads.ts';
 import { loadWorkspaceProcessFile, ProcessChangeRefused, type WorkspaceProcesses } from '../process-config.ts';
+import { UPLOAD_TTL_MS } from './uploads.ts';
 
 /** Slack shows at most 3,000 characters per text block: an exported file goes in pieces, cut at lines. */
 const PIECE = 2800;
