@@ -6,7 +6,8 @@
 // PGlite's own PGliteWorker (@electric-sql/pglite/worker) is built for browser tabs: it needs
 // navigator.locks (absent from Node 20), web-style Worker globals and leader election over
 // BroadcastChannel, and it sends an error back as its message only, so the adapter could no longer
-// tell a unique violation (SQLSTATE 23505, Prisma's P2002) from any other failure. Hence this file.
+// tell a unique violation (SQLSTATE 23505, Prisma's P2002) from any other failure
+// (https://github.com/electric-sql/pglite/issues/398: no Node worker_threads support). Hence this file.
 //
 // Messages: the main thread sends {id, op, …}; the worker answers {id, ok, value | error}, and for
 // 'begin' first {id, begun} once BEGIN ran, then the answer when the transaction has ended.
@@ -219,16 +220,19 @@ export class PGliteThread {
           closed = true;
         },
       };
-      fn(tx as any).then(
-        (value) => {
-          out = { value };
-          this.worker.postMessage({ op: 'end', tx: txId, commit: true, id: 0 });
-        },
-        (error) => {
-          out = { error };
-          this.worker.postMessage({ op: 'end', tx: txId, commit: false, id: 0 });
-        },
-      );
+      // Called inside the promise chain: a `fn` that throws synchronously still ends the transaction.
+      Promise.resolve(tx as any)
+        .then(fn)
+        .then(
+          (value) => {
+            out = { value };
+            this.worker.postMessage({ op: 'end', tx: txId, commit: true, id: 0 });
+          },
+          (error) => {
+            out = { error };
+            this.worker.postMessage({ op: 'end', tx: txId, commit: false, id: 0 });
+          },
+        );
     });
     txId = this.nextId - 1; // the id `call` just gave 'begin'
     await ended;
