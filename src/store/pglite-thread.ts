@@ -12,6 +12,7 @@
 // Messages: the main thread sends {id, op, …}; the worker answers {id, ok, value | error}, and for
 // 'begin' first {id, begun} once BEGIN ran, then the answer when the transaction has ended.
 // Statements inside a transaction carry its id; PGlite's lock keeps everything else waiting.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,6 +52,20 @@ export type ToMain =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: SerializedError }
   | { id: number; begun: true };
+
+/** PostgreSQL's WebAssembly, compiled once per process. An in-thread PGlite caches it per
+ * process too; a new worker would compile it again (seconds on a busy machine) for every database
+ * opened. A compiled module crosses to a worker thread as is. */
+let compiled: Promise<{ pgliteWasmModule: WebAssembly.Module; initdbWasmModule: WebAssembly.Module }> | undefined;
+function compiledWasm() {
+  compiled ??= (async () => {
+    const dist = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+    const compile = async (f: string) => WebAssembly.compile(await fs.promises.readFile(path.join(dist, f)));
+    const [pgliteWasmModule, initdbWasmModule] = await Promise.all([compile('pglite.wasm'), compile('initdb.wasm')]);
+    return { pgliteWasmModule, initdbWasmModule };
+  })();
+  return compiled;
+}
 
 interface Pending {
   resolve(v: unknown): void;
@@ -104,10 +119,10 @@ export class PGliteThread {
   private opened = false;
 
   private constructor(
-    dataDir: string,
+    workerData: { dataDir: string; wasm: Awaited<ReturnType<typeof compiledWasm>> },
     private readonly onFatal: (e: Error) => void,
   ) {
-    this.worker = new Worker(BOOT, { eval: true, workerData: { dataDir } });
+    this.worker = new Worker(BOOT, { eval: true, workerData });
     this.worker.unref(); // only a call in flight keeps the process alive, as with an in-thread PGlite
     this.worker.on('message', (m: ToMain) => this.receive(m));
     this.worker.on('error', (e) => this.die(`failed: ${e.message}`, e));
@@ -116,7 +131,7 @@ export class PGliteThread {
 
   /** Starts the worker and waits until PGlite is open (its first answer, id 0). */
   static async open(dataDir: string, onFatal: (e: Error) => void = () => {}): Promise<PGliteThread> {
-    const t = new PGliteThread(dataDir, onFatal);
+    const t = new PGliteThread({ dataDir, wasm: await compiledWasm() }, onFatal);
     try {
       await t.track(0);
     } catch (e) {

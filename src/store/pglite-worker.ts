@@ -60,7 +60,7 @@ function serializeError(e: unknown): SerializedError {
 class RolledBack extends Error {}
 
 async function main() {
-  const pg = new PGlite(workerData.dataDir as string);
+  const pg = new PGlite(workerData.dataDir as string, workerData.wasm); // the modules compiled by the main thread
   try {
     await pg.waitReady;
   } catch (e) {
