@@ -13,3 +13,14 @@ export function keepServingOnStrayErrors(proc: ProcessLike, log: Pick<Logger, 'e
   proc.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection (kept serving)'));
   proc.on('uncaughtException', (error) => log.error({ err: error }, 'uncaught exception (kept serving)'));
 }
+
+/** Losing the database is not a stray error: the embedded database's worker thread stopped, so
+ * nothing can be read or stored any more, and every call already fails (`database_worker_died`)
+ * rather than waiting. The process stops (code 1) for its supervisor to start it again; work that
+ * was acknowledged is in the durable inbox and resumes then. */
+export function stopOnDatabaseLoss(log: Pick<Logger, 'error'>, stop: (code: number) => unknown) {
+  return (error: Error) => {
+    log.error({ err: error }, 'database lost: stopping');
+    stop(1);
+  };
+}

@@ -12,7 +12,7 @@ import { BUILT_IN, baseProcessesFromFile, ProcessCatalog } from './app/process-c
 import { isDeadLocalClaim } from './app/process-id.ts';
 import { housekeeping } from './app/rooms.ts';
 import { loadConfig } from './config.ts';
-import { keepServingOnStrayErrors } from './crash-policy.ts';
+import { keepServingOnStrayErrors, stopOnDatabaseLoss } from './crash-policy.ts';
 import type { PlatformKind } from './domain/model.ts';
 import { DigestScheduler } from './jobs/digest-scheduler.ts';
 import { OutboxWorker } from './jobs/outbox-worker.ts';
@@ -82,7 +82,9 @@ async function main() {
     pino.destination(2),
   );
   keepServingOnStrayErrors(process, log);
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, {
+    onFatal: stopOnDatabaseLoss(log, (code) => shutdown(code)),
+  });
   if (db.applied.length) log.info({ applied: db.applied }, 'migrations applied');
   const clock = systemClock;
   const store = prismaStore(db.prisma, clock);

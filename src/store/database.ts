@@ -2,12 +2,13 @@
 // DATABASE_URL is given. Both run the same migrations (prisma/migrations) at open.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DealroomError } from '../domain/errors.ts';
 import { PrismaClient } from './generated/client.ts';
 import { observeStatements, type StatementObserver } from './observe.ts';
+import { PGliteThread } from './pglite-thread.ts';
 import { applyMigrations } from './schema-engine.ts';
 
 export type Db = InstanceType<typeof PrismaClient>;
@@ -28,6 +29,9 @@ export interface OpenOptions {
   migrate?: boolean;
   /** Sees every statement the client sends (not the migrations'): tests and the bench count them. */
   onStatement?: StatementObserver;
+  /** Told when the embedded database's worker thread stops on its own (every call then fails with
+   * `database_worker_died`): the bot cannot serve without it and should stop (src/crash-policy.ts). */
+  onFatal?: (error: Error) => void;
 }
 
 export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
@@ -42,9 +46,12 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
   }
   const inMemory = target.dataDir.startsWith('memory://');
   const release = inMemory ? () => {} : lockDataDir(target.dataDir);
+  let pg: PGliteThread | undefined;
   try {
-    const pg = new PGlite(inMemory ? target.dataDir : path.resolve(target.dataDir));
-    const factory = new PrismaPGlite(pg);
+    // PGlite runs in its own thread so that queries never block the event loop (acks, timers).
+    pg = await PGliteThread.open(inMemory ? target.dataDir : path.resolve(target.dataDir), opts.onFatal);
+    // The adapter uses query, exec and transaction (query, rollback): PGliteThread has exactly those.
+    const factory = new PrismaPGlite(pg as unknown as PGlite);
     const applied = migrate ? await applyMigrations(factory) : [];
     const prisma = new PrismaClient({ adapter: observed(factory) });
     return {
@@ -53,11 +60,12 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
       applied,
       close: async () => {
         await prisma.$disconnect();
-        await pg.close();
+        await pg!.close();
         release();
       },
     };
   } catch (e) {
+    await pg?.close().catch(() => {});
     release();
     throw e;
   }
