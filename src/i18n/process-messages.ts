@@ -9,7 +9,7 @@ const en: Catalog = {
   'process_admin.admins_only': () =>
     r`Only a workspace admin can see or change the sales processes. Ask an admin to run ${cmd('process')}.`,
   'process_admin.no_file': (p) =>
-    r`There is no process file to ${p.action}: paste it (YAML or JSON) after ${cmd(r`process ${p.action}`)}, on the same line or the next, or send the bot a .yaml or .json file in a direct message first (within the last 24 hours). ${cmd('process export')} gives the one in force to start from.`,
+    r`There is no process file for ${cmd(r`process ${p.action}`)}: paste it (YAML or JSON) after the command, on the same line or the next, or send the bot a .yaml or .json file in a direct message first (within the last 24 hours). ${cmd('process export')} gives the one in force to start from.`,
   'process_admin.origin_built_in': () => r`These are Dealroom's built-in processes (this workspace loaded none).`,
   'process_admin.origin_config': (p) =>
     r`These come from the server's process file ${em(p.file)} (this workspace loaded none of its own).`,
@@ -42,7 +42,7 @@ const zh: Catalog = {
   'new.processes_changed': () => r`创建商机时本工作区的销售流程刚被修改，未保存任何内容。请重新发送这条命令。`,
   'process_admin.admins_only': () => r`只有工作区管理员可以查看或修改销售流程。请让管理员运行 ${cmd('process')}。`,
   'process_admin.no_file': (p) =>
-    r`没有可${p.action === 'load' ? '加载' : '检查'}的流程文件：请把流程文件（YAML 或 JSON）粘贴在 ${cmd(r`process ${p.action}`)} 之后（可另起一行），或先在私信中向机器人发送 .yaml 或 .json 文件（24 小时内）。可先用 ${cmd('process export')} 导出当前流程再修改。`,
+    r`没有可供 ${cmd(r`process ${p.action}`)} 使用的流程文件：请把流程文件（YAML 或 JSON）粘贴在命令之后（可另起一行），或先在私信中向机器人发送 .yaml 或 .json 文件（24 小时内）。可先用 ${cmd('process export')} 导出当前流程再修改。`,
   'process_admin.origin_built_in': () => r`这些是 Dealroom 内置的销售流程（本工作区尚未加载自己的流程）。`,
   'process_admin.origin_config': (p) => r`这些来自服务器的流程文件 ${em(p.file)}（本工作区尚未加载自己的流程）。`,
   'process_admin.origin_loaded': (p) => r`由 ${p.who} 于 ${p.when} 加载（版本 ${p.version}，来源：${p.source}）。`,

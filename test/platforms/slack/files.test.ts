@@ -241,8 +241,8 @@ describe.each(BACKENDS)('Slack: files sent to the bot on %s', (backend) => {
     const loaded = await db.prisma.processFile.findFirstOrThrow({ where: { workspaceId: ws.id, version: 1 } });
     expect(loaded).toMatchObject({ text, source: 'team.yml' });
     expect((await db.prisma.upload.findUniqueOrThrow({ where: { id: kept!.id } })).usedAt).not.toBeNull();
-    expect(await slash('UCAROL', '流程 加载')).toContain('没有可加载的流程文件');
-    expect(await slash('UALICE', 'process check')).toContain('There is no process file to check');
+    expect(await slash('UCAROL', '流程 加载')).toContain('没有可供');
+    expect(await slash('UALICE', 'process check')).toContain('There is no process file for');
     // Back to the shipped processes for the tests below.
     expect(await slash('UCAROL', 'process reset')).not.toBe('');
     expect((await db.prisma.workspace.findFirstOrThrow()).processVersion).toBe(2);
