@@ -32,108 +32,112 @@ interface Row {
 
 export async function weeklyStatsSql(db: Db, q: WeeklyStatsQuery): Promise<Map<string, WeeklyStats>> {
   const { current, previous } = weeklyWindows(q.now);
-  // Each process's stages in funnel order (rank = index, as stageIndex), terminal flags, gated stages.
-  const stages = q.processes.flatMap((p) =>
-    p.stages.map((s, rank) => ({
-      process: p.key,
-      stage: s.key,
-      rank,
-      terminal: s.terminal ?? null,
-      gated: !s.terminal && s.requires.length > 0,
-    })),
-  );
+  // Each process's stages as maps { process: { stage: rank } } (rank = index in funnel order, as
+  // stageIndex): looked up by expression, so the planner sees no joins it could misjudge.
+  const ranks = (keep: (s: Process['stages'][number]) => boolean) =>
+    JSON.stringify(
+      Object.fromEntries(
+        q.processes.map((p) => [p.key, Object.fromEntries(p.stages.flatMap((s, i) => (keep(s) ? [[s.key, i]] : [])))]),
+      ),
+    );
+  const all = ranks(() => true);
+  const open = ranks((s) => !s.terminal);
+  const notLost = ranks((s) => s.terminal !== 'lost'); // isAdvance: a move to lost never advances
+  const gated = ranks((s) => !s.terminal && s.requires.length > 0);
   // stageAfter: won and lost land in the process's stage with that flag, or the type itself.
-  const procs = q.processes.map((p) => ({
-    process: p.key,
-    won: p.stages.find((s) => s.terminal === 'won')?.key ?? 'won',
-    lost: p.stages.find((s) => s.terminal === 'lost')?.key ?? 'lost',
-  }));
+  const terminal = (t: 'won' | 'lost') =>
+    JSON.stringify(
+      Object.fromEntries(q.processes.map((p) => [p.key, p.stages.find((s) => s.terminal === t)?.key ?? t])),
+    );
+  const [cf, ct, pf, pt] = [current.from, current.to, previous.from, previous.to].map((d) => d.getTime());
   const rows = q.ownerIds.length
     ? await db.$queryRaw<Row[]>`
-    WITH st AS MATERIALIZED (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(stages)}::jsonb)
-        AS x(process text, stage text, rank int, terminal text, gated boolean)
-    ), pr AS MATERIALIZED (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(procs)}::jsonb) AS x(process text, won text, lost text)
-    ), d AS MATERIALIZED (
-      SELECT d.id, d.process, d.stage, d."createdAt", d."ownerId"::text AS owner, pr.won, pr.lost
-      FROM "Deal" d JOIN pr ON pr.process = d.process
+    WITH d AS MATERIALIZED (
+      SELECT d.id, d.process, d.stage, d."createdAt", d."ownerId"::text AS owner
+      FROM "Deal" d
       WHERE d."workspaceId" = ${q.workspaceId}::uuid AND d."ownerId" = ANY(${[...new Set(q.ownerIds)]}::uuid[])
+        AND d.process = ANY(${q.processes.map((p) => p.key)}::text[])
         AND (d.status = 'open' OR d."closedAt" >= ${q.since}::timestamptz)
     ), sev AS MATERIALIZED (
       -- The events that move a deal (stageAfter defined), with the stage they leave it in and, for
       -- a history without its 'created', the stage they left (stageBefore).
       SELECT * FROM (
-        SELECT e."dealId" AS deal, e.id, e.at, e.type, e.data,
+        SELECT e."dealId" AS deal, d.process, d.owner, e.id, e.at, e.type, e.data,
+          (extract(epoch FROM e.at) * 1000)::float8 AS ms,
           CASE e.type
             WHEN 'stage_changed' THEN CASE WHEN jsonb_typeof(e.data->'after') = 'string' THEN e.data->>'after' END
-            WHEN 'won' THEN d.won
-            WHEN 'lost' THEN d.lost
+            WHEN 'won' THEN ${terminal('won')}::jsonb->>d.process
+            WHEN 'lost' THEN ${terminal('lost')}::jsonb->>d.process
             ELSE CASE WHEN jsonb_typeof(e.data->'after'->'stage') = 'string' THEN e.data->'after'->>'stage' END
           END AS after,
           CASE WHEN e.type = 'reopened'
             THEN CASE WHEN jsonb_typeof(e.data->'before'->'stage') = 'string' THEN e.data->'before'->>'stage' END
             ELSE CASE WHEN jsonb_typeof(e.data->'before') = 'string' THEN e.data->>'before' END
           END AS before
-        FROM d JOIN "DealEvent" e ON e."dealId" = d.id
-        WHERE e."workspaceId" = ${q.workspaceId}::uuid AND e.at >= ${q.since}::timestamptz
-          AND e.type IN ('created', 'stage_changed', 'won', 'lost', 'reopened', 'process_changed')
+        -- Each deal's events by the (dealId, at) index; OFFSET 0 keeps it so: left to itself, the
+        -- planner hashes a scan of the whole workspace's log once the org is large enough.
+        FROM d CROSS JOIN LATERAL (SELECT * FROM "DealEvent" x WHERE x."dealId" = d.id AND x.at >= ${q.since}::timestamptz
+          AND x."workspaceId" = ${q.workspaceId}::uuid
+          AND x.type IN ('created', 'stage_changed', 'won', 'lost', 'reopened', 'process_changed') OFFSET 0) e
       ) x WHERE after IS NOT NULL
     ), firsts AS (
       SELECT DISTINCT ON (deal) deal, type, after, before FROM sev ORDER BY deal, at, id
     ), states AS (
       -- timelines(): a history without 'created' starts at createdAt in the stage its first move
       -- left; a deal that never moved sits in its current stage since createdAt.
-      SELECT f.deal, 0 AS o, d."createdAt" AS at, 0::bigint AS id, coalesce(f.before, f.after) AS stage
+      SELECT d.id AS deal, d.process, d.owner, 0 AS o, d."createdAt" AS at, 0::bigint AS id, coalesce(f.before, f.after) AS stage
         FROM firsts f JOIN d ON d.id = f.deal WHERE f.type <> 'created'
       UNION ALL
-      SELECT d.id, 0, d."createdAt", 0::bigint, d.stage FROM d WHERE NOT EXISTS (SELECT 1 FROM sev WHERE sev.deal = d.id)
+      SELECT d.id, d.process, d.owner, 0, d."createdAt", 0::bigint, d.stage FROM d
+        WHERE NOT EXISTS (SELECT 1 FROM sev WHERE sev.deal = d.id)
       UNION ALL
-      SELECT deal, 1, at, id, after FROM sev
-    ), seq AS MATERIALIZED (
-      SELECT s.deal, s.at, s.stage, row_number() OVER w AS i, lag(s.stage) OVER w AS prev
+      SELECT deal, process, owner, 1, at, id, after FROM sev
+    ), seq AS (
+      SELECT s.deal, s.process, s.owner, s.stage, (extract(epoch FROM s.at) * 1000)::float8 AS ms,
+        row_number() OVER w AS i, lag(s.stage) OVER w AS prev
       FROM states s WINDOW w AS (PARTITION BY s.deal ORDER BY s.o, s.at, s.id)
-    ), win AS (
-      SELECT * FROM (VALUES ('current', ${current.from}::timestamptz, ${current.to}::timestamptz),
-        ('previous', ${previous.from}::timestamptz, ${previous.to}::timestamptz)) AS w(win, f, t)
-    ), ent AS (
-      -- stageStats: the FIRST entry in the window into an open stage (the stage differs from the one before).
-      SELECT DISTINCT ON (q.deal, w.win, q.stage) q.deal, w.win, w.t, q.stage, q.i, q.at, d.owner, d.process, r.rank
-      FROM seq q JOIN d ON d.id = q.deal
-        JOIN st r ON r.process = d.process AND r.stage = q.stage AND r.terminal IS NULL
-        JOIN win w ON q.at >= w.f AND q.at < w.t
-      WHERE q.prev IS NULL OR q.prev <> q.stage
-      ORDER BY q.deal, w.win, q.stage, q.i
+    ), marks AS (
+      -- stageStats: entries into an open stage (key = the stage entered), in the window they fall
+      -- in, and forward exits (key = the stage left; isAdvance).
+      SELECT deal, process, owner, stage AS key, i, ms, true AS entry,
+        CASE WHEN ms >= ${cf}::float8 AND ms < ${ct}::float8 THEN 'current'
+             WHEN ms >= ${pf}::float8 AND ms < ${pt}::float8 THEN 'previous' END AS win
+      FROM seq WHERE ${open}::jsonb->process->>stage IS NOT NULL AND (prev IS NULL OR prev <> stage)
+      UNION ALL
+      SELECT deal, process, owner, prev, i, ms, false, NULL
+      FROM seq WHERE (${notLost}::jsonb->process->>stage)::int > (${open}::jsonb->process->>prev)::int
     ), ex AS (
-      -- ... and its first later forward exit from that stage before the window's end (isAdvance).
-      SELECT DISTINCT ON (e.deal, e.win, e.stage) e.*, x.at AS exit_at
-      FROM ent e LEFT JOIN (seq x JOIN d dx ON dx.id = x.deal
-          JOIN st rx ON rx.process = dx.process AND rx.stage = x.stage AND rx.terminal IS DISTINCT FROM 'lost')
-        ON x.deal = e.deal AND x.i > e.i AND x.at < e.t AND x.prev = e.stage AND rx.rank > e.rank
-      ORDER BY e.deal, e.win, e.stage, x.i
-    ), gev AS (
-      -- gateStats: forward moves into a gated stage in the current window, override or standard met.
-      SELECT e.deal, e.id, e.at, e.after AS stage, d.process, r.rank,
-        coalesce(jsonb_typeof(e.data->'override') = 'string', false) AS overridden
-      FROM sev e JOIN d ON d.id = e.deal
-        JOIN st r ON r.process = d.process AND r.stage = e.after AND r.terminal IS NULL AND r.gated
-        LEFT JOIN st rb ON rb.process = d.process AND rb.stage = e.before
-      WHERE e.type = 'stage_changed' AND e.at >= ${current.from}::timestamptz AND e.at < ${current.to}::timestamptz
-        AND coalesce(rb.rank, -1) < r.rank
+      -- The FIRST entry per window, and the first forward exit after it before the window's end.
+      SELECT m.*, row_number() OVER (PARTITION BY deal, key, win ORDER BY i) AS nth,
+        min(ARRAY[i::float8, ms]) FILTER (WHERE NOT entry AND ms < ${ct}::float8) OVER later AS exit_cur,
+        min(ARRAY[i::float8, ms]) FILTER (WHERE NOT entry AND ms < ${pt}::float8) OVER later AS exit_prev
+      FROM marks m WINDOW later AS (PARTITION BY deal, key ORDER BY i ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
+    ), runs AS (
+      -- gateStats: the log in (at, id) order, in runs of events leaving the deal in the same stage ...
+      SELECT s.*, sum(changed) OVER (PARTITION BY deal ORDER BY at, id ROWS UNBOUNDED PRECEDING) AS run
+      FROM (SELECT sev.*, (after IS DISTINCT FROM lag(after) OVER (PARTITION BY deal ORDER BY at, id))::int AS changed
+        FROM sev) s
     ), gex AS (
-      -- ... and the first later move out of it before the window's end; forward counts as converted.
-      SELECT DISTINCT ON (g.deal, g.id) g.*, y.at AS exit_at, (rx.rank > g.rank AND rx.terminal IS DISTINCT FROM 'lost') AS fwd
-      FROM gev g LEFT JOIN sev y ON y.deal = g.deal AND (y.at, y.id) > (g.at, g.id) AND y.at < ${current.to}::timestamptz AND y.after <> g.stage
-        LEFT JOIN st rx ON rx.process = g.process AND rx.stage = y.after
-      ORDER BY g.deal, g.id, y.at, y.id
+      -- ... the first later move out of a stage is the first event of the next run.
+      SELECT r.*, min(ARRAY[ms, id::float8, coalesce((${notLost}::jsonb->process->>after)::int, -1)])
+        OVER (PARTITION BY deal ORDER BY run GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING) AS nxt
+      FROM runs r
     )
-    SELECT 'stage' AS kind, process, win, stage, owner, false AS overridden, count(*)::int AS entered,
-      array_agg(((extract(epoch FROM exit_at) - extract(epoch FROM at)) * 1000)::float8) FILTER (WHERE exit_at IS NOT NULL) AS ms
-    FROM ex GROUP BY process, win, stage, owner
+    SELECT 'stage' AS kind, process, win, key AS stage, owner, false AS overridden, count(*)::int AS entered,
+      array_agg(CASE win WHEN 'current' THEN exit_cur[2] ELSE exit_prev[2] END - ms)
+        FILTER (WHERE CASE win WHEN 'current' THEN exit_cur ELSE exit_prev END IS NOT NULL) AS ms
+    FROM ex WHERE entry AND win IS NOT NULL AND nth = 1
+    GROUP BY process, win, key, owner
     UNION ALL
-    SELECT 'gate', process, 'current', stage, '', overridden, count(*)::int,
-      array_agg(((extract(epoch FROM exit_at) - extract(epoch FROM at)) * 1000)::float8) FILTER (WHERE fwd)
-    FROM gex GROUP BY process, stage, overridden`
+    -- Forward moves into a gated stage in the current window, by override or with the standard met;
+    -- converted when the next move (before the window's end) is forward.
+    SELECT 'gate', process, 'current', after, '', coalesce(jsonb_typeof(data->'override') = 'string', false), count(*)::int,
+      array_agg(nxt[1] - ms) FILTER (WHERE nxt[1] < ${ct}::float8 AND nxt[3] > (${open}::jsonb->process->>after)::int)
+    FROM gex
+    WHERE type = 'stage_changed' AND ms >= ${cf}::float8 AND ms < ${ct}::float8
+      AND ${gated}::jsonb->process->>after IS NOT NULL
+      AND coalesce((${all}::jsonb->process->>before)::int, -1) < (${open}::jsonb->process->>after)::int
+    GROUP BY process, after, coalesce(jsonb_typeof(data->'override') = 'string', false)`
     : [];
   return assemble(q.processes, rows);
 }
