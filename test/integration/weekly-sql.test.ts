@@ -30,10 +30,10 @@ const TYPES = [
 ] as const;
 
 // Instants as (days ago, hour): a few days and hours often, so that events often share an instant
-// (then the log's order decides), on both sides of the windows' edges (90 and 180 days ago).
+// (then the log’s order decides), on both sides of the windows’ edges (90 and 180 days ago, now).
 const instant = fc
   .record({
-    days: fc.oneof(fc.constantFrom(1, 10, 90, 91, 180), fc.integer({ min: 0, max: 200 })),
+    days: fc.oneof(fc.constantFrom(-1, 1, 10, 90, 91, 180), fc.integer({ min: -2, max: 200 })),
     hour: fc.constantFrom(0, 12, 12, 13),
   })
   .map(({ days, hour }) => new Date(NOW.getTime() - days * DAY_MS + hour * 3_600_000 - 12 * 3_600_000));
@@ -218,15 +218,26 @@ describe.each(BACKENDS)('weekly statistics in SQL on %s', (backend) => {
         closed: null,
         events: [e('stage_changed', 5, 'lead', 'qualified'), e('stage_changed', 5, 'qualified', 'proposal')],
       },
+      // a move after `now` (a digest computed for an earlier instant) is not an exit yet
+      {
+        process: 'solution',
+        owner: 1,
+        createdAt: at(30),
+        stage: 'negotiation',
+        closed: null,
+        events: [e('stage_changed', 3, 'lead', 'proposal'), e('stage_changed', -1, 'proposal', 'negotiation')],
+      },
     ];
     const { reference, sql } = await both(history);
     expect(sql).toStrictEqual(reference);
     const lead = sql.stages.find((s) => s.stage === 'lead' && s.process === 'solution')!;
-    expect([lead.current.entered, lead.current.advanced, lead.current.medianDays]).toEqual([3, 3, 10]);
+    expect([lead.current.entered, lead.current.advanced, lead.current.medianDays]).toEqual([4, 4, 17.5]);
     const qualified = sql.gates.find((g) => g.stage === 'qualified' && g.process === 'solution')!;
     expect([qualified.overridden.entered, qualified.overridden.advanced, qualified.overridden.medianDays]).toEqual([
       1, 1, 10,
     ]);
     expect([qualified.met.entered, qualified.met.advanced, qualified.met.medianDays]).toEqual([2, 1, 0]);
+    const proposal = sql.gates.find((g) => g.stage === 'proposal' && g.process === 'solution')!;
+    expect([proposal.met.entered, proposal.met.advanced, proposal.met.medianDays]).toEqual([3, 1, 30]);
   });
 });
