@@ -114,10 +114,11 @@ async function main() {
         console.log(`Digests at ${scale}× on ${only} …`);
         const r = await digestRun(scale, only);
         digests.push(r);
-        for (const x of r.rows)
-          md.push(
-            `| ${scale}× | ${x.database} | ${x.morning} | ${fs1(x.digestsMs)} | ${fs1(x.nudgesMs)} | ${fs1(x.totalMs)} | ${r.peakRssMb} MB | ${fs1(r.seedMs[0].seedMs)} |`,
-          );
+        for (const x of r.rows) {
+          const row = `| ${scale}× | ${x.database} | ${x.morning} | ${fs1(x.digestsMs)} | ${fs1(x.nudgesMs)} | ${fs1(x.totalMs)} | ${r.peakRssMb} MB | ${fs1(r.seedMs[0].seedMs)} |`;
+          md.push(row);
+          console.log(row); // as it comes: a long run stopped early still leaves its figures in the log
+        }
       }
     }
     md.push('');
