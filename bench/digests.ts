@@ -3,7 +3,15 @@
 //   npm run bench                 full size: 100 managers, 800 reps, 120,000 deals, 1,000,000 events
 //   npm run bench -- --scale 0.1  a tenth of that (CI runs this to prove the benchmark works)
 //   --only pglite | postgresql    one database (bench/main.ts runs each in its own process)
+// PGlite runs on a data directory, as the bot does: a child process seeds it (initdb and the bulk
+// load cost memory the morning does not), then this process opens it and measures the morning.
+// BENCH_MEMORY_TRACE=1 prints RSS and heap after every manager digest (=gc: after a forced GC,
+// with node --expose-gc: what stays alive, not what the GC has yet to collect).
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import type { Deps } from '../src/app/context.ts';
 import { composeManagerDigest, composeRepNudge } from '../src/app/digests.ts';
@@ -30,10 +38,18 @@ const pct = (xs: number[], p: number) =>
   xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 
-async function measure(label: string, db: Database) {
+const mb = (b: number) => Math.round(b / 2 ** 20);
+
+/** Seeds the org; returns the workspace and how long it took. */
+async function seed(db: Database) {
   const t0 = performance.now();
   const wsId = await seedOrg(db.prisma, size, TUESDAY);
-  const seedMs = performance.now() - t0;
+  return { wsId, seedMs: performance.now() - t0 };
+}
+
+async function measure(label: string, db: Database, seeded: { wsId: string; seedMs: number }) {
+  const { wsId, seedMs } = seeded;
+  const rssBeforeMb = mb(process.memoryUsage().rss);
   const clock = { now: () => TUESDAY };
   const store = prismaStore(db.prisma, clock);
   const deps: Deps = {
@@ -64,6 +80,13 @@ async function measure(label: string, db: Database) {
         weekly,
       });
       times.push(performance.now() - t);
+      if (process.env.BENCH_MEMORY_TRACE === 'gc') (globalThis as { gc?: () => void }).gc?.();
+      if (process.env.BENCH_MEMORY_TRACE) {
+        const u = process.memoryUsage();
+        console.error(
+          `${morning} ${m.name}: rss ${mb(u.rss)} heap ${mb(u.heapUsed)} external ${mb(u.external)} arrayBuffers ${mb(u.arrayBuffers)}`,
+        );
+      }
       chars += textOf(msg.text).length; // the text as a reader sees it (its parts rendered)
     }
     const managersMs = performance.now() - start;
@@ -75,20 +98,36 @@ async function measure(label: string, db: Database) {
       `| ${label} | ${morning} | ${managers.length} digests: ${fmt(managersMs)} (p50 ${fmt(pct(times, 0.5))}, p95 ${fmt(pct(times, 0.95))}) | ${reps.length} nudges: ${fmt(repsMs)} | ${fmt(managersMs + repsMs)} | ${Math.round(chars / managers.length)} chars |`,
     );
   }
-  return { seedMs, rows, json };
+  return { seedMs, rows, json, rssBeforeMb };
 }
 
 async function main() {
   console.log(
     `Org: ${size.managers} managers, ${size.managers * size.repsPerManager} reps, ${size.deals.toLocaleString('en')} open deals, ${size.events.toLocaleString('en')} events, ${size.actions.toLocaleString('en')} open actions (scale ${scale})`,
   );
-  const results: { label: string; seedMs: number; rows: string[]; json: object[] }[] = [];
+  const results: { label: string; seedMs: number; rows: string[]; json: object[]; rssBeforeMb: number }[] = [];
   if (only !== 'postgresql') {
-    const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dealroom-bench-'));
     try {
-      results.push({ label: 'PGlite (embedded)', ...(await measure('PGlite (embedded)', db)) });
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', import.meta.filename, '--scale', String(scale), '--seed-pglite', dir],
+        { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 2 ** 26 },
+      ).toString();
+      const seeded = JSON.parse(
+        out
+          .split('\n')
+          .find((l) => l.startsWith('SEEDED '))!
+          .slice('SEEDED '.length),
+      );
+      const db = await openDatabase({ kind: 'pglite', dataDir: dir });
+      try {
+        results.push({ label: 'PGlite (embedded)', ...(await measure('PGlite (embedded)', db, seeded)) });
+      } finally {
+        await db.close();
+      }
     } finally {
-      await db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   }
   if (only !== 'pglite') {
@@ -100,7 +139,7 @@ async function main() {
     try {
       const db = await openDatabase({ kind: 'postgresql', url: admin.replace(/\/[^/?]*(\?|$)/, `/${name}$1`) });
       try {
-        results.push({ label: 'PostgreSQL 15', ...(await measure('PostgreSQL 15', db)) });
+        results.push({ label: 'PostgreSQL 15', ...(await measure('PostgreSQL 15', db, await seed(db))) });
       } finally {
         await db.close();
       }
@@ -114,14 +153,33 @@ async function main() {
   );
   for (const r of results) for (const row of r.rows) console.log(row);
   console.log('');
-  for (const r of results) console.log(`seeding ${r.label}: ${fmt(r.seedMs)}`);
+  for (const r of results)
+    console.log(`seeding ${r.label}: ${fmt(r.seedMs)}; RSS before the mornings ${r.rssBeforeMb} MB`);
   // For bench/main.ts, which runs each database in a process of its own to read its peak RSS.
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(`peak RSS of this process: ${peakRssMb} MB`);
-  console.log(`BENCH_JSON ${JSON.stringify({ scale, rows: results.flatMap((r) => r.json), peakRssMb })}`);
+  console.log(
+    `BENCH_JSON ${JSON.stringify({
+      scale,
+      rows: results.flatMap((r) => r.json),
+      peakRssMb,
+      seedMs: results.map((r) => ({ database: r.label, seedMs: Math.round(r.seedMs), rssBeforeMb: r.rssBeforeMb })),
+    })}`,
+  );
 }
 
-main().catch((e) => {
+/** The child that seeds PGlite's data directory (see the top). */
+async function seedPglite(dir: string) {
+  const db = await openDatabase({ kind: 'pglite', dataDir: dir });
+  try {
+    console.log(`SEEDED ${JSON.stringify(await seed(db))}`);
+  } finally {
+    await db.close();
+  }
+}
+
+const seedDir = arg('seed-pglite');
+(seedDir ? seedPglite(seedDir) : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -16,7 +16,13 @@ const arg = (n: string) => {
 };
 const scaleArg = arg('scale');
 const quick = scaleArg !== undefined && Number(scaleArg) < 0.25;
-const scales = scaleArg ? [Number(scaleArg)] : [0.25, 0.5, 1];
+// BENCH_DIGEST_SCALES=0.25,0.5 picks the digest scales (default all three; --scale overrides).
+const envScales = process.env.BENCH_DIGEST_SCALES?.split(',').map((x) => Number(x.trim()));
+if (envScales?.some((x) => !(x > 0)))
+  throw new Error(
+    `BENCH_DIGEST_SCALES must be positive numbers separated by commas, e.g. 0.25,0.5,1 (got "${process.env.BENCH_DIGEST_SCALES}")`,
+  );
+const scales = scaleArg ? [Number(scaleArg)] : (envScales ?? [0.25, 0.5, 1]);
 const skip = arg('skip');
 const ADMIN = process.env.DEALROOM_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const HERE = import.meta.dirname;
@@ -94,10 +100,13 @@ async function main() {
   }
 
   if (skip !== 'digests') {
-    md.push('## Digest mornings (one process per database, peak RSS of that process)', '');
     md.push(
-      '| scale | database | morning | manager digests | rep nudges | whole morning | peak RSS |',
-      '|---|---|---|---|---|---|---|',
+      '## Digest mornings (one process per database, peak RSS of that process; PGlite on a data directory seeded by a child process)',
+      '',
+    );
+    md.push(
+      '| scale | database | morning | manager digests | rep nudges | whole morning | peak RSS | seeding (SQL) |',
+      '|---|---|---|---|---|---|---|---|',
     );
     const digests: unknown[] = [];
     for (const scale of scales) {
@@ -105,10 +114,11 @@ async function main() {
         console.log(`Digests at ${scale}× on ${only} …`);
         const r = await digestRun(scale, only);
         digests.push(r);
-        for (const x of r.rows)
-          md.push(
-            `| ${scale}× | ${x.database} | ${x.morning} | ${fs1(x.digestsMs)} | ${fs1(x.nudgesMs)} | ${fs1(x.totalMs)} | ${r.peakRssMb} MB |`,
-          );
+        for (const x of r.rows) {
+          const row = `| ${scale}× | ${x.database} | ${x.morning} | ${fs1(x.digestsMs)} | ${fs1(x.nudgesMs)} | ${fs1(x.totalMs)} | ${r.peakRssMb} MB | ${fs1(r.seedMs[0].seedMs)} |`;
+          md.push(row);
+          console.log(row); // as it comes: a long run stopped early still leaves its figures in the log
+        }
       }
     }
     md.push('');

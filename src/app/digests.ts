@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { followUps, overdueActions, stalledAcross } from '../domain/follow-ups.ts';
 import { WINDOW_DAYS } from '../domain/funnel.ts';
 import type { Deal, Member, Workspace } from '../domain/model.ts';
-import { funnelChangesAcross, pipelineRows, weeklyReportAcross } from '../domain/pipeline.ts';
+import { funnelChangesAcross, pipelineRows, weeklyReportFromStats } from '../domain/pipeline.ts';
 import type { Locale, Process, ProcessSet } from '../domain/process.ts';
 import { reportsOf } from './authorize.ts';
 import type { Deps } from './context.ts';
@@ -76,13 +76,15 @@ export async function composeManagerDigest(
   const zone = memberZone(ws, manager);
   const today = todayIn(now, zone);
   const weekly = o.weekly ?? isWeeklyDay(now, zone);
-  // Only the history the digest reads: the window since the last digest, or 180 days on Mondays.
+  // The deals the digest covers: open, or closed since the last digest (since 180 days on Mondays,
+  // for the weekly section). Events only of the window since the last digest: the weekly section's
+  // 180 days are aggregated by the database (weeklyStats), not loaded.
   const from = weekly ? new Date(Math.min(since.getTime(), now.getTime() - 2 * WINDOW_DAYS * DAY)) : since;
   const deals = await deps.store.repos.listDeals(ws.id, { ownerIds: teamIds, openOrClosedSince: from });
   const events = await deps.store.digests.listEventsForDeals(
     ws.id,
     deals.map((d) => d.id),
-    from,
+    since,
   );
   const open = deals.filter((d) => d.status === 'open');
   const processes = await processesOf(deps, ws, deals);
@@ -94,14 +96,12 @@ export async function composeManagerDigest(
     deals.map((d) => d.accountId),
     processes,
   );
-  const weeklyReport = weekly
-    ? weeklyReportAcross({
-        events,
-        deals,
-        now,
-        processes,
-        reps: team.filter((m) => m.id !== manager.id).map((m) => ({ id: m.id, name: m.displayName || m.name })),
-      })
+  const reps = team.filter((m) => m.id !== manager.id).map((m) => ({ id: m.id, name: m.displayName || m.name }));
+  const weeklyStats = weekly
+    ? await deps.store.digests.weeklyStats({ workspaceId: ws.id, ownerIds: teamIds, since: from, now, processes })
+    : undefined;
+  const weeklyReport = weeklyStats
+    ? weeklyReportFromStats({ now, processes, reps, stats: (p) => weeklyStats.get(p.key)! })
     : undefined;
   const locale = memberLocale(ws, manager);
   if (weeklyReport && o.pictures) {

@@ -1,5 +1,7 @@
 // The boundaries of the app: storage (implemented in src/store) and chat platforms (implemented in
 // src/platforms/*). Use cases see only these interfaces and the domain.
+
+import type { WeeklyStats } from '../domain/funnel.ts';
 import type {
   Account,
   ActionItem,
@@ -12,6 +14,7 @@ import type {
   PlatformKind,
   Workspace,
 } from '../domain/model.ts';
+import type { Process } from '../domain/process.ts';
 import type { Message } from './message.ts';
 
 // ---------------------------------------------------------------- storage
@@ -328,6 +331,15 @@ export interface DigestDelivery {
 export interface DigestRepos {
   listWorkspaces(platform: PlatformKind): Promise<Workspace[]>;
   listEventsForDeals(workspaceId: string, dealIds: string[], since: Date): Promise<DealEvent[]>;
+  /** The weekly report's statistics per process (stageStats and gateStats of src/domain/funnel.ts),
+   * aggregated by the database over the stage changes of the team's deals since `since`. */
+  weeklyStats(q: {
+    workspaceId: string;
+    ownerIds: string[];
+    since: Date;
+    now: Date;
+    processes: readonly Process[];
+  }): Promise<Map<string, WeeklyStats>>;
   listOpenActionsForAssignees(
     workspaceId: string,
     memberIds: string[],

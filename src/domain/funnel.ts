@@ -460,14 +460,58 @@ export function weeklyReport(input: {
   reps: { id: string; name: string }[];
   minSample?: number;
 }): WeeklyReport {
-  const { now, process, minSample = 3 } = input;
-  const current = { from: new Date(now.getTime() - WINDOW_DAYS * DAY_MS), to: now };
-  const previous = { from: new Date(now.getTime() - 2 * WINDOW_DAYS * DAY_MS), to: current.from };
+  const { now, process } = input;
+  const { current, previous } = weeklyWindows(now);
   const owners = new Map(input.deals.map((d) => [d.id, d.ownerId]));
   const base = { events: input.events, deals: input.deals, process };
-  const cur = stageStats({ ...base, ...current, ownerOf: (id) => owners.get(id) ?? '' });
-  const prev = stageStats({ ...base, ...previous });
+  return weeklyReportOf({
+    current,
+    previous,
+    stats: {
+      current: stageStats({ ...base, ...current, ownerOf: (id) => owners.get(id) ?? '' }),
+      previous: stageStats({ ...base, ...previous }),
+      gates: gateStats({ ...base, ...current }),
+    },
+    reps: input.reps,
+    minSample: input.minSample,
+  });
+}
 
+/** The two windows of the weekly report: current = the 90 days up to `now`, previous = the 90 before. */
+export function weeklyWindows(now: Date): { current: { from: Date; to: Date }; previous: { from: Date; to: Date } } {
+  const current = { from: new Date(now.getTime() - WINDOW_DAYS * DAY_MS), to: now };
+  return { current, previous: { from: new Date(now.getTime() - 2 * WINDOW_DAYS * DAY_MS), to: current.from } };
+}
+
+/** A process's stage and gate statistics for the weekly report: `current` with `byOwner`, as
+ * replayed by stageStats/gateStats or aggregated by the database (src/store/weekly-sql.ts). */
+export interface WeeklyStats {
+  current: StageStat[];
+  previous: StageStat[];
+  gates: GateStat[];
+}
+
+/** A Rate from the number of entries and the days to a forward exit of those that advanced. */
+export function rateFrom(entered: number, advancedDays: number[]): Rate {
+  return {
+    entered,
+    advanced: advancedDays.length,
+    conversion: entered ? advancedDays.length / entered : null,
+    medianDays: median(advancedDays),
+  };
+}
+
+/** The weekly report from one process's statistics: the windows, the stages, each rep's coaching focus. */
+export function weeklyReportOf(input: {
+  current: { from: Date; to: Date };
+  previous: { from: Date; to: Date };
+  stats: WeeklyStats;
+  reps: { id: string; name: string }[];
+  minSample?: number;
+}): WeeklyReport {
+  const { current, previous, minSample = 3 } = input;
+  const cur = input.stats.current;
+  const prev = input.stats.previous;
   const coaching = input.reps.map((rep): RepCoaching => {
     let best: { focus: CoachingFocus; num: number; den: number } | null = null;
     for (const team of cur) {
@@ -487,6 +531,6 @@ export function weeklyReport(input: {
     previous,
     stages: cur.map((c, i) => ({ stage: c.stage, current: c, previous: prev[i] })),
     coaching,
-    gates: gateStats({ ...base, ...current }),
+    gates: input.stats.gates,
   };
 }

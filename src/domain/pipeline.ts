@@ -7,7 +7,10 @@ import {
   type FunnelChanges,
   funnelChanges,
   type WeeklyReport,
+  type WeeklyStats,
   weeklyReport,
+  weeklyReportOf,
+  weeklyWindows,
 } from './funnel.ts';
 import type { Deal, DealEvent } from './model.ts';
 import { type Locale, openStages, type Process } from './process.ts';
@@ -91,7 +94,8 @@ export function funnelChangesAcross(input: {
 }
 
 /** weeklyReport per process, joined: conversion and time per stage of each process; a rep's
- * coaching focus is the stage, in any process, where they lag the team the most. */
+ * coaching focus is the stage, in any process, where they lag the team the most. Replayed from
+ * the events here; the digest asks the database for the same statistics (weeklyReportFromStats). */
 export function weeklyReportAcross(input: {
   events: DealEvent[];
   deals: Deal[];
@@ -99,10 +103,30 @@ export function weeklyReportAcross(input: {
   processes: readonly Process[];
   reps: { id: string; name: string }[];
 }): WeeklyReport {
-  const parts = input.processes.map((p) => ({
-    p,
-    w: weeklyReport({ ...ofProcess(p, input.deals, input.events), now: input.now, process: p, reps: input.reps }),
-  }));
+  return joinWeekly(
+    input.processes.map((p) => ({
+      p,
+      w: weeklyReport({ ...ofProcess(p, input.deals, input.events), now: input.now, process: p, reps: input.reps }),
+    })),
+    input.reps,
+  );
+}
+
+/** The same report from each process's statistics, computed elsewhere (the database's aggregates). */
+export function weeklyReportFromStats(input: {
+  now: Date;
+  processes: readonly Process[];
+  stats: (process: Process) => WeeklyStats;
+  reps: { id: string; name: string }[];
+}): WeeklyReport {
+  const windows = weeklyWindows(input.now);
+  return joinWeekly(
+    input.processes.map((p) => ({ p, w: weeklyReportOf({ ...windows, stats: input.stats(p), reps: input.reps }) })),
+    input.reps,
+  );
+}
+
+function joinWeekly(parts: { p: Process; w: WeeklyReport }[], reps: { id: string; name: string }[]): WeeklyReport {
   const [first] = parts;
   if (!first) throw new Error('weeklyReportAcross needs at least one process');
   if (parts.length === 1) return first.w;
@@ -111,7 +135,7 @@ export function weeklyReportAcross(input: {
     previous: first.w.previous,
     stages: parts.flatMap((x) => x.w.stages.map((s) => ({ ...s, process: x.p.key }))),
     gates: parts.flatMap((x) => x.w.gates.map((g) => ({ ...g, process: x.p.key }))),
-    coaching: input.reps.map((rep, i) => {
+    coaching: reps.map((rep, i) => {
       const foci = parts.flatMap((x) => {
         const focus = x.w.coaching[i]?.focus;
         return focus ? [{ ...focus, process: x.p.key }] : [];

@@ -27,6 +27,7 @@ import type {
 } from '../domain/model.ts';
 import type { Db } from './database.ts';
 import { Prisma } from './generated/client.ts';
+import { weeklyStatsSql } from './weekly-sql.ts';
 
 type Tx = Prisma.TransactionClient | Db;
 
@@ -722,6 +723,9 @@ export function makeDigestRepos(db: Db, clock: Clock): DigestRepos {
         orderBy: [{ at: 'asc' }, { id: 'asc' }],
       });
       return rows.map(event);
+    },
+    weeklyStats(q) {
+      return weeklyStatsSql(db, q);
     },
     async listOpenActionsForAssignees(workspaceId, memberIds) {
       if (!memberIds.length) return [];
