@@ -84,11 +84,7 @@ export function messageEvent(
     schema: '2.0',
     header: header('im.message.receive_v1', o),
     event: {
-      sender: {
-        sender_id: { open_id: o.from, union_id: `on_${o.from}`, user_id: o.from },
-        sender_type: o.senderType ?? 'user',
-        tenant_key: o.tenant ?? 'tenant-acme',
-      },
+      sender: senderOf(o.from, o.senderType, o.tenant),
       message: {
         message_id: `om_in_${++seq}`,
         chat_id: o.chatId,
@@ -138,6 +134,13 @@ export function menuEvent(eventKey: string, o: { from: string; eventId?: string;
 
 /** im.message.receive_v1 with a `file` message: content `{"file_key","file_name"}` (no size).
  * https://open.feishu.cn/document/server-docs/im-v1/message-content-description/message_content#file */
+/** The `sender` of an im.message.receive_v1 event: a user of the test tenant. */
+const senderOf = (from: string, type = 'user', tenant = 'tenant-acme') => ({
+  sender_id: { open_id: from, union_id: `on_${from}`, user_id: from },
+  sender_type: type,
+  tenant_key: tenant,
+});
+
 export function fileEvent(
   file: { key: string; name: string },
   o: { from: string; chatId: string; chatType?: 'group' | 'p2p'; messageId?: string; eventId?: string },
@@ -146,11 +149,7 @@ export function fileEvent(
     schema: '2.0',
     header: header('im.message.receive_v1', o),
     event: {
-      sender: {
-        sender_id: { open_id: o.from, union_id: `on_${o.from}`, user_id: o.from },
-        sender_type: 'user',
-        tenant_key: 'tenant-acme',
-      },
+      sender: senderOf(o.from),
       message: {
         message_id: o.messageId ?? `om_file_${++seq}`,
         chat_id: o.chatId,

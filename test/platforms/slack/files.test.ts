@@ -8,13 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/app/logger.ts';
-import { createSlackApp } from '../../../src/platforms/slack/app.ts';
 import { SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
-import { prismaStore } from '../../../src/store/prisma-store.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack-api.ts';
 import { backends, openTestDb, type TestDb } from '../../support/db.ts';
 import { TestClock } from '../../support/harness.ts';
-import { SECRET, sign, slashBody, TOKEN } from './helpers.ts';
+import { sign, slashBody, TOKEN, testSlackApp } from './helpers.ts';
 
 const BACKENDS = await backends();
 
@@ -25,22 +23,11 @@ describe.each(BACKENDS)('Slack: files sent to the bot on %s', (backend) => {
   let db: TestDb;
   let fake: FakeSlack;
   let clock: TestClock;
-  const apps: { slack: ReturnType<typeof createSlackApp>; url: string; stopped: boolean }[] = [];
+  const apps: { slack: ReturnType<typeof testSlackApp>; url: string; stopped: boolean }[] = [];
   let events = 0;
 
   async function boot() {
-    const slack = createSlackApp({
-      botToken: TOKEN,
-      signingSecret: SECRET,
-      apiUrl: fake.url,
-      port: 0,
-      host: '127.0.0.1',
-      maxRetryWaitMs: 1500,
-      store: prismaStore(db.prisma, clock),
-      clock,
-      log: silentLogger,
-      defaults: { currency: 'USD', timezone: 'Asia/Shanghai', locale: 'en' },
-    });
+    const slack = testSlackApp(fake, db, clock);
     const server = (await slack.start()) as Server;
     const app = { slack, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stopped: false };
     apps.push(app);

@@ -56,14 +56,9 @@ export async function waitFor<T>(fn: () => T | undefined | false, ms = 20_000): 
   }
 }
 
-export async function bootSlack(backend: Backend = 'pglite') {
-  const db: TestDb = await openTestDb(backend);
-  const fake = await startFakeSlack({ token: TOKEN, teamId: 'T1' });
-  fake.addUser({ id: 'UALICE', name: 'alice', real_name: 'Alice Chen', tz: 'Asia/Shanghai', locale: 'en-US' });
-  fake.addUser({ id: 'UBOB', name: 'bob', real_name: 'Bob Li', tz: 'Asia/Shanghai', locale: 'en-US' });
-  fake.addUser({ id: 'UCAROL', name: 'carol', real_name: 'Carol Wu', tz: 'America/Los_Angeles', locale: 'zh-CN' });
-  const clock = new TestClock(new Date('2026-11-23T02:00:00Z')); // a fixed instant: tests never depend on today
-  const slack = createSlackApp({
+/** The real Bolt app, in HTTP mode on a free port, against the fake Slack and a test database. */
+export function testSlackApp(fake: FakeSlack, db: TestDb, clock: TestClock) {
+  return createSlackApp({
     botToken: TOKEN,
     signingSecret: SECRET,
     apiUrl: fake.url,
@@ -75,6 +70,16 @@ export async function bootSlack(backend: Backend = 'pglite') {
     log: silentLogger,
     defaults: { currency: 'USD', timezone: 'Asia/Shanghai', locale: 'en' },
   });
+}
+
+export async function bootSlack(backend: Backend = 'pglite') {
+  const db: TestDb = await openTestDb(backend);
+  const fake = await startFakeSlack({ token: TOKEN, teamId: 'T1' });
+  fake.addUser({ id: 'UALICE', name: 'alice', real_name: 'Alice Chen', tz: 'Asia/Shanghai', locale: 'en-US' });
+  fake.addUser({ id: 'UBOB', name: 'bob', real_name: 'Bob Li', tz: 'Asia/Shanghai', locale: 'en-US' });
+  fake.addUser({ id: 'UCAROL', name: 'carol', real_name: 'Carol Wu', tz: 'America/Los_Angeles', locale: 'zh-CN' });
+  const clock = new TestClock(new Date('2026-11-23T02:00:00Z')); // a fixed instant: tests never depend on today
+  const slack = testSlackApp(fake, db, clock);
   const server = (await slack.start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const post = (body: string, headers: Record<string, string> = sign(body)) =>
