@@ -2,6 +2,8 @@
 import { type Catalog, cmd, r } from './sentence.ts';
 
 const en: Catalog = {
+  'upload.kind_csv': () => r`CSV file`,
+  'upload.kind_process': () => r`process file`,
   'upload.admin_only': () =>
     r`Only an admin can send the bot files to import or load. Nothing was read or stored; ask an admin of this workspace.`,
   'upload.one_file': (p) =>
@@ -36,6 +38,8 @@ const en: Catalog = {
 };
 
 const zh: Catalog = {
+  'upload.kind_csv': () => r`CSV 文件`,
+  'upload.kind_process': () => r`流程文件`,
   'upload.admin_only': () =>
     r`只有管理员可以向机器人发送用于导入或加载的文件。未读取或保存任何内容；请联系本工作区的管理员。`,
   'upload.one_file': (p) =>

@@ -9,7 +9,7 @@ import type { CommandOf } from '../../commands/types.ts';
 import { PlatformError, UserError } from '../../domain/errors.ts';
 import type { Locale } from '../../domain/process.ts';
 import { ProcessFileError, parseProcessFile } from '../../domain/process-file.ts';
-import { t } from '../../i18n/index.ts';
+import { t, tLabel } from '../../i18n/index.ts';
 import type { Deps, TxContext } from '../context.ts';
 import { COLUMNS as CSV_COLUMNS, type CsvKind, importCsv, importCsvWith } from '../csv.ts';
 import { personLocale, prefetchSpeaker } from '../identity.ts';
@@ -131,8 +131,7 @@ export async function receiveFile(deps: Deps, f: InboundFile, answerKey: string)
   );
 }
 
-const kindLabel = (L: Locale, kind: UploadKind) =>
-  L === 'zh' ? (kind === 'csv' ? 'CSV 文件' : '流程文件') : kind === 'csv' ? 'CSV file' : 'process file';
+const kindLabel = (L: Locale, kind: UploadKind) => tLabel(L, `upload.kind_${kind}`);
 
 function checkProcessFile(L: Locale, name: string, text: string): Rich {
   try {
