@@ -126,12 +126,21 @@ async function startFloor(mode: 'A' | 'B', apiUrl: string): Promise<Target> {
   };
 }
 
+/** The V8 flags `npm start` gives the bot (package.json is the one place they are written): the bench
+ * runs the bot, and the digest mornings, under the same heap ceiling. */
+export function botNodeFlags(): string[] {
+  const start: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const m = start.match(/--max-old-space-size=\$\{DEALROOM_HEAP_MB:-(\d+)\}/);
+  if (!m) throw new Error(`package.json's start script has no heap ceiling the bench can copy: ${start}`);
+  return [`--max-old-space-size=${process.env.DEALROOM_HEAP_MB || m[1]}`];
+}
+
 async function startBot(key: string, apiUrl: string, env: Record<string, string>): Promise<Target> {
   const port = await freePort();
   // node itself (what `npm start` execs): the CPU read is the bot's own.
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each bot, written when it stops (for the report's costs).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const cp = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/main.ts'], {
+  const cp = spawn(process.execPath, [...prof, ...botNodeFlags(), '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -3,8 +3,10 @@
 //   npm run bench                 full size: 100 managers, 800 reps, 120,000 deals, 1,000,000 events
 //   npm run bench -- --scale 0.1  a tenth of that (CI runs this to prove the benchmark works)
 //   --only pglite | postgresql    one database (bench/main.ts runs each in its own process)
-// PGlite runs on a data directory, as the bot does: a child process seeds it (initdb and the bulk
-// load cost memory the morning does not), then this process opens it and measures the morning.
+// Each database is migrated and seeded by a child process (initdb, the migration engine and the bulk
+// load cost memory the morning does not); this process then opens it as the bot does on a normal
+// start (PGlite on a data directory; the migrations already applied, so the engine is not started)
+// and measures the morning.
 // BENCH_MEMORY_TRACE=1 prints RSS and heap after every manager digest (=gc: after a forced GC,
 // with node --expose-gc: what stays alive, not what the GC has yet to collect).
 import { execFileSync } from 'node:child_process';
@@ -109,17 +111,7 @@ async function main() {
   if (only !== 'postgresql') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dealroom-bench-'));
     try {
-      const out = execFileSync(
-        process.execPath,
-        ['--import', 'tsx', import.meta.filename, '--scale', String(scale), '--seed-pglite', dir],
-        { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 2 ** 26 },
-      ).toString();
-      const seeded = JSON.parse(
-        out
-          .split('\n')
-          .find((l) => l.startsWith('SEEDED '))!
-          .slice('SEEDED '.length),
-      );
+      const seeded = seedInChild('pglite', dir);
       const db = await openDatabase({ kind: 'pglite', dataDir: dir });
       try {
         results.push({ label: 'PGlite (embedded)', ...(await measure('PGlite (embedded)', db, seeded)) });
@@ -133,13 +125,15 @@ async function main() {
   if (only !== 'pglite') {
     const admin = process.env.DEALROOM_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
     const name = `dealroom_bench_${randomBytes(4).toString('hex')}`;
+    const url = admin.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
     const c = new pg.Client({ connectionString: admin });
     await c.connect();
     await c.query(`CREATE DATABASE ${name}`);
     try {
-      const db = await openDatabase({ kind: 'postgresql', url: admin.replace(/\/[^/?]*(\?|$)/, `/${name}$1`) });
+      const seeded = seedInChild('postgresql', url);
+      const db = await openDatabase({ kind: 'postgresql', url });
       try {
-        results.push({ label: 'PostgreSQL 15', ...(await measure('PostgreSQL 15', db, await seed(db))) });
+        results.push({ label: 'PostgreSQL 15', ...(await measure('PostgreSQL 15', db, seeded)) });
       } finally {
         await db.close();
       }
@@ -168,9 +162,26 @@ async function main() {
   );
 }
 
-/** The child that seeds PGlite's data directory (see the top). */
-async function seedPglite(dir: string) {
-  const db = await openDatabase({ kind: 'pglite', dataDir: dir });
+/** Migrates and seeds a database in a child process (see the top): this process then opens a
+ * current database, as the bot does on every start but the first after an upgrade. */
+function seedInChild(kind: 'pglite' | 'postgresql', target: string): { wsId: string; seedMs: number } {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', import.meta.filename, '--scale', String(scale), '--seed', kind, target],
+    { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 2 ** 26 },
+  ).toString();
+  return JSON.parse(
+    out
+      .split('\n')
+      .find((l) => l.startsWith('SEEDED '))!
+      .slice('SEEDED '.length),
+  );
+}
+
+async function seedChild(kind: string, target: string) {
+  const db = await openDatabase(
+    kind === 'pglite' ? { kind: 'pglite', dataDir: target } : { kind: 'postgresql', url: target },
+  );
   try {
     console.log(`SEEDED ${JSON.stringify(await seed(db))}`);
   } finally {
@@ -178,8 +189,8 @@ async function seedPglite(dir: string) {
   }
 }
 
-const seedDir = arg('seed-pglite');
-(seedDir ? seedPglite(seedDir) : main()).catch((e) => {
+const seedKind = arg('seed');
+(seedKind ? seedChild(seedKind, process.argv[process.argv.indexOf('--seed') + 2]) : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

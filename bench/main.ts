@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type CommandSummary, runCommandBench, summarise } from './commands.ts';
+import { botNodeFlags, type CommandSummary, runCommandBench, summarise } from './commands.ts';
 
 const arg = (n: string) => {
   const i = process.argv.indexOf(`--${n}`);
@@ -43,7 +43,7 @@ function digestRun(scale: number, only: 'pglite' | 'postgresql'): Promise<any> {
   return new Promise((resolve, reject) => {
     const cp = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(HERE, 'digests.ts'), '--scale', String(scale), '--only', only],
+      [...botNodeFlags(), '--import', 'tsx', path.join(HERE, 'digests.ts'), '--scale', String(scale), '--only', only],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -101,7 +101,7 @@ async function main() {
 
   if (skip !== 'digests') {
     md.push(
-      '## Digest mornings (one process per database, peak RSS of that process; PGlite on a data directory seeded by a child process)',
+      '## Digest mornings (one process per database, peak RSS of that process; each database migrated and seeded by a child process, then opened as the bot opens it)',
       '',
     );
     md.push(

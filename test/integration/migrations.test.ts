@@ -5,12 +5,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.ts';
 import {
   applyMigrations,
   diffMigrationsToSchema,
+  engineStats,
   readMigrations,
   writeMigration,
 } from '../../src/store/schema-engine.ts';
@@ -83,8 +85,10 @@ describe('migrations', () => {
     await expect(openDatabase({ kind: 'pglite', dataDir: dir })).rejects.toThrow(/in use by process 1/);
     fs.writeFileSync(path.join(dir, 'dealroom.lock'), String(process.pid));
     await first.close();
+    const runs = engineStats.runs;
     const again = await openDatabase({ kind: 'pglite', dataDir: dir });
     expect(again.applied).toEqual([]);
+    expect(engineStats.runs).toBe(runs); // a restart does not start the migration engine
     await again.close();
     expect(fs.existsSync(path.join(dir, 'dealroom.lock'))).toBe(false);
   });
@@ -123,4 +127,46 @@ describe('migrations', () => {
     expect((await applyMigrations(new PrismaPGlite(pg))).length).toBeGreaterThan(0);
     expect(await applyMigrations(new PrismaPGlite(pg))).toEqual([]);
   });
+
+  it.each(BACKENDS)(
+    'a current database is opened without starting the migration engine; a failed or missing migration still goes to it (%s)',
+    async (backend) => {
+      const db = await openTestDb(backend);
+      const pg = backend === 'pglite' ? new PGlite('memory://') : undefined;
+      const factory = () => (pg ? new PrismaPGlite(pg) : new PrismaPg({ connectionString: db.url! }));
+      const sql = (q: string) => (pg ? pg.query(q) : db.prisma.$executeRawUnsafe(q));
+      try {
+        if (pg) expect((await applyMigrations(factory())).length).toBeGreaterThan(0);
+        const runs = engineStats.runs;
+        expect(await applyMigrations(factory())).toEqual([]);
+        expect(engineStats.runs).toBe(runs); // nothing pending: the engine was not started
+
+        // A migration recorded as started but never finished (it failed): deploy refuses to go on,
+        // and skipping the engine must not hide that.
+        const last = readMigrations().at(-1)!.name;
+        await sql(`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = '${last}'`);
+        await expect(applyMigrations(factory())).rejects.toThrow(/failed migrations|P3009|${last}/);
+        expect(engineStats.runs).toBe(runs + 1);
+
+        // A migration on disk that the table does not list: the engine applies it.
+        await sql(`UPDATE _prisma_migrations SET finished_at = started_at WHERE migration_name = '${last}'`);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-mig-'));
+        for (const m of [
+          ...readMigrations(),
+          { name: '99990101000000_probe', sql: 'CREATE TABLE "Probe" (id int);' },
+        ]) {
+          fs.mkdirSync(path.join(dir, m.name), { recursive: true });
+          fs.writeFileSync(path.join(dir, m.name, 'migration.sql'), m.sql);
+        }
+        expect(await applyMigrations(factory(), dir)).toEqual(['99990101000000_probe']);
+        expect(engineStats.runs).toBe(runs + 2);
+        expect(await applyMigrations(factory(), dir)).toEqual([]);
+        expect(engineStats.runs).toBe(runs + 2);
+      } finally {
+        await pg?.close();
+        await db.destroy();
+      }
+    },
+    180_000, // the WebAssembly schema engine: slow on a busy 2-core machine, not a speed test
+  );
 });
