@@ -60,12 +60,46 @@ function digestRun(scale: number, only: 'pglite' | 'postgresql'): Promise<any> {
   });
 }
 
+/** Runs the statement-count test (its ceilings must hold) and reads the counts it prints. */
+function statementCounts(): { backend: string; command: string; own: number; total: number }[] {
+  const vitest = path.join(HERE, '../node_modules/vitest/vitest.mjs');
+  const out = execFileSync(process.execPath, [vitest, 'run', 'test/integration/statement-count.test.ts'], {
+    cwd: path.join(HERE, '..'),
+    env: { ...process.env, SHOW_COUNTS: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
+    maxBuffer: 2 ** 24,
+  }).toString();
+  const counts = [...out.matchAll(/COUNT (pglite|postgresql) (.+): (\d+) \/ (\d+)$/gm)].map((m) => ({
+    backend: m[1],
+    command: m[2],
+    own: Number(m[3]),
+    total: Number(m[4]),
+  }));
+  if (!counts.length) throw new Error(`the statement-count test printed no counts:\n${out}`);
+  return counts;
+}
+
 async function main() {
   const started = new Date();
   const md: string[] = [`# Bench results`, '', `Run ${started.toISOString()} on ${machine()}.`, ''];
   const json: Record<string, unknown> = { started: started.toISOString(), machine: machine() };
 
   if (skip !== 'commands') {
+    // The statement counts are deterministic: the bench runs the test that holds them and reports them.
+    console.log('SQL statements per changing command (test/integration/statement-count.test.ts) …');
+    const counts = statementCounts();
+    md.push(
+      '## SQL statements per changing command (`test/integration/statement-count.test.ts`, run by the bench; BEGIN/COMMIT not counted)',
+      '',
+      '| command | PostgreSQL: command / with its platform steps | PGlite: command / with its platform steps |',
+      '|---|---|---|',
+      ...[...new Set(counts.map((c) => c.command))].map((cmd) => {
+        const of = (b: string) => counts.find((c) => c.command === cmd && c.backend === b);
+        const cell = (b: string) => (of(b) ? `${of(b)!.own} / ${of(b)!.total}` : '—');
+        return `| \`${cmd}\` | ${cell('postgresql')} | ${cell('pglite')} |`;
+      }),
+      '',
+    );
+    json.statements = counts;
     const rounds = Number(arg('rounds') ?? 3);
     // Quick (CI): a 1 s burst leaves a backlog of a few hundred commands to drain per bot and round.
     const seconds = quick ? { single: 1, burst: 1 } : { single: 5, burst: 10 };

@@ -62,7 +62,7 @@ describe.each(BACKENDS)('statements per command on %s', (backend) => {
   it.each(TABLE)('%s', async (text, commandCeiling, totalCeiling) => {
     const m = await measure('alice', text, `key:${text}`);
     expect(m.r.ok, m.r.text).toBe(true);
-    if (process.env.SHOW_COUNTS) console.log(`COUNT ${text}: ${m.command} / ${m.total}`);
+    if (process.env.SHOW_COUNTS) console.log(`COUNT ${backend} ${text}: ${m.command} / ${m.total}`); // read by npm run bench
     const shown = m.sql.map((s) => s.trim().slice(0, 90)).join('\n');
     expect(m.command, shown).toBeLessThanOrEqual(commandCeiling);
     expect(m.total, shown).toBeLessThanOrEqual(totalCeiling);
