@@ -120,23 +120,22 @@ export const engineStats = { runs: 0 };
 
 /** True when `_prisma_migrations` records every migration on disk as finished and none as failed:
  * then there is nothing for the engine to do. That is every start but the first after an upgrade,
- * and the engine (about 100 MB of WebAssembly memory, which a process never gives back) is not
- * loaded at all. Anything unexpected (no table, a failed or rolled-back row, a query error) answers
- * false, and the engine decides as `prisma migrate deploy` would. */
+ * and the engine (about 30 MB of WebAssembly memory, which a process never gives back) is not
+ * loaded at all. Anything unexpected (no table yet, a failed or rolled-back row, a query error)
+ * answers false, and the engine decides as `prisma migrate deploy` would. */
 async function upToDate(factory: SqlMigrationAwareDriverAdapterFactory, migrations: MigrationDir[]): Promise<boolean> {
   const conn = await factory.connect();
   try {
-    const q = (sql: string) => conn.queryRaw({ sql, args: [], argTypes: [] });
-    const present = await q(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
-    if (present.rows[0]?.[0] !== true) return false;
-    const rows = await q(
-      `SELECT migration_name, finished_at IS NOT NULL AND rolled_back_at IS NULL AS done FROM _prisma_migrations`,
-    );
-    if (rows.rows.some((r) => r[1] !== true)) return false; // a failed or rolled-back migration: the engine reports it
-    const done = new Set(rows.rows.map((r) => r[0]));
+    const { rows } = await conn.queryRaw({
+      sql: 'SELECT migration_name, finished_at IS NOT NULL AND rolled_back_at IS NULL AS done FROM _prisma_migrations',
+      args: [],
+      argTypes: [],
+    });
+    if (rows.some((r) => r[1] !== true)) return false; // a failed or rolled-back migration: the engine reports it
+    const done = new Set(rows.map((r) => r[0]));
     return migrations.every((m) => done.has(m.name));
   } catch {
-    return false;
+    return false; // no table yet (a new database), or it cannot be read: the engine decides
   } finally {
     await conn.dispose();
   }

@@ -20,6 +20,14 @@ import { backends, openTestDb } from '../support/db.ts';
 
 const BACKENDS = await backends();
 
+/** Writes migration folders as `prisma/migrations` holds them. */
+function writeMigrationDirs(dir: string, list: { name: string; sql: string }[]) {
+  for (const m of list) {
+    fs.mkdirSync(path.join(dir, m.name), { recursive: true });
+    fs.writeFileSync(path.join(dir, m.name, 'migration.sql'), m.sql);
+  }
+}
+
 describe('migrations', () => {
   it('produce exactly the schema (no pending diff)', async () => {
     expect(await diffMigrationsToSchema(new PrismaPGlite(new PGlite('memory://')))).toBe('');
@@ -99,19 +107,13 @@ describe('migrations', () => {
     const at = all.findIndex((m) => m.name.endsWith('_workspace_process_files'));
     expect(at).toBeGreaterThan(0);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-mig-'));
-    const copy = (list: typeof all) => {
-      for (const m of list) {
-        fs.mkdirSync(path.join(dir, m.name), { recursive: true });
-        fs.writeFileSync(path.join(dir, m.name, 'migration.sql'), m.sql);
-      }
-    };
     const pg = new PGlite('memory://');
-    copy(all.slice(0, at));
+    writeMigrationDirs(dir, all.slice(0, at));
     await applyMigrations(new PrismaPGlite(pg), dir);
     await pg.query(
       `INSERT INTO "Workspace" (id, platform, "externalId", "createdAt") VALUES ('00000000-0000-4000-8000-000000000001', 'slack', 'T1', '2026-01-01T00:00:00Z')`,
     );
-    copy(all.slice(at, at + 1));
+    writeMigrationDirs(dir, all.slice(at, at + 1));
     expect(await applyMigrations(new PrismaPGlite(pg), dir)).toEqual([all[at].name]);
     const ws = await pg.query<{ processVersion: number }>('SELECT "processVersion" FROM "Workspace"');
     expect(ws.rows).toEqual([{ processVersion: 0 }]);
@@ -131,10 +133,11 @@ describe('migrations', () => {
   it.each(BACKENDS)(
     'a current database is opened without starting the migration engine; a failed or missing migration still goes to it (%s)',
     async (backend) => {
-      const db = await openTestDb(backend);
+      // PGlite: a fresh in-thread database the adapter can use directly; PostgreSQL: a migrated test database.
       const pg = backend === 'pglite' ? new PGlite('memory://') : undefined;
-      const factory = () => (pg ? new PrismaPGlite(pg) : new PrismaPg({ connectionString: db.url! }));
-      const sql = (q: string) => (pg ? pg.query(q) : db.prisma.$executeRawUnsafe(q));
+      const db = pg ? undefined : await openTestDb(backend);
+      const factory = () => (pg ? new PrismaPGlite(pg) : new PrismaPg({ connectionString: db!.url! }));
+      const sql = (q: string) => (pg ? pg.query(q) : db!.prisma.$executeRawUnsafe(q));
       try {
         if (pg) expect((await applyMigrations(factory())).length).toBeGreaterThan(0);
         const runs = engineStats.runs;
@@ -151,20 +154,17 @@ describe('migrations', () => {
         // A migration on disk that the table does not list: the engine applies it.
         await sql(`UPDATE _prisma_migrations SET finished_at = started_at WHERE migration_name = '${last}'`);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-mig-'));
-        for (const m of [
+        writeMigrationDirs(dir, [
           ...readMigrations(),
           { name: '99990101000000_probe', sql: 'CREATE TABLE "Probe" (id int);' },
-        ]) {
-          fs.mkdirSync(path.join(dir, m.name), { recursive: true });
-          fs.writeFileSync(path.join(dir, m.name, 'migration.sql'), m.sql);
-        }
+        ]);
         expect(await applyMigrations(factory(), dir)).toEqual(['99990101000000_probe']);
         expect(engineStats.runs).toBe(runs + 2);
         expect(await applyMigrations(factory(), dir)).toEqual([]);
         expect(engineStats.runs).toBe(runs + 2);
       } finally {
         await pg?.close();
-        await db.destroy();
+        await db?.destroy();
       }
     },
     180_000, // the WebAssembly schema engine: slow on a busy 2-core machine, not a speed test
